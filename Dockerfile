@@ -1,0 +1,11 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.lock .
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+COPY . .
+RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DATABASE_URL=postgres://x@localhost/x \
+    python manage.py collectstatic --noinput
+RUN useradd --create-home edc && mkdir -p /app/data && chown -R edc /app/data
+USER edc
+EXPOSE 8000

@@ -1,0 +1,118 @@
+"""Roles, site scoping and navigation: who may see and do what.
+
+Every view that shows trial data fetches it through `SiteScopedQuerySet.visible_to(user)`, so an
+object of another site is a 404 everywhere, in lists, searches, casebooks and forms.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest
+
+COORDINATOR = "Site coordinator"
+INVESTIGATOR = "Investigator"
+DATA_MANAGER = "Data manager"
+MONITOR = "Monitor"
+ROLES = (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)
+
+
+def user_roles(user) -> frozenset[str]:
+    """The trial roles of a user (cached on the user object for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_trial_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._trial_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return user.is_superuser or bool(user_roles(user) & set(roles))
+
+
+def role_required(*roles: str) -> Callable:
+    """View decorator: 403 unless the user has one of `roles` (superusers pass)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied("Your role does not allow this page.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def visible_site_ids(user) -> list[int] | None:
+    """Site ids the user may see; None means every site (superuser or all-sites assignment)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_visible_site_ids", "unset")
+    if cached != "unset":
+        return cached
+    profile = getattr(user, "staff_profile", None) if hasattr(user, "staff_profile") else None
+    if user.is_superuser or (profile is not None and profile.all_sites):
+        ids = None
+    else:
+        ids = list(user.trial_sites.values_list("pk", flat=True))
+    user._visible_site_ids = ids
+    return ids
+
+
+class SiteScopedQuerySet(models.QuerySet):
+    """`visible_to(user)`: live (not soft-deleted) rows of the sites the user may see.
+
+    A model declares `site_lookup`, the path from it to `enrollment.Site` ("site",
+    "participant__site", "cycle__participant__site", ...).
+    """
+
+    def live(self) -> "SiteScopedQuerySet":
+        if any(f.name == "is_deleted" for f in self.model._meta.get_fields()):
+            return self.filter(is_deleted=False)
+        return self
+
+    def for_sites(self, site_ids: Iterable[int] | None) -> "SiteScopedQuerySet":
+        if site_ids is None:
+            return self
+        return self.filter(**{f"{self.model.site_lookup}__in": list(site_ids)})
+
+    def visible_to(self, user) -> "SiteScopedQuerySet":
+        return self.live().for_sites(visible_site_ids(user))
+
+
+NAV_ITEMS = (
+    # (label, url name, roles allowed)
+    ("Screening log", "enrollment:screening-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    ("Participants", "enrollment:participant-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    ("Due visits", "cycles:due-visits", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    ("Endpoints", "endpoints:dashboard", (INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    ("Queries", "integrity:query-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    ("Audit trail", "integrity:audit-list", (DATA_MANAGER, MONITOR)),
+    ("Snapshots", "exports:snapshot-list", (DATA_MANAGER, MONITOR)),
+)
+
+
+def menu_for(user) -> list[tuple[str, str]]:
+    """(label, url name) of the menu entries the user's roles may use."""
+    return [(label, url_name) for label, url_name, roles in NAV_ITEMS if has_role(user, *roles)]
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Template context: the menu entries the current user's role may use."""
+    from django.urls import NoReverseMatch, reverse
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "user_roles": []}
+    items = []
+    for label, url_name in menu_for(user):
+        try:
+            items.append({"label": label, "url": reverse(url_name)})
+        except NoReverseMatch:
+            continue  # a page that is not wired in this build
+    return {"nav_items": items, "user_roles": sorted(user_roles(user))}

@@ -1,0 +1,46 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+
+from blinatrial import access
+from blinatrial.broker import broker_status
+
+
+@method_decorator(login_not_required, name="dispatch")
+class TrialLoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@login_not_required
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: database and broker status, no data."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:  # any failure means "not ok"; the detail goes to the logs, not to the public
+        database = "error"
+    broker = broker_status()
+    healthy = database == "ok" and broker in {"ok", "eager"}
+    return JsonResponse(
+        {"database": database, "broker": broker, "status": "ok" if healthy else "degraded"},
+        status=200 if healthy else 503,
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    roles = access.user_roles(request.user)
+    return render(request, "home.html", {"roles": roles, "is_coordinator": access.COORDINATOR in roles})
+
+
+def participant_count(request: HttpRequest) -> JsonResponse:
+    """How many participants the user may see: one COUNT query (also the benchmarks' baseline, B1)."""
+    from enrollment.models import Participant
+
+    return JsonResponse({"participants": Participant.objects.visible_to(request.user).count()})

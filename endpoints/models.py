@@ -1,0 +1,43 @@
+from django.db import models
+
+
+class EndpointSnapshot(models.Model):
+    """All endpoint results for one data cut-off, as computed from one data version.
+
+    Derived data: written only by endpoints.services.store_snapshot (the Celery task), never edited.
+    """
+
+    cutoff = models.DateField(unique=True)
+    data_version = models.BigIntegerField()
+    calc_version = models.CharField(max_length=20)
+    computed_at = models.DateTimeField()
+    duration_ms = models.FloatField()
+    n_participants = models.PositiveIntegerField()
+    results = models.JSONField()
+
+    class Meta:
+        ordering = ["-cutoff"]
+
+    def __str__(self) -> str:
+        return f"endpoints at {self.cutoff} (data v{self.data_version})"
+
+
+class RecomputeRun(models.Model):
+    """One execution of the recompute task: what it found and what it did (operations and tests)."""
+
+    class Outcome(models.TextChoices):
+        COMPUTED = "computed"
+        ALREADY_CURRENT = "current"
+        STALE_SKIPPED = "stale"  # a newer result was stored meanwhile: never move backwards
+
+    cutoff = models.DateField()
+    data_version = models.BigIntegerField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    started_at = models.DateTimeField()
+    duration_ms = models.FloatField()
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} v{self.data_version} at {self.started_at:%Y-%m-%d %H:%M:%S}"

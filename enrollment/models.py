@@ -1,0 +1,205 @@
+import math
+
+import pghistory
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from blinatrial.access import SiteScopedQuerySet
+from enrollment import rules
+from enrollment.protocol import ENROLLMENT_PROTOCOL
+from integrity.models import ClinicalRecord, clinical_record
+
+
+@pghistory.track()
+class Site(models.Model):
+    code = models.CharField(max_length=4, unique=True, validators=[RegexValidator(r"^\d{2,4}$")])
+    name = models.CharField(max_length=200)
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="trial_sites")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+@pghistory.track()
+class StaffProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    all_sites = models.BooleanField(default=False, help_text="Sees every site (data managers).")
+    printed_name = models.CharField(max_length=200, blank=True, help_text="Name printed with e-signatures.")
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"
+
+
+@pghistory.track()
+class StudySettings(models.Model):
+    """Study-level settings editable at run time (one row); defaults come from the protocol module."""
+
+    target_enrollment = models.PositiveSmallIntegerField(default=ENROLLMENT_PROTOCOL.target_enrollment)
+    registry_id = models.CharField(max_length=40, blank=True)
+    sponsor = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return "study settings"
+
+    @classmethod
+    def current(cls) -> "StudySettings":
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+
+
+class PhTestMethod(models.TextChoices):
+    FISH = "FISH", "FISH"
+    PCR = "PCR", "RT-PCR"
+
+
+class ScreeningStatus(models.TextChoices):
+    SCREENING = rules.SCREENING, "Screening"
+    SCREEN_FAILED = rules.SCREEN_FAILED, "Screen failed"
+    ENROLLED = rules.ENROLLED, "Enrolled"
+
+
+@clinical_record
+class ScreeningRecord(ClinicalRecord):
+    site_lookup = "site"
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="screenings")
+    screening_number = models.CharField(max_length=12, unique=True, editable=False)
+    screened_on = models.DateField()
+    initials = models.CharField(
+        max_length=3,
+        validators=[RegexValidator(r"^[A-Z]{2,3}$", "Two or three capital letters, no full names.")],
+        help_text="Two or three capital letters (personal data is minimised).",
+    )
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(null=True, blank=True)
+    age_years = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text="If the date of birth is not recorded.",
+    )
+    ph_test_method = models.CharField(max_length=4, choices=PhTestMethod.choices, blank=True)
+    ph_test_date = models.DateField(null=True, blank=True)
+    ecog = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(4)])
+    criteria = models.JSONField(default=dict, help_text="criterion code -> met / not_met / not_assessed")
+    status = models.CharField(
+        max_length=16, choices=ScreeningStatus.choices, default=ScreeningStatus.SCREENING
+    )
+    screen_fail_reason = models.TextField(blank=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["-screened_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(birth_date__isnull=False) | models.Q(age_years__isnull=False),
+                name="screening_age_or_birth_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.screening_number
+
+    @property
+    def age_at_screening(self) -> int | None:
+        if self.birth_date:
+            return rules.age_on(self.birth_date, self.screened_on)
+        return self.age_years
+
+    @property
+    def eligibility(self) -> rules.Eligibility:
+        return rules.derive_eligibility(self.criteria, ENROLLMENT_PROTOCOL, age_years=self.age_at_screening)
+
+
+@clinical_record
+class Consent(ClinicalRecord):
+    site_lookup = "screening__site"
+
+    screening = models.ForeignKey(ScreeningRecord, on_delete=models.PROTECT, related_name="consents")
+    document_version = models.CharField(max_length=20)
+    signed_on = models.DateField()
+    obtained_by = models.CharField(max_length=200, help_text="Name of the person who obtained consent.")
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["signed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"consent v{self.document_version} {self.signed_on}"
+
+
+class ParticipantStatus(models.TextChoices):
+    ENROLLED = rules.ENROLLED, "Enrolled"
+    ON_TREATMENT = rules.ON_TREATMENT, "On treatment"
+    FOLLOW_UP = rules.FOLLOW_UP, "Follow-up"
+    OFF_STUDY = rules.OFF_STUDY, "Off study"
+
+
+@clinical_record
+class Participant(ClinicalRecord):
+    site_lookup = "site"
+
+    screening = models.OneToOneField(ScreeningRecord, on_delete=models.PROTECT, related_name="participant")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="participants")
+    participant_id = models.CharField(max_length=12, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(editable=False)
+    enrolled_on = models.DateField()
+    height_cm = models.DecimalField(
+        max_digits=5, decimal_places=1, validators=[MinValueValidator(100), MaxValueValidator(250)]
+    )
+    weight_kg = models.DecimalField(
+        max_digits=5, decimal_places=1, validators=[MinValueValidator(25), MaxValueValidator(300)]
+    )
+    status = models.CharField(
+        max_length=16, choices=ParticipantStatus.choices, default=ParticipantStatus.ENROLLED
+    )
+    status_on = models.DateField()
+    off_study_reason = models.CharField(max_length=32, blank=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["participant_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "sequence"], name="participant_sequence_per_site")
+        ]
+
+    def __str__(self) -> str:
+        return self.participant_id
+
+    @property
+    def bsa_m2(self) -> float:
+        """Body surface area, Mosteller: sqrt(height_cm x weight_kg / 3600) (DOMAIN 2.3)."""
+        return round(math.sqrt(float(self.height_cm) * float(self.weight_kg) / 3600), 2)
+
+
+@clinical_record
+class StatusChange(ClinicalRecord):
+    site_lookup = "participant__site"
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16)
+    changed_on = models.DateField()
+    reason = models.CharField(max_length=500, blank=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["changed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.from_status} -> {self.to_status}"

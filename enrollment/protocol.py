@@ -1,0 +1,72 @@
+"""Enrollment part of the protocol definition (DOMAIN.md 1.1, 7): one place, with defaults.
+
+Views, forms and rules read these values; nothing is hard-coded elsewhere. The target enrollment
+can be raised at run time by a data manager (StudySettings), which starts from this default.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    kind: str  # "inclusion" | "exclusion"
+    text: str
+
+    @property
+    def required_answer(self) -> str:
+        """An inclusion criterion must be met; an exclusion criterion must be not met."""
+        return "met" if self.kind == "inclusion" else "not_met"
+
+
+@dataclass(frozen=True)
+class ConsentVersion:
+    version: str
+    approved_on: date | None  # None: drafted, not approved: consent on it is refused
+
+
+@dataclass(frozen=True)
+class EnrollmentProtocol:
+    study_code: str = "BLINA-RDC"
+    target_enrollment: int = 20
+    min_age_years: int = 18
+    max_age_years: int = 59
+    max_prior_steroid_days: int = 7
+    criteria: tuple[Criterion, ...] = (
+        Criterion("INC_NEW_BALL", "inclusion", "Newly diagnosed precursor B-cell ALL"),
+        Criterion("INC_PH_NEG", "inclusion", "Ph-negative confirmed (BCR::ABL1 negative by FISH or PCR)"),
+        Criterion("INC_AGE", "inclusion", "Age within the protocol range"),
+        Criterion("INC_ECOG", "inclusion", "ECOG performance status 0-2"),
+        Criterion("INC_ORGAN", "inclusion", "Adequate organ function"),
+        Criterion("INC_CONSENT", "inclusion", "Signed informed consent"),
+        Criterion(
+            "EXC_PRIOR_THERAPY",
+            "exclusion",
+            "Prior anti-leukaemic therapy other than steroids/hydroxyurea for at most 7 days",
+        ),
+        Criterion("EXC_CNS3", "exclusion", "CNS3 disease"),
+        Criterion("EXC_INFECTION", "exclusion", "Uncontrolled infection"),
+        Criterion("EXC_PREGNANCY", "exclusion", "Pregnancy or breast-feeding"),
+        Criterion("EXC_MALIGNANCY", "exclusion", "Other active malignancy"),
+    )
+    consent_versions: tuple[ConsentVersion, ...] = field(
+        default=(
+            ConsentVersion("1.0", date(2024, 11, 1)),
+            ConsentVersion("1.1", date(2025, 6, 1)),
+            ConsentVersion("2.0-draft", None),
+        )
+    )
+
+    def criterion(self, code: str) -> Criterion:
+        return next(c for c in self.criteria if c.code == code)
+
+    def approved_consent_versions(self, on: date | None = None) -> tuple[str, ...]:
+        return tuple(
+            v.version
+            for v in self.consent_versions
+            if v.approved_on is not None and (on is None or v.approved_on <= on)
+        )
+
+
+ENROLLMENT_PROTOCOL = EnrollmentProtocol()

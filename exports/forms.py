@@ -1,0 +1,40 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+
+from enrollment.models import Site
+from exports import rules
+from exports.services import exportable_site_codes
+
+
+class SnapshotForm(forms.Form):
+    cutoff = forms.DateField(
+        label="Data cut-off",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The analysis datasets are derived as of this date (YYYY-MM-DD).",
+    )
+    sites = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Sites")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = exportable_site_codes(user)
+        sites = Site.objects.order_by("code")
+        if allowed is not None:
+            sites = sites.filter(code__in=allowed)
+        self.fields["sites"].choices = [(s.code, str(s)) for s in sites]
+        self.fields["sites"].help_text = (
+            "Leave all unticked to export every site."
+            if allowed is None
+            else "Leave all unticked to export all your sites."
+        )
+        self.fields["cutoff"].initial = timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # templates/includes/record_form.html owns the <form>
+        self.helper.add_input(Submit("create", "Create snapshot"))
+
+    def clean(self):
+        data = super().clean()
+        if problem := rules.cutoff_problem(data.get("cutoff"), timezone.localdate()):
+            self.add_error("cutoff", problem)
+        return data

@@ -1,0 +1,433 @@
+"""Snapshots: who may export which sites, requesting one, building the zip, storing it immutably.
+
+A build (exports.tasks.build_snapshot, or the export_snapshot command) claims its snapshot with a
+conditional UPDATE, reads every file inside one REPEATABLE READ transaction (so all files and the
+data version describe the same instant), streams the zip to a temporary file, then publishes it
+under its final name without ever replacing an existing file.
+"""
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+
+# Only `git rev-parse HEAD` is run: fixed arguments, no shell.
+import subprocess  # nosec B404
+import tomllib
+import uuid
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pghistory
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from blinatrial.access import DATA_MANAGER, MONITOR, has_role, visible_site_ids
+from endpoints.loaders import load_cohort
+from enrollment.models import Site
+from exports import analysis
+from exports.audit_trail import AUDIT_COLUMNS, all_usernames, audit_rows
+from exports.cells import CODE, DECIMAL, TEXT, TYPE_DESCRIPTIONS, Column
+from exports.datasets import FormFile, form_files
+from exports.models import Snapshot, SnapshotStatus
+from exports.zipwriter import WrittenFile, write_bytes, write_copy, write_rows
+from integrity.models import current_data_version
+
+log = logging.getLogger(__name__)
+
+FORMAT = "BlinaTrial EDC snapshot, format 1"
+MANIFEST = "manifest.json"
+DICTIONARY = "data_dictionary.csv"
+AUDIT_TRAIL = "audit_trail.csv"
+ANALYSIS_FILES = ("adsl.csv", "adrs.csv", "adtte.csv")
+COMMAND_LINE = "command line"
+# A build that has not finished after this long was killed (the task's hard time limit).
+BUILD_TIME_LIMIT_SECONDS = 3600
+EXPORT_ROLES = (DATA_MANAGER, MONITOR)
+
+DICTIONARY_COLUMNS = (
+    Column("file", TEXT, "File in the snapshot"),
+    Column("column", TEXT, "Column name (header)"),
+    Column("label", TEXT, "What the column holds"),
+    Column("type", CODE, "Type", allowed_values="; ".join(f"{k}={v}" for k, v in TYPE_DESCRIPTIONS.items())),
+    Column("unit", TEXT, "Unit of a number"),
+    Column("allowed_values", TEXT, "Codes allowed (code=label; ...)"),
+    Column("minimum", DECIMAL, "Smallest allowed value"),
+    Column("maximum", DECIMAL, "Largest allowed value"),
+    Column("note", TEXT, "Notes and help text"),
+)
+
+CONVENTIONS = {
+    "encoding": "UTF-8 without byte-order mark; comma-separated; first row is the header; rows end with LF",
+    "missing": "an empty cell is a missing value (NULL, or blank text)",
+    "dates": "ISO 8601: dates YYYY-MM-DD, date-times in UTC as YYYY-MM-DDTHH:MM:SS[.ffffff]Z",
+    "numbers": "'.' is the decimal point; numbers are written exactly as stored and never escaped",
+    "codes": "codes are stored values; data_dictionary.csv lists each code with its label",
+    "formula_escape": (
+        "a text or code cell starting with one of = + - @ TAB CR or ' is written with one extra ' in front; "
+        "remove one leading ' from such a cell to recover the stored text"
+    ),
+    "record_id": "record_id is the database key of the record: stable, never reused",
+    "records": "form files hold live records only: records removed (soft-deleted) with a reason are not exported",
+    "cutoff": (
+        "the analysis datasets (adsl, adrs, adtte) are derived for the data cut-off; the form files and "
+        "the audit trail hold every live record as saved when the snapshot was made"
+    ),
+}
+
+
+# --------------------------------------------------------------------------- who may export what
+
+
+def may_export(user) -> bool:
+    return has_role(user, *EXPORT_ROLES)
+
+
+def exportable_site_codes(user) -> list[str] | None:
+    """Codes of the sites the user may export; None means every site (including sites added later)."""
+    ids = visible_site_ids(user)
+    if ids is None:
+        return None
+    return list(Site.objects.filter(pk__in=ids).order_by("code").values_list("code", flat=True))
+
+
+def resolve_sites(user, requested: list[str] | None) -> list[str] | None:
+    """The site filter of a new snapshot: what was asked, limited to what the user may export.
+
+    Nothing asked means "all I may export": every site (None) for an all-sites user, else the
+    user's own sites. Asking for a site outside them is refused.
+    """
+    allowed = exportable_site_codes(user)
+    requested = sorted(set(requested or []))
+    if allowed is None:
+        return requested or None
+    if not allowed:
+        raise PermissionDenied("You are not assigned to any site.")
+    if set(requested) - set(allowed):
+        raise PermissionDenied("You may only export your own sites.")
+    return requested or allowed
+
+
+def visible_snapshots(user) -> QuerySet:
+    """Snapshots whose every row the user may see: an all-sites snapshot only for all-sites users."""
+    snapshots = Snapshot.objects.select_related("created_by")
+    allowed = exportable_site_codes(user)
+    if allowed is None:
+        return snapshots
+    return snapshots.filter(sites__isnull=False, sites__contained_by=allowed)
+
+
+# --------------------------------------------------------------------------- requesting
+
+
+@transaction.atomic
+def request_snapshot(*, user, cutoff: date, sites: list[str] | None) -> Snapshot:
+    """Record the request and queue the build (after commit: the worker must find the row)."""
+    from exports.tasks import build_snapshot as build_snapshot_task
+
+    if not may_export(user):
+        raise PermissionDenied("Your role does not allow exports.")
+    snapshot = Snapshot.objects.create(created_by=user, cutoff=cutoff, sites=resolve_sites(user, sites))
+
+    def enqueue() -> None:
+        try:
+            build_snapshot_task.delay(snapshot.pk)
+        except BrokerError as exc:  # the row stays, marked failed: the user sees why and may retry
+            log.warning("Could not queue snapshot %s: %s", snapshot.pk, exc)
+            _finish(snapshot.pk, status=SnapshotStatus.FAILED, error="The task queue is unreachable; try again.")
+
+    transaction.on_commit(enqueue)
+    return snapshot
+
+
+def expire_stalled_builds() -> int:
+    """Mark failed the builds that cannot still be running (past the hard time limit)."""
+    too_old = timezone.now() - timedelta(seconds=BUILD_TIME_LIMIT_SECONDS + 60)
+    return Snapshot.objects.filter(status=SnapshotStatus.RUNNING, started_at__lt=too_old).update(
+        status=SnapshotStatus.FAILED,
+        finished_at=timezone.now(),
+        error="The build stopped before finishing (time limit or lost worker); make a new snapshot.",
+    )
+
+
+# --------------------------------------------------------------------------- building
+
+
+class ProgressReporter:
+    """Writes progress to the snapshot row where the progress page can see it while the build runs.
+
+    The build reads inside its own long transaction, so progress goes through a second connection
+    that commits each update at once. Inside a caller's transaction (tests, a command run in one),
+    there is no such isolation to step around: progress is written in that transaction.
+    """
+
+    def __init__(self, snapshot_id: int) -> None:
+        self.snapshot_id = snapshot_id
+        self.total = 1
+        self.done = 0
+        self._side = None if connection.in_atomic_block else connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def plan(self, steps: int) -> None:
+        self.total = max(1, steps)
+
+    def step(self, label: str) -> None:
+        self.report(min(99, self.done * 100 // self.total), label)
+        self.done += 1
+
+    def report(self, percent: int, label: str) -> None:
+        if self._side is None:
+            Snapshot.objects.filter(pk=self.snapshot_id).update(progress=percent, progress_label=label[:200])
+            return
+        table = self._side.ops.quote_name(Snapshot._meta.db_table)
+        with self._side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET progress = %s, progress_label = %s WHERE id = %s",  # noqa: S608  # nosec B608
+                [percent, label[:200], self.snapshot_id],
+            )
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+
+
+@contextmanager
+def consistent_read() -> Iterator[None]:
+    """One snapshot of the database for every file: REPEATABLE READ, read only; ISO date output."""
+    if connection.in_atomic_block:
+        # The caller's transaction decides the isolation (SET TRANSACTION must come first in one).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL DateStyle TO 'ISO, YMD'")
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cursor.execute("SET LOCAL DateStyle TO 'ISO, YMD'")
+        yield
+
+
+@functools.cache
+def software_version() -> str:
+    """The git revision, else $BLINATRIAL_VERSION, else the package version."""
+    try:
+        result = subprocess.run(  # nosec B603 B607
+            ["git", "rev-parse", "HEAD"],  # noqa: S607
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+        if revision := result.stdout.strip():
+            return revision
+    except (OSError, subprocess.SubprocessError):
+        pass
+    if version := os.environ.get("BLINATRIAL_VERSION", "").strip():
+        return version
+    try:
+        return importlib.metadata.version("blinatrial")
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    try:
+        with open(Path(settings.BASE_DIR) / "pyproject.toml", "rb") as fh:
+            return str(tomllib.load(fh)["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"
+
+
+def dictionary_rows(forms: list[FormFile]) -> Iterator[tuple]:
+    files = [
+        *[(f.file_name, f.columns) for f in forms],
+        ("adsl.csv", analysis.ADSL_COLUMNS),
+        ("adrs.csv", analysis.ADRS_COLUMNS),
+        ("adtte.csv", analysis.ADTTE_COLUMNS),
+        (AUDIT_TRAIL, AUDIT_COLUMNS),
+        (DICTIONARY, DICTIONARY_COLUMNS),
+    ]
+    for name, columns in files:
+        for c in columns:
+            yield (name, c.name, c.label, c.kind, c.unit, c.allowed_values, c.minimum, c.maximum, c.note)
+
+
+def write_contents(
+    archive: zipfile.ZipFile,
+    *,
+    cutoff: date,
+    site_codes: list[str] | None,
+    created_at: datetime,
+    created_by: str,
+    reporter: ProgressReporter | None = None,
+) -> dict:
+    """Write every file of a snapshot into `archive`; return the manifest (written last)."""
+    forms = form_files()
+    if reporter is not None:
+        reporter.plan(len(forms) + 5)
+    step = reporter.step if reporter is not None else (lambda label: None)
+    written: list[WrittenFile] = []
+    with consistent_read():
+        data_version = current_data_version()
+        site_ids = None
+        if site_codes is not None:
+            site_ids = list(Site.objects.filter(code__in=site_codes).values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            for form in forms:
+                step(f"Writing {form.file_name}")
+                sql, params = form.copy_sql(site_ids)
+                written.append(write_copy(archive, form.file_name, form.columns, cursor.cursor, sql, params))
+        step("Deriving the analysis datasets")
+        cohort = load_cohort(cutoff)
+        participants = [
+            p for p in cohort.participants if site_codes is None or cohort.site_of[p.participant_id] in site_codes
+        ]
+        datasets = analysis.analysis_datasets(participants, cohort.site_of, cutoff)
+        for name, columns, rows in zip(
+            ANALYSIS_FILES,
+            (analysis.ADSL_COLUMNS, analysis.ADRS_COLUMNS, analysis.ADTTE_COLUMNS),
+            (datasets.adsl, datasets.adrs, datasets.adtte),
+            strict=True,
+        ):
+            written.append(write_rows(archive, name, columns, rows))
+        step("Writing the audit trail")
+        written.append(write_rows(archive, AUDIT_TRAIL, AUDIT_COLUMNS, audit_rows(forms, site_ids, all_usernames())))
+    step("Writing the data dictionary")
+    written.append(write_rows(archive, DICTIONARY, DICTIONARY_COLUMNS, dictionary_rows(forms)))
+    step("Writing the manifest")
+    manifest = {
+        "format": FORMAT,
+        "created_at": created_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "created_by": created_by,
+        "data_cutoff": cutoff.isoformat(),
+        "data_version": data_version,
+        "calc_version": datasets.calc_version,
+        "software_version": software_version(),
+        "filters": {"sites": site_codes if site_codes is not None else "all", "records": "live"},
+        "conventions": CONVENTIONS,
+        "files": [{"name": w.name, "rows": w.rows, "sha256": w.sha256, "bytes": w.bytes} for w in written],
+    }
+    write_bytes(archive, MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return manifest
+
+
+def export_root() -> Path:
+    return Path(settings.EXPORT_ROOT)
+
+
+def snapshot_path(snapshot: Snapshot) -> Path:
+    return export_root() / snapshot.file_name
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _publish(temporary: Path, final: Path) -> None:
+    """Give the finished file its name; never replace a file (a snapshot is immutable)."""
+    try:
+        os.link(temporary, final)  # fails if `final` exists, unlike rename
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links
+        if final.exists():
+            raise FileExistsError(final) from None
+        os.rename(temporary, final)
+
+
+@dataclass(frozen=True)
+class BuiltFile:
+    file_name: str
+    size_bytes: int
+    sha256: str
+    manifest: dict
+
+
+def write_snapshot_file(snapshot: Snapshot, reporter: ProgressReporter | None = None) -> BuiltFile:
+    root = export_root()
+    root.mkdir(parents=True, exist_ok=True)
+    name = f"snapshot-{snapshot.pk:06d}-cutoff-{snapshot.cutoff:%Y%m%d}.zip"
+    final = root / name
+    if final.exists():
+        raise FileExistsError(f"{final} exists already; snapshot files are never overwritten.")
+    temporary = root / f".{name}.{uuid.uuid4().hex}.part"
+    try:
+        with open(temporary, "wb") as fh:
+            with zipfile.ZipFile(fh, "w") as archive:
+                manifest = write_contents(
+                    archive,
+                    cutoff=snapshot.cutoff,
+                    site_codes=snapshot.sites,
+                    created_at=snapshot.created_at,
+                    created_by=snapshot.created_by.get_username() if snapshot.created_by else COMMAND_LINE,
+                    reporter=reporter,
+                )
+            fh.flush()
+            os.fsync(fh.fileno())
+        _publish(temporary, final)
+    finally:
+        temporary.unlink(missing_ok=True)
+    final.chmod(0o444)
+    return BuiltFile(name, final.stat().st_size, file_sha256(final), manifest)
+
+
+def claim(snapshot_id: int) -> bool:
+    """Queued -> running, once: a redelivered task message finds nothing to claim."""
+    return (
+        Snapshot.objects.filter(pk=snapshot_id, status=SnapshotStatus.QUEUED).update(
+            status=SnapshotStatus.RUNNING, started_at=timezone.now(), progress=0, progress_label="Starting"
+        )
+        == 1
+    )
+
+
+def _finish(snapshot_id: int, **values) -> None:
+    snapshot = Snapshot.objects.filter(pk=snapshot_id)
+    user = snapshot.values_list("created_by", flat=True).first()
+    with pghistory.context(user=user, action="snapshot build"):
+        snapshot.update(finished_at=timezone.now(), **values)
+
+
+def build_snapshot(snapshot_id: int) -> str:
+    """Build a queued snapshot's zip; the outcome (done / failed) is stored on the row and returned."""
+    if not claim(snapshot_id):
+        return "skipped"
+    snapshot = Snapshot.objects.select_related("created_by").get(pk=snapshot_id)
+    reporter = ProgressReporter(snapshot_id)
+    try:
+        built = write_snapshot_file(snapshot, reporter)
+    except Exception as exc:  # any failure is recorded on the snapshot for the user to see
+        log.exception("Snapshot %s failed", snapshot_id)
+        _finish(
+            snapshot_id,
+            status=SnapshotStatus.FAILED,
+            progress_label="Failed",
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        return SnapshotStatus.FAILED
+    finally:
+        reporter.close()
+    _finish(
+        snapshot_id,
+        status=SnapshotStatus.DONE,
+        progress=100,
+        progress_label="Done",
+        data_version=built.manifest["data_version"],
+        calc_version=built.manifest["calc_version"],
+        software_version=built.manifest["software_version"][:80],
+        file_name=built.file_name,
+        size_bytes=built.size_bytes,
+        sha256=built.sha256,
+    )
+    return SnapshotStatus.DONE

@@ -1,0 +1,117 @@
+"""Writing CSV files into the snapshot zip as streams: hashed and counted as they are written.
+
+Determinism: every entry has the same fixed timestamp, permissions and compression settings, so
+unchanged data gives byte-identical entries (and identical SHA-256 in the manifest).
+"""
+
+import csv
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from exports.cells import Column, format_cell
+
+ZIP_ENTRY_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: a constant, not "now"
+COMPRESSION = zipfile.ZIP_DEFLATED
+# Level 1: most of the size gain of deflate on CSV for a fraction of the CPU time of the default 6.
+COMPRESS_LEVEL = 1
+FLUSH_ROWS = 2000
+# COPY hands over one row per message: writing each into the zip costs more than the row itself.
+FLUSH_BYTES = 1 << 20
+LINE_END = "\n"
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    name: str
+    rows: int
+    sha256: str
+    bytes: int
+
+
+def _zipinfo(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_ENTRY_TIME)
+    info.compress_type = COMPRESSION
+    info.create_system = 3  # Unix, on every platform
+    info.external_attr = 0o644 << 16
+    # zipfile ignores ZipFile(compresslevel=) for a ZipInfo passed to open(); the attribute is
+    # `_compresslevel` up to Python 3.12 and `compress_level` from 3.13.
+    if hasattr(info, "compress_level"):
+        info.compress_level = COMPRESS_LEVEL
+    else:
+        info._compresslevel = COMPRESS_LEVEL
+    return info
+
+
+class ZipEntry:
+    """One file inside the zip, written as bytes; SHA-256 and size are of the uncompressed content."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str) -> None:
+        self.name = name
+        self._stream = archive.open(_zipinfo(name), "w", force_zip64=True)
+        self._sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self._stream.write(data)
+        self._sha.update(data)
+        self.size += len(data)
+
+    def close(self, rows: int) -> WrittenFile:
+        self._stream.close()
+        return WrittenFile(self.name, rows, self._sha.hexdigest(), self.size)
+
+
+def header_bytes(columns: Sequence[Column]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=LINE_END).writerow([c.name for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_rows(archive: zipfile.ZipFile, name: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> WrittenFile:
+    """A CSV from Python rows (raw values, formatted here by column type), flushed every FLUSH_ROWS rows."""
+    entry = ZipEntry(archive, name)
+    entry.write(header_bytes(columns))
+    kinds = [c.kind for c in columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=LINE_END)
+    count = 0
+    for row in rows:
+        writer.writerow([format_cell(kind, value) for kind, value in zip(kinds, row, strict=True)])
+        count += 1
+        if count % FLUSH_ROWS == 0:
+            entry.write(buffer.getvalue().encode("utf-8"))
+            buffer.seek(0)
+            buffer.truncate()
+    entry.write(buffer.getvalue().encode("utf-8"))
+    return entry.close(count)
+
+
+def write_copy(archive: zipfile.ZipFile, name: str, columns: Sequence[Column], cursor, sql: str, params) -> WrittenFile:
+    """A CSV streamed from PostgreSQL: COPY (sql) TO STDOUT in CSV format, block by block.
+
+    `cursor` is a psycopg 3 cursor. The row count is the one COPY reports.
+    """
+    entry = ZipEntry(archive, name)
+    entry.write(header_bytes(columns))
+    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, ENCODING 'UTF8')"
+    pending: list = []
+    pending_size = 0
+    with cursor.copy(statement, params or None) as copy:
+        for block in copy:
+            pending.append(block)
+            pending_size += len(block)
+            if pending_size >= FLUSH_BYTES:
+                entry.write(b"".join(pending))
+                pending.clear()
+                pending_size = 0
+    entry.write(b"".join(pending))
+    return entry.close(cursor.rowcount)
+
+
+def write_bytes(archive: zipfile.ZipFile, name: str, data: bytes, rows: int = 0) -> WrittenFile:
+    entry = ZipEntry(archive, name)
+    entry.write(data)
+    return entry.close(rows)

@@ -1,0 +1,122 @@
+"""The one write path for clinical records: reason for change, locks, no lost updates, no double submits.
+
+Every clinical form view saves through `save_record` and removes through `soft_delete_record`. The audit
+rows themselves are written by database triggers (see integrity.models); this module supplies their
+context (who and why) and refuses what must not be written.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+import pghistory
+from django.db import IntegrityError, models, transaction
+from django.forms import ModelForm
+from django.utils import timezone
+
+from integrity import locking
+from integrity.models import FormSubmission
+
+INITIAL_ENTRY = "Initial entry"
+
+
+class RecordLocked(Exception):
+    """The record (or its participant, timepoint or the whole study) is locked."""
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone saved the record after this form was loaded."""
+
+    current: models.Model
+    changed: dict[str, tuple[object, object]]  # field label -> (the user's entry, the value saved meanwhile)
+
+    def __str__(self) -> str:
+        names = ", ".join(self.changed) or "the record"
+        return f"Someone else saved this record while you were editing it ({names} changed). Nothing was saved."
+
+
+def participant_of(instance: models.Model):
+    """The participant a clinical record belongs to (models name the path in `participant_lookup`)."""
+    path = getattr(type(instance), "participant_lookup", None)
+    if path is None:
+        return None
+    obj = instance
+    for part in path.split("__"):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def _differences(form: ModelForm, current: models.Model) -> dict[str, tuple[object, object]]:
+    """Fields where the user's entry differs from what is saved now."""
+    names = {f.name for f in current._meta.concrete_fields}
+    return {
+        form.fields[name].label or name: (form.cleaned_data.get(name), getattr(current, name))
+        for name in form.fields
+        if name in names and form.cleaned_data.get(name) != getattr(current, name)
+    }
+
+
+@transaction.atomic
+def save_record(
+    form: ModelForm,
+    *,
+    user,
+    reason: str = "",
+    expected_version: int | None = None,
+    submission_token: uuid.UUID | None = None,
+) -> models.Model:
+    """Save a validated ModelForm's instance with audit context; refuse locked data and stale edits."""
+    instance = form.instance
+    model = type(instance)
+    if instance._state.adding:
+        if submission_token is not None:
+            existing = FormSubmission.find(submission_token)
+            if existing is not None:
+                return existing  # a double submit: the first one already created the record
+        if (why := locking.create_blocked_reason(instance)) is not None:
+            raise RecordLocked(why)
+        instance.created_by = user
+        instance.updated_by = user
+        with pghistory.context(reason=INITIAL_ENTRY, user=user.pk):
+            obj = form.save()
+        if submission_token is not None:
+            try:
+                with transaction.atomic():
+                    FormSubmission.objects.create(token=submission_token, content_object=obj)
+            except IntegrityError:
+                # The same token raced in from a second request: keep the first record only.
+                transaction.set_rollback(True)
+                return FormSubmission.find(submission_token)
+        return obj
+
+    current = model._base_manager.select_for_update().get(pk=instance.pk)
+    if (why := locking.edit_blocked_reason(current)) is not None:
+        raise RecordLocked(why)
+    if expected_version is None or current.row_version != expected_version:
+        raise EditConflict(current=current, changed=_differences(form, current))
+    if not reason.strip():
+        raise ValueError("A reason for change is required to edit saved data.")
+    instance.row_version = current.row_version + 1
+    instance.updated_by = user
+    with pghistory.context(reason=reason.strip(), user=user.pk):
+        return form.save()
+
+
+@transaction.atomic
+def soft_delete_record(instance: models.Model, *, user, reason: str) -> models.Model:
+    """Remove a record from the live data, keeping it (and its history) in the database."""
+    if not reason.strip():
+        raise ValueError("A reason is required to remove a record.")
+    current = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
+    if (why := locking.edit_blocked_reason(current)) is not None:
+        raise RecordLocked(why)
+    current.is_deleted = True
+    current.deleted_at = timezone.now()
+    current.deleted_reason = reason.strip()
+    current.row_version += 1
+    current.updated_by = user
+    with pghistory.context(reason=f"Removed: {reason.strip()}", user=user.pk):
+        current.save()
+    return current

@@ -1,0 +1,116 @@
+"""Shared fixtures: one user per role on site 01, a second site, logged-in clients."""
+
+import pytest
+
+from blinatrial import access
+from tests.factories.enrollment import PASSWORD, SiteFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(request):
+    """Rows that data migrations create (roles, the data-version counter) and that a transactional
+    test's flush removes: put them back before each test that uses the database."""
+    if "django_db" not in {m.name for m in request.node.iter_markers()} and not any(
+        f in request.fixturenames for f in ("db", "transactional_db", "live_server")
+    ):
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+    from django.contrib.auth.models import Group
+
+    from integrity.models import DataVersion
+
+    DataVersion.objects.get_or_create(pk=1, defaults={"version": 0})
+    for role in access.ROLES:
+        Group.objects.get_or_create(name=role)
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))) or (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    )
+
+
+@pytest.fixture
+def site_a(db):
+    return SiteFactory(code="01", name="Site A hospital")
+
+
+@pytest.fixture
+def site_b(db):
+    return SiteFactory(code="02", name="Site B hospital")
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def coordinator(site_a):
+    return UserFactory(username="coord_a", role=access.COORDINATOR, sites=[site_a])
+
+
+@pytest.fixture
+def coordinator_b(site_b):
+    return UserFactory(username="coord_b", role=access.COORDINATOR, sites=[site_b])
+
+
+@pytest.fixture
+def investigator(site_a):
+    return UserFactory(username="inv_a", role=access.INVESTIGATOR, sites=[site_a])
+
+
+@pytest.fixture
+def data_manager(site_a):
+    from enrollment.models import StaffProfile
+
+    user = UserFactory(username="dm", role=access.DATA_MANAGER)
+    StaffProfile.objects.create(user=user, all_sites=True)
+    return user
+
+
+@pytest.fixture
+def monitor(site_a):
+    return UserFactory(username="mon_a", role=access.MONITOR, sites=[site_a])
+
+
+def _client_for(client_class, user):
+    c = client_class()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def coordinator_client(coordinator):
+    from django.test import Client
+
+    return _client_for(Client, coordinator)
+
+
+@pytest.fixture
+def coordinator_b_client(coordinator_b):
+    from django.test import Client
+
+    return _client_for(Client, coordinator_b)
+
+
+@pytest.fixture
+def investigator_client(investigator):
+    from django.test import Client
+
+    return _client_for(Client, investigator)
+
+
+@pytest.fixture
+def data_manager_client(data_manager):
+    from django.test import Client
+
+    return _client_for(Client, data_manager)
+
+
+@pytest.fixture
+def monitor_client(monitor):
+    from django.test import Client
+
+    return _client_for(Client, monitor)

@@ -1,0 +1,66 @@
+"""Fixtures of the exports tests: a private export folder and a small two-site trial with history."""
+
+import datetime
+import io
+import zipfile
+from decimal import Decimal
+
+import pghistory
+import pytest
+
+from enrollment.models import ScreeningStatus
+from exports import services
+from exports.models import Snapshot
+from tests.factories.enrollment import ConsentFactory, ParticipantFactory, ScreeningFactory
+from tests.factories.exports import SnapshotFactory
+
+HYPERLINK = '=HYPERLINK("x")'
+UNICODE_NAME = "Zoë 李"
+
+
+@pytest.fixture(autouse=True)
+def export_root(settings, tmp_path):
+    settings.EXPORT_ROOT = tmp_path / "exports"
+    return settings.EXPORT_ROOT
+
+
+@pytest.fixture
+def trial(site_a, site_b, coordinator, coordinator_b):
+    """Two participants at site 01 (one edited with a reason), one at 02, a screen failure at 01."""
+    with pghistory.context(user=coordinator.pk, reason="Initial entry"):
+        a1 = ParticipantFactory(
+            screening__site=site_a,
+            screening__birth_date=datetime.date(1990, 2, 28),
+            screening__age_years=None,
+            height_cm=Decimal("171.5"),
+            weight_kg=Decimal("-1.5"),
+        )
+        a2 = ParticipantFactory(screening__site=site_a, screening__ecog=None, screening__ph_test_method="")
+        ScreeningFactory(
+            site=site_a,
+            status=ScreeningStatus.SCREEN_FAILED,
+            screen_fail_reason=HYPERLINK,
+            initials="ZZ",
+            ecog=None,
+            ph_test_date=None,
+        )
+        ConsentFactory(screening=a2.screening, obtained_by=UNICODE_NAME, document_version="2.0")
+    with pghistory.context(user=coordinator_b.pk, reason="Initial entry"):
+        b1 = ParticipantFactory(screening__site=site_b)
+    with pghistory.context(user=coordinator.pk, reason="Transcription error"):
+        a1.height_cm = Decimal("172.0")
+        a1.row_version += 1
+        a1.save()
+    return {"a1": a1, "a2": a2, "b1": b1}
+
+
+def build(user, *, cutoff=None, sites=None) -> Snapshot:
+    """Request and build a snapshot as `user` (inline), then return it refreshed."""
+    snapshot = SnapshotFactory(created_by=user, cutoff=cutoff or datetime.date.today(), sites=sites)
+    services.build_snapshot(snapshot.pk)
+    snapshot.refresh_from_db()
+    return snapshot
+
+
+def open_zip(snapshot: Snapshot) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(services.snapshot_path(snapshot).read_bytes()))

@@ -1,0 +1,93 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from enrollment import models
+from enrollment.protocol import ENROLLMENT_PROTOCOL
+
+PASSWORD = "correct-horse-battery-7"
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Site
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{n + 1:02d}")
+    name = factory.LazyAttribute(lambda o: f"Hospital {o.code}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"User{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+    @factory.post_generation
+    def sites(self, create, extracted, **kwargs):
+        if create and extracted:
+            for site in extracted:
+                site.users.add(self)
+
+
+def all_criteria_met() -> dict[str, str]:
+    return {c.code: c.required_answer for c in ENROLLMENT_PROTOCOL.criteria}
+
+
+class ScreeningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ScreeningRecord
+
+    site = factory.SubFactory(SiteFactory)
+    screening_number = factory.Sequence(lambda n: f"T{n:05d}")
+    screened_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=60))
+    initials = "AB"
+    sex = models.Sex.FEMALE
+    age_years = 35
+    ph_test_method = models.PhTestMethod.FISH
+    ph_test_date = factory.LazyAttribute(lambda o: o.screened_on)
+    ecog = 1
+    criteria = factory.LazyFunction(all_criteria_met)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Consent
+
+    screening = factory.SubFactory(ScreeningFactory)
+    document_version = "1.1"
+    signed_on = factory.LazyAttribute(lambda o: o.screening.screened_on)
+    obtained_by = "Dr Investigator"
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    """An enrolled participant with screening and consent, bypassing the enrollment service."""
+
+    class Meta:
+        model = models.Participant
+
+    screening = factory.SubFactory(ScreeningFactory, status=models.ScreeningStatus.ENROLLED)
+    site = factory.LazyAttribute(lambda o: o.screening.site)
+    sequence = factory.Sequence(lambda n: n + 1)
+    participant_id = factory.LazyAttribute(lambda o: f"{o.site.code}-{o.sequence:03d}")
+    enrolled_on = factory.LazyAttribute(lambda o: o.screening.screened_on + datetime.timedelta(days=2))
+    height_cm = 170
+    weight_kg = 70
+    status_on = factory.LazyAttribute(lambda o: o.enrolled_on)
+    consent = factory.RelatedFactory(
+        ConsentFactory, factory_related_name="", screening=factory.SelfAttribute("..screening")
+    )
