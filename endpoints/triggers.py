@@ -76,9 +76,13 @@ def watch_writes(execute, sql, params, many, context):
 
 
 def install(sender, connection, **kwargs) -> None:
-    """connection_created receiver: put the write watcher on every new connection."""
+    """connection_created receiver: put the write watcher on every new connection.
+
+    It goes to the bottom of the wrapper stack: a connection may be opened inside a context manager
+    that pushed its own wrapper (pghistory.context, for one) and will pop "the last one" on exit.
+    """
     if watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(watch_writes)
+        connection.execute_wrappers.insert(0, watch_writes)
 
 
 @contextmanager
