@@ -134,7 +134,7 @@ def _adsl_row(p: ParticipantData, site: str, derived: dict | None, error: str | 
     )
 
 
-def _adrs_rows(derived: dict, site: str) -> Iterable[tuple]:
+def _adrs_rows(derived: dict, site: str, by_eoc2_reason: str | None) -> Iterable[tuple]:
     pid = derived["participant_id"]
     for tp in calc.TIMEPOINTS:
         eoc = derived[tp]
@@ -162,7 +162,7 @@ def _adrs_rows(derived: dict, site: str) -> Iterable[tuple]:
         best_status,
         _flag(best_status == calc.RESPONDER),
         _flag(derived["cr_cri_by_eoc2"]),
-        None,
+        by_eoc2_reason,
     )
 
 
@@ -198,7 +198,11 @@ def analysis_datasets(participants: list[ParticipantData], site_of: dict[str, st
         row
         for p in participants
         if p.participant_id in derived
-        for row in _adrs_rows(derived[p.participant_id], site_of[p.participant_id])
+        for row in _adrs_rows(
+            derived[p.participant_id],
+            site_of[p.participant_id],
+            calc.participant_primary_status(p, "BY_EOC2", False, cutoff)[1],
+        )
     ]
     adtte = [
         _adtte_row(row, site_of[row["USUBJID"]])

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, TextField, Value
+from django.db.models.functions import Cast
 from pghistory.core import event_models
 
-from exports.cells import DATETIME, FORMATTED, INTEGER, TEXT, Column, format_cell
+from exports.cells import DATETIME, FORMATTED, INTEGER, JSON, TEXT, Column, format_cell
 from exports.datasets import HIDDEN_FIELDS, TRAILING_FIELDS, FormFile, field_kind
 
 AUDIT_COLUMNS = (
@@ -97,7 +98,8 @@ def _form_audit_rows(
             "pgh_created_at",
             "pgh_context__metadata",
             *key_values,
-            *[attname for _, attname, _, _ in fields],
+            # JSON as PostgreSQL writes it, so a value reads exactly as in the form file.
+            *[Cast(attname, TextField()) if kind == JSON else attname for _, attname, kind, _ in fields],
         )
         .iterator(chunk_size=CHUNK_ROWS)
     )

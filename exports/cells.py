@@ -3,8 +3,8 @@
 UTF-8, a header row, ISO 8601 dates, '.' as the decimal point, an empty cell for a missing value
 (NULL or blank text), codes as stored. Text cells that a spreadsheet would run as a formula are
 escaped with a leading apostrophe; the decision is made by the column's type, never by the content,
-so a negative number is never altered. The SQL side (exports.forms_sql) applies the same rules inside
-PostgreSQL's COPY.
+so a negative number is never altered. The SQL side (exports.datasets.sql_cell) applies the same rules
+inside PostgreSQL's COPY.
 """
 
 import datetime
@@ -92,6 +92,13 @@ def format_datetime(value: datetime.datetime) -> str:
     return text + "Z"
 
 
+def format_float(number: float) -> str:
+    """Like PostgreSQL's float8 output: the shortest exact form, "100" rather than "100.0"; '' for NaN/inf."""
+    if math.isnan(number) or math.isinf(number):
+        return ""
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+
+
 def format_cell(kind: str, value: object) -> str:
     """The CSV text of `value` in a column of type `kind`; '' for a missing value."""
     if value is None:
@@ -110,13 +117,9 @@ def format_cell(kind: str, value: object) -> str:
     if kind == DECIMAL and isinstance(value, Decimal):
         return format(value, "f")
     if kind == FLOAT:
-        number = float(value)  # type: ignore[arg-type]
-        if math.isnan(number) or math.isinf(number):
-            return ""
-        # Like PostgreSQL's float8 output: the shortest exact form, "100" rather than "100.0".
-        return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+        return format_float(float(value))  # type: ignore[arg-type]
     if kind == DURATION and isinstance(value, datetime.timedelta):
-        return repr(value.total_seconds())
+        return format_float(value.total_seconds())
     if kind == JSON and not isinstance(value, str):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)

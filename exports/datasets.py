@@ -163,8 +163,9 @@ def allowed_values(field: models.Field) -> str:
     return "; ".join(f"{code}={label}" for code, label in field.flatchoices if code not in ("", None))
 
 
-def participant_path(model: type[models.Model]) -> str | None:
-    """ORM path to the participant ID, from `participant_lookup` (or a relation named "participant")."""
+def participant_path(model: type[models.Model], _depth: int = 0) -> str | None:
+    """ORM path to the participant ID: `participant_lookup`, a relation named "participant" (either side),
+    or one hop through a parent record that has one (a consent -> its screening -> the participant)."""
     if model._meta.label == PARTICIPANT_MODEL:
         return "participant_id"
     lookup = getattr(model, "participant_lookup", None)
@@ -173,9 +174,20 @@ def participant_path(model: type[models.Model]) -> str | None:
     try:
         field = model._meta.get_field("participant")
     except FieldDoesNotExist:
-        return None
-    if field.is_relation and (field.many_to_one or field.one_to_one):
+        field = None
+    if field is not None and field.is_relation and (field.many_to_one or field.one_to_one):
         return "participant__participant_id"
+    if _depth == 0:
+        from integrity.models import ClinicalRecord
+
+        parents = [
+            f
+            for f in model._meta.concrete_fields
+            if (f.many_to_one or f.one_to_one) and issubclass(f.related_model, ClinicalRecord)
+        ]
+        for parent in parents:
+            if (path := participant_path(parent.related_model, _depth + 1)) is not None:
+                return f"{parent.name}__{path}"
     return None
 
 
@@ -342,7 +354,7 @@ def sql_cell(kind: str, ref: str) -> str:
     if kind == DATETIME:
         return f"replace(({ref} AT TIME ZONE 'UTC')::text, ' ', 'T') || 'Z'"
     if kind == DURATION:
-        return f"extract(epoch FROM {ref})"
+        return f"extract(epoch FROM {ref})::float8"
     if kind in (DATE, TIME, JSON):
         return f"{ref}::text"
     if kind in (INTEGER, DECIMAL, FLOAT):

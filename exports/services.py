@@ -15,8 +15,8 @@ import os
 
 # Only `git rev-parse HEAD` is run: fixed arguments, no shell.
 import subprocess  # nosec B404
+import tempfile
 import tomllib
-import uuid
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +27,7 @@ from pathlib import Path
 import pghistory
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import FileSystemStorage
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -40,6 +41,7 @@ from exports.audit_trail import AUDIT_COLUMNS, all_usernames, audit_rows
 from exports.cells import CODE, DECIMAL, TEXT, TYPE_DESCRIPTIONS, Column
 from exports.datasets import FormFile, form_files
 from exports.models import Snapshot, SnapshotStatus
+from exports.storage import snapshot_storage, store_file
 from exports.zipwriter import WrittenFile, write_bytes, write_copy, write_rows
 from integrity.models import current_data_version
 
@@ -318,12 +320,9 @@ def write_contents(
     return manifest
 
 
-def export_root() -> Path:
-    return Path(settings.EXPORT_ROOT)
-
-
-def snapshot_path(snapshot: Snapshot) -> Path:
-    return export_root() / snapshot.file_name
+def open_snapshot(snapshot: Snapshot):
+    """The stored zip of a built snapshot, opened for reading (a Django File)."""
+    return snapshot_storage().open(snapshot.file_name, "rb")
 
 
 def file_sha256(path: Path) -> str:
@@ -334,18 +333,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _publish(temporary: Path, final: Path) -> None:
-    """Give the finished file its name; never replace a file (a snapshot is immutable)."""
-    try:
-        os.link(temporary, final)  # fails if `final` exists, unlike rename
-    except FileExistsError:
-        raise
-    except OSError:  # a file system without hard links
-        if final.exists():
-            raise FileExistsError(final) from None
-        os.rename(temporary, final)
-
-
 @dataclass(frozen=True)
 class BuiltFile:
     file_name: str
@@ -354,14 +341,22 @@ class BuiltFile:
     manifest: dict
 
 
+def snapshot_file_name(snapshot: Snapshot) -> str:
+    return f"snapshot-{snapshot.pk:06d}-cutoff-{snapshot.cutoff:%Y%m%d}.zip"
+
+
 def write_snapshot_file(snapshot: Snapshot, reporter: ProgressReporter | None = None) -> BuiltFile:
-    root = export_root()
-    root.mkdir(parents=True, exist_ok=True)
-    name = f"snapshot-{snapshot.pk:06d}-cutoff-{snapshot.cutoff:%Y%m%d}.zip"
-    final = root / name
-    if final.exists():
-        raise FileExistsError(f"{final} exists already; snapshot files are never overwritten.")
-    temporary = root / f".{name}.{uuid.uuid4().hex}.part"
+    """Write the zip to a local temporary file, then hand it to the snapshot storage (write-once)."""
+    storage = snapshot_storage()
+    scratch_dir = None
+    if isinstance(storage, FileSystemStorage):  # same folder: the final move is a rename
+        scratch_dir = Path(storage.location)
+        scratch_dir.mkdir(parents=True, exist_ok=True)
+    name = snapshot_file_name(snapshot)
+    if storage.exists(name):
+        raise FileExistsError(f"{name} exists already; snapshot files are never overwritten.")
+    with tempfile.NamedTemporaryFile(dir=scratch_dir, prefix=f".{name}.", suffix=".part", delete=False) as fh:
+        temporary = Path(fh.name)
     try:
         with open(temporary, "wb") as fh:
             with zipfile.ZipFile(fh, "w") as archive:
@@ -375,11 +370,23 @@ def write_snapshot_file(snapshot: Snapshot, reporter: ProgressReporter | None = 
                 )
             fh.flush()
             os.fsync(fh.fileno())
-        _publish(temporary, final)
+        size, sha256 = temporary.stat().st_size, file_sha256(temporary)
+        stored_name = store_file(temporary, name)
     finally:
         temporary.unlink(missing_ok=True)
-    final.chmod(0o444)
-    return BuiltFile(name, final.stat().st_size, file_sha256(final), manifest)
+    return BuiltFile(stored_name, size, sha256, manifest)
+
+
+def check_creator_may_export(snapshot: Snapshot) -> None:
+    """Checked again at build time: roles and site assignments may have changed since the request."""
+    user = snapshot.created_by
+    if user is None:  # the command line: the operator has the database anyway
+        return
+    if not may_export(user):
+        raise PermissionDenied(f"{user.get_username()} may no longer export snapshots.")
+    allowed = exportable_site_codes(user)
+    if allowed is not None and (snapshot.sites is None or not set(snapshot.sites) <= set(allowed)):
+        raise PermissionDenied(f"{user.get_username()} may not export the sites of this snapshot.")
 
 
 def claim(snapshot_id: int) -> bool:
@@ -406,6 +413,7 @@ def build_snapshot(snapshot_id: int) -> str:
     snapshot = Snapshot.objects.select_related("created_by").get(pk=snapshot_id)
     reporter = ProgressReporter(snapshot_id)
     try:
+        check_creator_may_export(snapshot)
         built = write_snapshot_file(snapshot, reporter)
     except Exception as exc:  # any failure is recorded on the snapshot for the user to see
         log.exception("Snapshot %s failed", snapshot_id)

@@ -46,7 +46,9 @@ def snapshot_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = get_object_or_404(services.visible_snapshots(request.user), pk=pk)
-    return render(request, "exports/snapshot_detail.html", {"snapshot": snapshot, "done": SnapshotStatus.DONE})
+    downloads = snapshot.downloads.select_related("user")[:LIST_LIMIT]
+    context = {"snapshot": snapshot, "done": SnapshotStatus.DONE, "downloads": downloads}
+    return render(request, "exports/snapshot_detail.html", context)
 
 
 @role_required(*services.EXPORT_ROLES)
@@ -76,10 +78,11 @@ def snapshot_status(request: HttpRequest, pk: int) -> JsonResponse:
 @require_GET
 def snapshot_download(request: HttpRequest, pk: int) -> FileResponse:
     snapshot = get_object_or_404(services.visible_snapshots(request.user), pk=pk, status=SnapshotStatus.DONE)
-    path = services.snapshot_path(snapshot)
     try:
-        handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
+        handle = services.open_snapshot(snapshot)
     except FileNotFoundError:
         raise Http404("The snapshot file is missing from the export storage.") from None
     SnapshotDownload.objects.create(snapshot=snapshot, user=request.user)
-    return FileResponse(handle, as_attachment=True, filename=snapshot.file_name, content_type="application/zip")
+    return FileResponse(
+        handle, as_attachment=True, filename=snapshot.file_name.rsplit("/", 1)[-1], content_type="application/zip"
+    )

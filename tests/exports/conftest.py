@@ -55,7 +55,8 @@ def trial(site_a, site_b, coordinator, coordinator_b):
 
 
 def build(user, *, cutoff=None, sites=None) -> Snapshot:
-    """Request and build a snapshot as `user` (inline), then return it refreshed."""
+    """Request (sites resolved as the view does) and build a snapshot as `user` inline; return it refreshed."""
+    sites = services.resolve_sites(user, sites)
     snapshot = SnapshotFactory(created_by=user, cutoff=cutoff or datetime.date.today(), sites=sites)
     services.build_snapshot(snapshot.pk)
     snapshot.refresh_from_db()
@@ -63,4 +64,5 @@ def build(user, *, cutoff=None, sites=None) -> Snapshot:
 
 
 def open_zip(snapshot: Snapshot) -> zipfile.ZipFile:
-    return zipfile.ZipFile(io.BytesIO(services.snapshot_path(snapshot).read_bytes()))
+    with services.open_snapshot(snapshot) as fh:
+        return zipfile.ZipFile(io.BytesIO(fh.read()))
