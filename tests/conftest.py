@@ -5,6 +5,8 @@ import pytest
 from blinatrial import access
 from tests.factories.enrollment import PASSWORD, SiteFactory, UserFactory
 
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _reference_rows(request):
