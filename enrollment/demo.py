@@ -1,13 +1,26 @@
-"""Demo sites and users (one per role). Demo only: refused unless settings.DEMO_ALLOWED."""
+"""Demo sites, users (one per role) and a synthetic trial. Demo only: refused unless settings.DEMO_ALLOWED.
 
+The trial is written through the same services as the views (screen, consent, enroll), then each
+participant gets treatment and assessments from the cycles and assessments demo modules when present.
+"""
+
+import random
+import string
+from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from blinatrial import access
-from enrollment.models import Site, StaffProfile
+from enrollment import services
+from enrollment.models import Participant, ScreeningRecord, Site, StaffProfile, StudySettings
+from enrollment.protocol import ENROLLMENT_PROTOCOL
 
 DEMO_PASSWORD = "blina-demo-2026"  # noqa: S105  # nosec B105
 
@@ -55,3 +68,117 @@ def create_demo_sites_and_users() -> list[DemoUser]:
             user=user, defaults={"all_sites": spec.all_sites, "printed_name": spec.full_name}
         )
     return list(DEMO_USERS)
+
+
+DEMO_SPAN_DAYS = 730  # screening dates spread over the last ~2 years
+DEMO_RECENT_DAYS = 40  # the last candidates were screened about this long ago
+SITE_COORDINATORS = {"01": "coordinator", "02": "coordinator2"}
+SCREEN_FAIL_EVERY = 5  # one extra screen failure per this many participants
+SCREEN_FAIL_CAUSES = (
+    ("INC_PH_NEG", "not_met"), ("EXC_CNS3", "met"), ("EXC_INFECTION", "met"), ("INC_ORGAN", "not_met"),
+)
+
+
+def create_demo_trial(*, participants: int = 20, seed: int = 2026) -> dict[str, int]:
+    """Screen, consent and enroll demo participants at sites 01/02 (plus a few screen failures).
+
+    Idempotent: participants already present count towards `participants`; nothing is redone.
+    """
+    create_demo_sites_and_users()
+    existing = Participant.objects.live().filter(site__code__in=SITE_COORDINATORS).count()
+    _raise_target(participants)
+    sites = {s.code: s for s in Site.objects.filter(code__in=SITE_COORDINATORS)}
+    users = {code: get_user_model().objects.get(username=name) for code, name in SITE_COORDINATORS.items()}
+    # One endpoint recompute at the end instead of one per saved record (endpoints.triggers).
+    with (_optional("endpoints.triggers.suppressed") or nullcontext)():
+        created, failed = _demo_candidates(existing, participants, seed, sites, users)
+    return {"existing": existing, "created": created, "screen_failures": failed}
+
+
+def _demo_candidates(first: int, total: int, seed: int, sites: dict, users: dict) -> tuple[int, int]:
+    today = timezone.localdate()
+    created = failed = 0
+    for index in range(first, total):
+        rng = random.Random(f"{seed}-{index}")  # nosec B311 - synthetic demo data; per participant: reruns continue
+        code = "01" if rng.random() < 0.6 else "02"
+        screened_on = _screening_date(index, total, today, rng)
+        if index % SCREEN_FAIL_EVERY == SCREEN_FAIL_EVERY - 1:
+            _demo_screen_failure(sites[code], users[code], screened_on - timedelta(days=3), rng)
+            failed += 1
+        participant = _demo_participant(sites[code], users[code], screened_on, today, rng)
+        _demo_clinical_data(participant, users[code], rng)
+        created += 1
+    return created, failed
+
+
+def _raise_target(participants: int) -> None:
+    """A larger demo (benchmarks) raises the target, as a data manager would."""
+    settings = StudySettings.current()
+    if settings.target_enrollment < participants:
+        StudySettings.objects.filter(pk=settings.pk).update(target_enrollment=participants)
+
+
+def _screening_date(index: int, total: int, today: date, rng: random.Random) -> date:
+    span = DEMO_SPAN_DAYS - DEMO_RECENT_DAYS
+    return today - timedelta(days=DEMO_SPAN_DAYS - int(span * index / max(total, 1)) - rng.randint(0, 3))
+
+
+def _candidate(site: Site, user, screened_on: date, rng: random.Random, criteria: dict) -> ScreeningRecord:
+    age = rng.randint(ENROLLMENT_PROTOCOL.min_age_years, ENROLLMENT_PROTOCOL.max_age_years)
+    return services.screen_candidate(
+        site=site, user=user, screened_on=screened_on,
+        initials="".join(rng.choice(string.ascii_uppercase) for _ in range(2)),
+        sex=rng.choice("FM"),
+        birth_date=screened_on - timedelta(days=365 * age + rng.randint(10, 350)),
+        ph_test_method=rng.choice(["FISH", "PCR"]),
+        ph_test_date=screened_on - timedelta(days=rng.randint(1, 5)),
+        ecog=rng.choice([0, 0, 1, 1, 1, 2]),
+        criteria=criteria,
+    )
+
+
+def _all_met_but_consent() -> dict[str, str]:
+    """The checklist at screening: consent is ticked when it is recorded."""
+    answers = {c.code: c.required_answer for c in ENROLLMENT_PROTOCOL.criteria}
+    answers[ENROLLMENT_PROTOCOL.consent_criterion] = "not_assessed"
+    return answers
+
+
+def _demo_screen_failure(site: Site, user, screened_on: date, rng: random.Random) -> ScreeningRecord:
+    code, answer = rng.choice(SCREEN_FAIL_CAUSES)
+    screening = _candidate(site, user, screened_on, rng, {**_all_met_but_consent(), code: answer})
+    reason = "; ".join(f for f in screening.eligibility.failed if "not assessed" not in f)
+    return services.screen_fail(screening=screening, reason=reason, user=user)
+
+
+def _demo_participant(site: Site, user, screened_on: date, today: date, rng: random.Random) -> Participant:
+    screening = _candidate(site, user, screened_on, rng, _all_met_but_consent())
+    signed_on = screened_on + timedelta(days=rng.randint(0, 2))
+    version = ENROLLMENT_PROTOCOL.approved_consent_versions(on=signed_on)[-1]
+    services.record_consent(
+        screening=screening, document_version=version, signed_on=signed_on,
+        obtained_by="Dr Zhang Wei", user=user,
+    )
+    screening.refresh_from_db()
+    height = rng.gauss(175 if screening.sex == "M" else 162, 7)
+    weight = rng.uniform(19, 30) * (height / 100) ** 2  # BMI 19-30
+    return services.enroll_participant(
+        screening=screening, enrolled_on=min(signed_on + timedelta(days=rng.randint(1, 6)), today),
+        height_cm=Decimal(f"{height:.1f}"), weight_kg=Decimal(f"{weight:.1f}"), user=user,
+    )
+
+
+def _optional(path: str):
+    try:
+        return import_string(path)
+    except ImportError:
+        return None
+
+
+def _demo_clinical_data(participant: Participant, user, rng: random.Random) -> None:
+    """Treatment, then assessments, from the other apps' demo modules (skipped if not in this build)."""
+    add_treatment = _optional("cycles.demo.add_demo_treatment")
+    treatment = add_treatment(participant, rng=rng, user=user) if add_treatment else None
+    add_assessments = _optional("assessments.demo.add_demo_assessments")
+    if add_assessments and treatment is not None:
+        add_assessments(participant, rng=rng, user=user, treatment=treatment)

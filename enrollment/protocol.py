@@ -33,6 +33,7 @@ class EnrollmentProtocol:
     min_age_years: int = 18
     max_age_years: int = 59
     max_prior_steroid_days: int = 7
+    consent_criterion: str = "INC_CONSENT"  # marked "met" when consent is recorded
     criteria: tuple[Criterion, ...] = (
         Criterion("INC_NEW_BALL", "inclusion", "Newly diagnosed precursor B-cell ALL"),
         Criterion("INC_PH_NEG", "inclusion", "Ph-negative confirmed (BCR::ABL1 negative by FISH or PCR)"),

@@ -98,3 +98,76 @@ def future_date_problem(value: date | None, today: date, label: str = "This date
     if value is not None and value > today:
         return f"{label} ({value.isoformat()}) is in the future."
     return None
+
+
+OFF_STUDY_REASON_LABELS = {
+    "completed": "Completed the study",
+    "consent_withdrawn": "Consent withdrawn",
+    "lost_to_follow_up": "Lost to follow-up",
+    "death": "Death",
+    "investigator_decision": "Investigator decision",
+}
+TREATED_STATUSES = (ON_TREATMENT, FOLLOW_UP)
+
+
+def consent_version_problem(version: str, signed_on: date, approved: tuple[str, ...]) -> str | None:
+    """`approved`: the versions approved on `signed_on` (protocol.approved_consent_versions(on=signed_on))."""
+    if version not in approved:
+        return (
+            f"Consent document version {version} was not approved on {signed_on.isoformat()} "
+            f"(approved then: {', '.join(approved) or 'none'})."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class EnrollmentFacts:
+    """What the enrollment decision needs, as plain data (the service gathers it)."""
+
+    eligibility: Eligibility
+    age_years: int | None
+    consent_version: str | None  # None: no consent on file
+    consent_on: date | None
+    approved_versions: tuple[str, ...]  # approved on consent_on
+    enrolled_on: date
+    today: date
+    enrolled_count: int
+    target: int
+
+
+def enrollment_problems(facts: EnrollmentFacts, protocol: EnrollmentProtocol) -> list[str]:
+    """Every reason enrollment must be refused (empty list: enrollment allowed)."""
+    problems: list[str] = []
+    if (age := age_problem(facts.age_years, protocol)) is not None:
+        problems.append(age)
+    failed = [f for f in facts.eligibility.failed if f != age]
+    if failed:
+        problems.append("The candidate is not eligible: " + "; ".join(failed) + ".")
+    if facts.consent_version is None or facts.consent_on is None:
+        problems.append("No signed consent is on file.")
+    else:
+        problems += [
+            p
+            for p in (
+                consent_version_problem(facts.consent_version, facts.consent_on, facts.approved_versions),
+                future_date_problem(facts.consent_on, facts.today, "The date of consent"),
+                date_before_consent_problem(facts.enrolled_on, facts.consent_on, "The enrollment date"),
+            )
+            if p
+        ]
+    if (p := future_date_problem(facts.enrolled_on, facts.today, "The enrollment date")) is not None:
+        problems.append(p)
+    if facts.enrolled_count >= facts.target:
+        problems.append(
+            f"The enrollment target of {facts.target} participants is reached: no further enrollment "
+            "(a data manager can raise the target in the study settings)."
+        )
+    return problems
+
+
+def study_day(on: date, c1d1: date | None) -> int | None:
+    """Study day (DOMAIN "Project decisions" 1): date - C1D1 + 1 on/after C1D1, date - C1D1 before; no day 0."""
+    if c1d1 is None:
+        return None
+    delta = (on - c1d1).days
+    return delta + 1 if delta >= 0 else delta

@@ -1,12 +1,24 @@
-"""Enrollment writes that touch several models: status changes (and, later, screening and enrollment)."""
+"""Enrollment writes that touch several models: screening, consent, enrollment and status changes.
 
+Views and the demo both call these (keyword-only, atomic); refusals are ValueError subclasses whose
+message says why, and nothing is saved when one is raised.
+"""
+
+import uuid
 from datetime import date
+from decimal import Decimal
 
 import pghistory
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from enrollment import rules
-from enrollment.models import Participant, StatusChange
+from enrollment.models import Consent, Participant, ScreeningRecord, Site, StatusChange, StudySettings
+from enrollment.protocol import ENROLLMENT_PROTOCOL
+from integrity import locking
+from integrity.models import FormSubmission
+from integrity.services import INITIAL_ENTRY
 
 
 class StatusChangeRefused(ValueError):
@@ -48,3 +60,204 @@ def change_status(*, participant: Participant, to_status: str, on: date, reason:
         current.row_version,
     )
     return current
+
+
+class ScreeningRefused(ValueError):
+    """A screening write the protocol does not allow (the message says why)."""
+
+
+class ConsentRefused(ValueError):
+    """Consent on a document version that was not approved on the signature date, or dated in the future."""
+
+
+class EnrollmentRefused(ValueError):
+    """Enrollment refused: the message lists every reason (ineligible, no consent, target reached, ...)."""
+
+
+def _register_submission(obj, submission_token: uuid.UUID | None) -> None:
+    if submission_token is not None:
+        FormSubmission.objects.create(token=submission_token, content_object=obj)
+
+
+def _already_submitted(submission_token: uuid.UUID | None, model: type):
+    """The record a first submission of the same form created (a double submit), else None."""
+    existing = FormSubmission.find(submission_token) if submission_token is not None else None
+    return existing if isinstance(existing, model) else None
+
+
+@transaction.atomic
+def screen_candidate(
+    *,
+    site: Site,
+    screened_on: date,
+    initials: str,
+    sex: str,
+    criteria: dict[str, str],
+    user,
+    birth_date: date | None = None,
+    age_years: int | None = None,
+    ph_test_method: str = "",
+    ph_test_date: date | None = None,
+    ecog: int | None = None,
+    submission_token: uuid.UUID | None = None,
+) -> ScreeningRecord:
+    """Record a screened candidate with the next screening number of the site (S01-001, ...)."""
+    if (existing := _already_submitted(submission_token, ScreeningRecord)) is not None:
+        return existing
+    # The site row lock serialises number allocation between concurrent screenings at the site.
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    sequence = ScreeningRecord.objects.filter(site=site).count() + 1
+    record = ScreeningRecord(
+        site=site,
+        screening_number=rules.format_screening_number(site.code, sequence),
+        screened_on=screened_on,
+        initials=initials,
+        sex=sex,
+        birth_date=birth_date,
+        age_years=age_years,
+        ph_test_method=ph_test_method,
+        ph_test_date=ph_test_date,
+        ecog=ecog,
+        criteria=_complete_criteria(criteria),
+        status=rules.SCREENING,
+        created_by=user,
+        updated_by=user,
+    )
+    if (why := locking.create_blocked_reason(record)) is not None:
+        raise ScreeningRefused(why)
+    with pghistory.context(reason=INITIAL_ENTRY, user=_user_pk(user)):
+        record.save()
+    _register_submission(record, submission_token)
+    return record
+
+
+def _complete_criteria(criteria: dict[str, str]) -> dict[str, str]:
+    """Every protocol criterion answered (unknown answers become "not_assessed"); unknown codes dropped."""
+    return {
+        c.code: criteria.get(c.code) if criteria.get(c.code) in rules.CRITERION_ANSWERS else "not_assessed"
+        for c in ENROLLMENT_PROTOCOL.criteria
+    }
+
+
+def _user_pk(user) -> int | None:
+    return getattr(user, "pk", None)
+
+
+def _update_screening(screening: ScreeningRecord, *, reason: str, user, **values) -> ScreeningRecord:
+    current = ScreeningRecord.objects.select_for_update().get(pk=screening.pk)
+    with pghistory.context(reason=reason, user=_user_pk(user)):
+        ScreeningRecord.objects.filter(pk=current.pk).update(
+            **values, row_version=current.row_version + 1, updated_by=user
+        )
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def screen_fail(*, screening: ScreeningRecord, reason: str, user) -> ScreeningRecord:
+    """Close a candidate's screening as failed, with the reason (e.g. the failed criteria)."""
+    if not reason.strip():
+        raise ScreeningRefused("Give the reason for the screen failure.")
+    current = ScreeningRecord.objects.select_for_update().get(pk=screening.pk)
+    if (problem := rules.transition_problem(current.status, rules.SCREEN_FAILED)) is not None:
+        raise ScreeningRefused(problem)
+    return _update_screening(
+        current, reason=f"Screen failed: {reason.strip()}", user=user,
+        status=rules.SCREEN_FAILED, screen_fail_reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def record_consent(
+    *,
+    screening: ScreeningRecord,
+    document_version: str,
+    signed_on: date,
+    obtained_by: str,
+    user,
+    submission_token: uuid.UUID | None = None,
+) -> Consent:
+    """Record signed consent on an approved document version; marks the consent criterion as met."""
+    if (existing := _already_submitted(submission_token, Consent)) is not None:
+        return existing
+    problem = rules.consent_version_problem(
+        document_version, signed_on, ENROLLMENT_PROTOCOL.approved_consent_versions(on=signed_on)
+    ) or rules.future_date_problem(signed_on, timezone.localdate(), "The date of consent")
+    if problem is not None:
+        raise ConsentRefused(problem)
+    screening = ScreeningRecord.objects.select_for_update().get(pk=screening.pk)
+    if screening.status == rules.SCREEN_FAILED:
+        raise ConsentRefused(f"Screening {screening.screening_number} is closed as a screen failure.")
+    consent = Consent(
+        screening=screening, document_version=document_version, signed_on=signed_on,
+        obtained_by=obtained_by, created_by=user, updated_by=user,
+    )
+    with pghistory.context(reason=INITIAL_ENTRY, user=_user_pk(user)):
+        consent.save()
+    if screening.criteria.get(ENROLLMENT_PROTOCOL.consent_criterion) != "met":
+        criteria = {**screening.criteria, ENROLLMENT_PROTOCOL.consent_criterion: "met"}
+        _update_screening(screening, reason="Consent recorded", user=user, criteria=criteria)
+    _register_submission(consent, submission_token)
+    return consent
+
+
+def _latest_consent(screening: ScreeningRecord) -> Consent | None:
+    return Consent.objects.filter(screening=screening, is_deleted=False).order_by("-signed_on", "-id").first()
+
+
+def _enrollment_facts(screening: ScreeningRecord, enrolled_on: date, target: int) -> rules.EnrollmentFacts:
+    consent = _latest_consent(screening)
+    consent_on = consent.signed_on if consent else None
+    return rules.EnrollmentFacts(
+        eligibility=screening.eligibility,
+        age_years=screening.age_at_screening,
+        consent_version=consent.document_version if consent else None,
+        consent_on=consent_on,
+        approved_versions=ENROLLMENT_PROTOCOL.approved_consent_versions(on=consent_on) if consent_on else (),
+        enrolled_on=enrolled_on,
+        today=timezone.localdate(),
+        enrolled_count=Participant.objects.live().count(),
+        target=target,
+    )
+
+
+@transaction.atomic
+def enroll_participant(
+    *, screening: ScreeningRecord, enrolled_on: date, height_cm: Decimal, weight_kg: Decimal, user
+) -> Participant:
+    """Register an eligible, consented candidate: participant ID (site code + sequence), BSA, status."""
+    # Lock the study settings row first: it serialises every enrollment, so two coordinators
+    # cannot both take the last place below the target, nor the same participant sequence.
+    target = StudySettings.objects.select_for_update().get(pk=StudySettings.current().pk).target_enrollment
+    screening = ScreeningRecord.objects.select_for_update().select_related("site").get(pk=screening.pk)
+    if (problem := rules.transition_problem(screening.status, rules.ENROLLED)) is not None:
+        raise EnrollmentRefused(f"Screening {screening.screening_number} is {screening.get_status_display()}: "
+                                f"{problem}")
+    if problems := rules.enrollment_problems(_enrollment_facts(screening, enrolled_on, target), ENROLLMENT_PROTOCOL):
+        raise EnrollmentRefused(" ".join(problems))
+    site = screening.site
+    sequence = (Participant.objects.filter(site=site).aggregate(m=Max("sequence"))["m"] or 0) + 1
+    participant = Participant(
+        screening=screening, site=site, sequence=sequence,
+        participant_id=rules.format_participant_id(site.code, sequence),
+        enrolled_on=enrolled_on, height_cm=height_cm, weight_kg=weight_kg,
+        status=rules.ENROLLED, status_on=enrolled_on, created_by=user, updated_by=user,
+    )
+    with pghistory.context(reason=INITIAL_ENTRY, user=_user_pk(user)):
+        participant.save()
+        StatusChange.objects.create(
+            participant=participant, from_status=rules.SCREENING, to_status=rules.ENROLLED,
+            changed_on=enrolled_on, reason="Enrolled", created_by=user, updated_by=user,
+        )
+    _update_screening(screening, reason=f"Enrolled as {participant.participant_id}", user=user,
+                      status=rules.ENROLLED)
+    return participant
+
+
+def take_off_study(*, participant: Participant, on: date, reason_code: str, user) -> Participant:
+    """Off study with one of rules.OFF_STUDY_REASONS (completed, consent withdrawn, ...)."""
+    if reason_code not in rules.OFF_STUDY_REASONS:
+        raise StatusChangeRefused(
+            f"'{reason_code}' is not an off-study reason (one of: {', '.join(rules.OFF_STUDY_REASONS)})."
+        )
+    return change_status(participant=participant, to_status=rules.OFF_STUDY, on=on, reason=reason_code, user=user)

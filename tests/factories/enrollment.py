@@ -79,6 +79,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = models.Participant
+        skip_postgeneration_save = True
 
     screening = factory.SubFactory(ScreeningFactory, status=models.ScreeningStatus.ENROLLED)
     site = factory.LazyAttribute(lambda o: o.screening.site)

@@ -1,16 +1,25 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from enrollment.demo import DEMO_PASSWORD, create_demo_sites_and_users
+from enrollment.demo import DEMO_PASSWORD, create_demo_sites_and_users, create_demo_trial
 
 
 class Command(BaseCommand):
     help = "Create demo sites, one demo user per role and a synthetic trial (idempotent; never in production)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--participants", type=int, default=20, help="Participants to enroll (default 20).")
+        parser.add_argument("--seed", type=int, default=2026)
+
     def handle(self, *args, **options) -> None:
         if not settings.DEMO_ALLOWED:
             raise CommandError("The demo is refused here: DEBUG is off (set BLINATRIAL_DEMO_ALLOWED=true to force).")
         users = create_demo_sites_and_users()
+        trial = create_demo_trial(participants=options["participants"], seed=options["seed"])
+        self.stdout.write(
+            f"Demo trial: {trial['created']} participants enrolled now ({trial['existing']} already present), "
+            f"{trial['screen_failures']} screen failures."
+        )
         self.stdout.write(self.style.SUCCESS("Demo logins (demo only) — password for all: " + DEMO_PASSWORD))
         for u in users:
             self.stdout.write(f"  {u.username:<14} {u.role or 'superuser'}")

@@ -1,0 +1,237 @@
+"""Enrollment forms: screening with the eligibility checklist, consent, enrollment, screen failure, status.
+
+Protocol rules are delegated to enrollment.rules; the services re-check them inside their transaction.
+"""
+
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+
+from blinatrial.access import visible_site_ids
+from enrollment import rules
+from enrollment.models import Consent, ParticipantStatus, ScreeningRecord, Site, StudySettings
+from enrollment.protocol import ENROLLMENT_PROTOCOL
+from integrity.forms import ClinicalRecordForm
+
+ANSWER_CHOICES = (("met", "Met"), ("not_met", "Not met"), ("not_assessed", "Not assessed"))
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def criterion_field_name(code: str) -> str:
+    return f"criterion_{code}"
+
+
+def _future_error(form: forms.Form, name: str, label: str) -> None:
+    value = form.cleaned_data.get(name)
+    if (problem := rules.future_date_problem(value, timezone.localdate(), label)) is not None:
+        form.add_error(name, problem)
+
+
+def _simple_helper(submit_label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.add_input(Submit("save", submit_label))
+    return helper
+
+
+class ScreeningForm(ClinicalRecordForm):
+    """Candidate details and one met / not met / not assessed answer per protocol criterion."""
+
+    submit_label = "Save screening"
+
+    class Meta:
+        model = ScreeningRecord
+        fields = [
+            "site", "screened_on", "initials", "sex", "birth_date", "age_years",
+            "ph_test_method", "ph_test_date", "ecog",
+        ]
+        labels = {
+            "screened_on": "Screening date", "birth_date": "Date of birth", "age_years": "Age (years)",
+            "ph_test_method": "BCR::ABL1 test method", "ph_test_date": "BCR::ABL1 test date",
+            "ecog": "ECOG status (0-4)",
+        }
+        help_texts = {"age_years": "Years; only if the date of birth is not recorded."}
+        widgets = {"screened_on": DATE_WIDGET, "birth_date": DATE_WIDGET, "ph_test_date": DATE_WIDGET}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_edit:
+            del self.fields["site"]
+        else:
+            site_ids = visible_site_ids(user)
+            sites = Site.objects.all() if site_ids is None else Site.objects.filter(pk__in=site_ids)
+            self.fields["site"].queryset = sites
+            self.fields["site"].empty_label = None
+        answers = self.instance.criteria or {}
+        for criterion in ENROLLMENT_PROTOCOL.criteria:
+            self.fields[criterion_field_name(criterion.code)] = forms.ChoiceField(
+                label=criterion.text, choices=ANSWER_CHOICES, widget=forms.RadioSelect,
+                initial=answers.get(criterion.code, "not_assessed"),
+            )
+        self.helper.layout = self._layout()
+
+    def _layout(self) -> Layout:
+        def row(*names: str) -> Row:
+            return Row(*[Column(n, css_class="col-md") for n in names if n in self.fields])
+
+        checklist = [
+            Column(
+                HTML(f'<h3 class="h6 fw-semibold border-bottom pb-1">{kind.capitalize()} criteria</h3>'),
+                *[InlineRadios(criterion_field_name(c.code)) for c in ENROLLMENT_PROTOCOL.criteria if c.kind == kind],
+                css_class="col-lg-6",
+            )
+            for kind in ("inclusion", "exclusion")
+        ]
+        rest = [n for n in ("row_version", "submission_token", "change_reason", "change_reason_detail")
+                if n in self.fields]
+        return Layout(
+            Fieldset("Candidate", row("site", "screened_on", "initials", "sex"),
+                     row("birth_date", "age_years", "ph_test_method", "ph_test_date", "ecog")),
+            Fieldset("Eligibility checklist", Row(*checklist, css_class="eligibility-checklist")),
+            row(*rest),
+        )
+
+    def clean(self):
+        data = super().clean()
+        birth_date, screened_on = data.get("birth_date"), data.get("screened_on")
+        if not birth_date and data.get("age_years") is None and "age_years" not in self.errors:
+            self.add_error("age_years", "Enter the date of birth or the age.")
+        _future_error(self, "screened_on", "The screening date")
+        _future_error(self, "ph_test_date", "The BCR::ABL1 test date")
+        if birth_date and screened_on and birth_date >= screened_on:
+            self.add_error("birth_date", "The date of birth must be before the screening date.")
+        self.instance.criteria = self.criteria()
+        return data
+
+    def criteria(self) -> dict[str, str]:
+        return {
+            c.code: self.cleaned_data.get(criterion_field_name(c.code), "not_assessed")
+            for c in ENROLLMENT_PROTOCOL.criteria
+        }
+
+    def record_data(self) -> dict:
+        """Keyword arguments for services.screen_candidate."""
+        return {
+            **{n: self.cleaned_data[n] for n in self.Meta.fields if n in self.fields},
+            "criteria": self.criteria(),
+        }
+
+
+class ConsentForm(ClinicalRecordForm):
+    """Signed consent: an approved document version, the date signed, who obtained it."""
+
+    submit_label = "Record consent"
+
+    class Meta:
+        model = Consent
+        fields = ["document_version", "signed_on", "obtained_by"]
+        labels = {"signed_on": "Date signed", "document_version": "Consent document version"}
+        widgets = {"signed_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        approved = ENROLLMENT_PROTOCOL.approved_consent_versions()
+        dates = {v.version: v.approved_on for v in ENROLLMENT_PROTOCOL.consent_versions}
+        self.fields["document_version"] = forms.ChoiceField(
+            label="Consent document version",
+            choices=[(v, f"{v} (approved {dates[v].isoformat()})") for v in approved],
+            initial=approved[-1] if approved else None,
+        )
+
+    def clean(self):
+        data = super().clean()
+        version, signed_on = data.get("document_version"), data.get("signed_on")
+        if version and signed_on:
+            approved = ENROLLMENT_PROTOCOL.approved_consent_versions(on=signed_on)
+            if (problem := rules.consent_version_problem(version, signed_on, approved)) is not None:
+                self.add_error("document_version", problem)
+        _future_error(self, "signed_on", "The date of consent")
+        return data
+
+
+class EnrollmentForm(forms.Form):
+    enrolled_on = forms.DateField(label="Enrollment date", widget=DATE_WIDGET)
+    height_cm = forms.DecimalField(
+        label="Height (cm)", min_value=100, max_value=250, max_digits=5, decimal_places=1, help_text="cm"
+    )
+    weight_kg = forms.DecimalField(
+        label="Weight (kg)", min_value=25, max_value=300, max_digits=5, decimal_places=1, help_text="kg"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolled_on"].initial = timezone.localdate()
+        self.helper = _simple_helper("Enroll participant")
+
+    def clean(self):
+        data = super().clean()
+        _future_error(self, "enrolled_on", "The enrollment date")
+        return data
+
+
+class ScreenFailForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for screen failure", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _simple_helper("Record screen failure")
+        self.helper.inputs[0].field_classes = "btn btn-danger"
+
+
+class StatusChangeForm(forms.Form):
+    """Next status along the lifecycle, its date and reason (off study: one of the protocol's reasons)."""
+
+    to_status = forms.ChoiceField(label="New status")
+    changed_on = forms.DateField(label="Date of change", widget=DATE_WIDGET)
+    off_study_reason = forms.ChoiceField(
+        label="Off-study reason", required=False,
+        choices=[("", "— choose —"), *rules.OFF_STUDY_REASON_LABELS.items()],
+    )
+    reason = forms.CharField(label="Comment", required=False, max_length=400)
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        labels = dict(ParticipantStatus.choices)
+        self.fields["to_status"].choices = [
+            (s, labels.get(s, s)) for s in rules.TRANSITIONS.get(participant.status, ())
+        ]
+        self.fields["changed_on"].initial = timezone.localdate()
+        self.helper = _simple_helper("Change status")
+
+    def clean(self):
+        data = super().clean()
+        _future_error(self, "changed_on", "The date of change")
+        on = data.get("changed_on")
+        if on and on < self.participant.status_on:
+            self.add_error("changed_on", f"The date is before the current status date "
+                                         f"({self.participant.status_on.isoformat()}).")
+        if data.get("to_status") == rules.OFF_STUDY and not data.get("off_study_reason"):
+            self.add_error("off_study_reason", "Choose the reason the participant goes off study.")
+        return data
+
+
+class StudySettingsForm(forms.ModelForm):
+    """Run-time study settings: a data manager raises the enrollment target here."""
+
+    class Meta:
+        model = StudySettings
+        fields = ["target_enrollment", "registry_id", "sponsor"]
+        labels = {"target_enrollment": "Enrollment target (participants)", "registry_id": "Registry ID (e.g. NCT)"}
+
+    def __init__(self, *args, enrolled: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolled = enrolled
+        self.helper = _simple_helper("Save settings")
+
+    def clean_target_enrollment(self):
+        target = self.cleaned_data["target_enrollment"]
+        if target < self.enrolled:
+            raise forms.ValidationError(
+                f"{self.enrolled} participants are already enrolled: the target cannot be lower."
+            )
+        return target

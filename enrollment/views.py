@@ -1,0 +1,369 @@
+"""Enrollment pages: screening log and forms, consent, enrollment, participant list, casebook, status."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_http_methods
+
+from blinatrial.access import COORDINATOR, DATA_MANAGER, INVESTIGATOR, has_role, role_required
+from enrollment import rules, services
+from enrollment.casebook import SECTION_PROVIDERS, CasebookSection, TimelineEntry
+from enrollment.forms import (
+    ConsentForm,
+    EnrollmentForm,
+    ScreenFailForm,
+    ScreeningForm,
+    StatusChangeForm,
+    StudySettingsForm,
+)
+from enrollment.models import (
+    Consent,
+    Participant,
+    ParticipantStatus,
+    ScreeningRecord,
+    ScreeningStatus,
+    StudySettings,
+)
+from integrity.recording import handle_record_form
+
+WRITE_ROLES = (COORDINATOR, INVESTIGATOR, DATA_MANAGER)
+PAGE_SIZE = 25
+PARTICIPANT_SORTS = {
+    "id": "participant_id", "site": "site__code", "enrolled": "enrolled_on", "status": "status",
+    "status_on": "status_on",
+}
+SCREENING_SORTS = {"number": "screening_number", "site": "site__code", "date": "screened_on", "status": "status"}
+
+
+def _sorted(queryset, request: HttpRequest, sorts: dict[str, str], default: str):
+    """Order by a whitelisted column (`?sort=name` or `?sort=-name`), ties broken by primary key."""
+    key = request.GET.get("sort", default)
+    field = sorts.get(key.lstrip("-"))
+    if field is None:
+        key, field = default, sorts[default.lstrip("-")]
+    prefix = "-" if key.startswith("-") else ""
+    return queryset.order_by(prefix + field, prefix + "pk"), key
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _screening_or_404(request: HttpRequest, pk: int) -> ScreeningRecord:
+    return get_object_or_404(ScreeningRecord.objects.visible_to(request.user).select_related("site"), pk=pk)
+
+
+def _participant_or_404(request: HttpRequest, pk: int) -> Participant:
+    queryset = Participant.objects.visible_to(request.user).select_related("site", "screening")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def screening_list(request: HttpRequest) -> HttpResponse:
+    live_consents = Consent.objects.filter(screening=OuterRef("pk"), is_deleted=False)
+    queryset = (
+        ScreeningRecord.objects.visible_to(request.user)
+        .select_related("site", "participant")
+        .annotate(consented=Exists(live_consents))
+    )
+    if status := request.GET.get("status"):
+        queryset = queryset.filter(status=status)
+    if q := request.GET.get("q", "").strip():
+        queryset = queryset.filter(Q(screening_number__icontains=q) | Q(initials__iexact=q))
+    queryset, sort = _sorted(queryset, request, SCREENING_SORTS, "-date")
+    return render(request, "enrollment/screening_list.html", {
+        "page": _page(request, queryset), "sort": sort, "status": status, "q": q,
+        "statuses": ScreeningStatus.choices, "can_write": has_role(request.user, *WRITE_ROLES),
+    })
+
+
+@role_required(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def screening_add(request: HttpRequest) -> HttpResponse:
+    form = ScreeningForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.screen_candidate(
+                **form.record_data(), user=request.user, submission_token=form.cleaned_data.get("submission_token")
+            )
+        except services.ScreeningRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Candidate screened as {record.screening_number}.")
+            return redirect("enrollment:screening-detail", pk=record.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "enrollment/screening_form.html", {"form": form}, status=status)
+
+
+@role_required(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def screening_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    screening = _screening_or_404(request, pk)
+    form = ScreeningForm(request.POST or None, instance=screening, user=request.user)
+    return handle_record_form(
+        request, form, template="enrollment/screening_form.html", context={"screening": screening},
+        success_url=reverse("enrollment:screening-detail", args=[screening.pk]),
+        success_message="Screening updated.",
+    )
+
+
+def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    screening = _screening_or_404(request, pk)
+    consents = list(screening.consents.filter(is_deleted=False))
+    participant = Participant.objects.visible_to(request.user).filter(screening=screening).first()
+    return render(request, "enrollment/screening_detail.html", {
+        "screening": screening, "eligibility": screening.eligibility, "answers": _answers(screening),
+        "consents": consents, "participant": participant, "can_write": has_role(request.user, *WRITE_ROLES),
+        "fail_form": ScreenFailForm(initial={"reason": "; ".join(screening.eligibility.failed)}),
+    })
+
+
+def _answers(screening: ScreeningRecord) -> list[dict]:
+    from enrollment.protocol import ENROLLMENT_PROTOCOL
+
+    rows = []
+    for c in ENROLLMENT_PROTOCOL.criteria:
+        answer = screening.criteria.get(c.code, "not_assessed")
+        rows.append({"criterion": c, "answer": answer, "ok": answer == c.required_answer})
+    return rows
+
+
+@role_required(*WRITE_ROLES)
+@require_http_methods(["POST"])
+def screening_fail(request: HttpRequest, pk: int) -> HttpResponse:
+    screening = _screening_or_404(request, pk)
+    form = ScreenFailForm(request.POST)
+    if form.is_valid():
+        try:
+            services.screen_fail(screening=screening, reason=form.cleaned_data["reason"], user=request.user)
+        except services.ScreeningRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{screening.screening_number} recorded as a screen failure.")
+    else:
+        messages.error(request, "Give the reason for the screen failure.")
+    return redirect("enrollment:screening-detail", pk=screening.pk)
+
+
+@role_required(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    screening = _screening_or_404(request, pk)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_consent(
+                screening=screening, user=request.user, submission_token=form.cleaned_data.get("submission_token"),
+                **{n: form.cleaned_data[n] for n in ("document_version", "signed_on", "obtained_by")},
+            )
+        except services.ConsentRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Consent recorded.")
+            return redirect("enrollment:screening-detail", pk=screening.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "enrollment/consent_form.html", {"form": form, "screening": screening}, status=status)
+
+
+@role_required(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def consent_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = get_object_or_404(Consent.objects.visible_to(request.user).select_related("screening"), pk=pk)
+    form = ConsentForm(request.POST or None, instance=consent)
+    return handle_record_form(
+        request, form, template="enrollment/consent_form.html", context={"screening": consent.screening},
+        success_url=reverse("enrollment:screening-detail", args=[consent.screening_id]),
+        success_message="Consent updated.",
+    )
+
+
+@role_required(DATA_MANAGER)
+@require_http_methods(["GET", "POST"])
+def study_settings(request: HttpRequest) -> HttpResponse:
+    enrolled = Participant.objects.live().count()
+    form = StudySettingsForm(request.POST or None, instance=StudySettings.current(), enrolled=enrolled)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Study settings saved: enrollment target {form.instance.target_enrollment}.")
+        return redirect("enrollment:study-settings")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "enrollment/study_settings.html", {"form": form, "enrolled": enrolled}, status=status)
+
+
+@role_required(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def participant_enroll(request: HttpRequest, pk: int) -> HttpResponse:
+    screening = _screening_or_404(request, pk)
+    form = EnrollmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = services.enroll_participant(screening=screening, user=request.user, **form.cleaned_data)
+        except services.EnrollmentRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Enrolled as participant {participant.participant_id}.")
+            return redirect("enrollment:participant-detail", pk=participant.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "screening": screening, "eligibility": screening.eligibility}
+    return render(request, "enrollment/enroll_form.html", context, status=status)
+
+
+def participant_list(request: HttpRequest) -> HttpResponse:
+    queryset = Participant.objects.visible_to(request.user).select_related("site", "screening")
+    if status := request.GET.get("status"):
+        queryset = queryset.filter(status=status)
+    if q := request.GET.get("q", "").strip():
+        queryset = queryset.filter(participant_id__icontains=q)
+    queryset, sort = _sorted(queryset, request, PARTICIPANT_SORTS, "id")
+    return render(request, "enrollment/participant_list.html", {
+        "page": _page(request, queryset), "sort": sort, "status": status, "q": q,
+        "statuses": ParticipantStatus.choices, "target": StudySettings.current().target_enrollment,
+        "trial_enrolled": Participant.objects.live().count(), "is_data_manager": has_role(request.user, DATA_MANAGER),
+    })
+
+
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant_or_404(request, pk)
+    context = casebook_context(participant, request)
+    context["can_write"] = has_role(request.user, *WRITE_ROLES)
+    return render(request, "enrollment/participant_detail.html", context)
+
+
+@role_required(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def participant_status(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant_or_404(request, pk)
+    form = StatusChangeForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _apply_status_change(participant, form.cleaned_data, request.user)
+        except services.StatusChangeRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Status changed.")
+            return redirect("enrollment:participant-detail", pk=participant.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "enrollment/status_form.html", {"form": form, "participant": participant}, status=status)
+
+
+def _apply_status_change(participant: Participant, data: dict, user) -> None:
+    if data["to_status"] == rules.OFF_STUDY:
+        services.take_off_study(
+            participant=participant, on=data["changed_on"], reason_code=data["off_study_reason"], user=user
+        )
+    else:
+        services.change_status(
+            participant=participant, to_status=data["to_status"], on=data["changed_on"], reason=data["reason"],
+            user=user,
+        )
+
+
+DUE_ORDER = {"overdue": 0, "due": 1, "upcoming": 2, "missed": 3, "done": 4}
+
+
+FIRST_DOSE_DATES = "cycles.services.first_dose_dates"  # (participant ids) -> {id: C1D1}, when cycles is installed
+
+
+def casebook_context(participant: Participant, request: HttpRequest) -> dict:
+    """Header, sections of every importable provider, the merged timeline and the due list."""
+    sections, unavailable = _sections(participant, request)
+    changes = list(participant.status_changes.filter(is_deleted=False).select_related("created_by"))
+    timeline = sorted(_own_timeline(participant, changes) + [e for s in sections for e in s.timeline],
+                      key=lambda e: e.on)
+    today = timezone.localdate()
+    c1d1 = _section_value(sections, "c1d1") or _first_dose_date(participant)
+    return {
+        "participant": participant,
+        "c1d1": c1d1,
+        "study_day": rules.study_day(today, c1d1),
+        "current_cycle": _section_value(sections, "current_cycle") or _current_cycle(participant, timeline, today),
+        "sections": sections,
+        "unavailable_sections": unavailable,
+        "timeline": timeline,
+        "status_history": [_status_row(c) for c in changes],
+        "due": sorted((d for s in sections for d in s.due), key=lambda d: (DUE_ORDER.get(d.status, 9), d.target)),
+        "consent_on": min((e.on for e in timeline if e.kind == "consent"), default=None),
+    }
+
+
+def _section_value(sections: list[CasebookSection], key: str):
+    """A header value a section may provide in its context ("c1d1", "current_cycle")."""
+    return next((s.context[key] for s in sections if s.context.get(key)), None)
+
+
+def _first_dose_date(participant: Participant):
+    try:
+        first_dose_dates = import_string(FIRST_DOSE_DATES)
+    except ImportError:
+        return None
+    return first_dose_dates([participant.pk]).get(participant.pk)
+
+
+def _current_cycle(participant: Participant, timeline: list[TimelineEntry], today) -> int | None:
+    """While on treatment: the number of cycles started so far (timeline entries of kind "cycle")."""
+    if participant.status != rules.ON_TREATMENT:
+        return None
+    return sum(1 for e in timeline if e.kind == "cycle" and e.on <= today) or None
+
+
+def _sections(participant: Participant, request: HttpRequest) -> tuple[list[CasebookSection], list[str]]:
+    """Sections of the providers that exist in this build (an app not written yet is listed, not fatal).
+
+    Each section's template is rendered with the section's context as its top-level variables.
+    """
+    sections, unavailable = [], []
+    for path in SECTION_PROVIDERS:
+        try:
+            provider = import_string(path)
+        except ImportError:
+            unavailable.append(path.split(".")[0])
+            continue
+        section = provider(participant, request.user)
+        try:
+            section.html = render_to_string(section.template, {**section.context, "section": section}, request)
+        except TemplateDoesNotExist:
+            unavailable.append(section.title)
+            continue
+        sections.append(section)
+    return sorted(sections, key=lambda s: s.order), unavailable
+
+
+def _own_timeline(participant: Participant, changes: list) -> list[TimelineEntry]:
+    screening = participant.screening
+    screening_url = reverse("enrollment:screening-detail", args=[screening.pk])
+    entries = [TimelineEntry(screening.screened_on, "screening", f"Screened as {screening.screening_number}",
+                             screening_url)]
+    entries += [
+        TimelineEntry(c.signed_on, "consent", f"Consent signed (version {c.document_version}, by {c.obtained_by})",
+                      screening_url)
+        for c in Consent.objects.filter(screening_id=screening.pk, is_deleted=False)
+    ]
+    labels = dict(ParticipantStatus.choices)
+    entries += [
+        TimelineEntry(sc.changed_on, "status", _status_label(sc, labels))
+        for sc in changes
+    ]
+    return entries
+
+
+STATUS_LABELS = {**dict(ScreeningStatus.choices), **dict(ParticipantStatus.choices)}
+
+
+def _status_row(change) -> dict:
+    return {
+        "on": change.changed_on, "from": STATUS_LABELS.get(change.from_status, change.from_status),
+        "to": change.to_status, "to_label": STATUS_LABELS.get(change.to_status, change.to_status),
+        "reason": rules.OFF_STUDY_REASON_LABELS.get(change.reason, change.reason), "by": change.created_by,
+    }
+
+
+def _status_label(change, labels: dict) -> str:
+    label = f"Status: {labels.get(change.to_status, change.to_status)}"
+    reason = rules.OFF_STUDY_REASON_LABELS.get(change.reason, change.reason)
+    return f"{label} ({reason})" if reason and reason != "Enrolled" else label
