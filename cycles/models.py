@@ -1,1 +1,234 @@
+"""Treatment cycles, drug administrations, blinatumomab infusion segments, visits and transplant."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from blinatrial.access import SiteScopedQuerySet
+from cycles.regimen import REGIMEN
+from integrity.models import ClinicalRecord, clinical_record
+
+
+class CycleStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ONGOING = "ongoing", "Ongoing"
+    COMPLETED = "completed", "Completed"
+    STOPPED_EARLY = "stopped_early", "Stopped early"
+
+
+@clinical_record
+class Cycle(ClinicalRecord):
+    site_lookup = "participant__site"
+    participant_lookup = "participant"
+    cycle_lookup = "number"
+    field_units = {"height_cm": "cm", "weight_kg": "kg", "bsa_m2": "m2"}
+
+    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="cycles")
+    number = models.PositiveSmallIntegerField(editable=False)
+    day1_on = models.DateField("Day 1 (actual start)", help_text="The date the cycle actually started.")
+    planned_day1_on = models.DateField(
+        "Planned day 1", editable=False, help_text="Previous cycle's day 1 + cycle length (cycle 1: the actual start)."
+    )
+    delay_reason = models.CharField(max_length=300, blank=True, help_text="Required when the start is late.")
+    height_cm = models.DecimalField(max_digits=5, decimal_places=1, editable=False)
+    weight_kg = models.DecimalField(
+        "Weight at cycle start (kg)",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(25), MaxValueValidator(300)],
+        help_text="kg; the BSA of the cycle's doses is computed from it.",
+    )
+    bsa_m2 = models.DecimalField("BSA (m²)", max_digits=4, decimal_places=2, editable=False)
+    status = models.CharField(max_length=16, choices=CycleStatus.choices, default=CycleStatus.ONGOING)
+    status_reason = models.CharField(max_length=300, blank=True, help_text="Required when stopped early.")
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["participant_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "number"], name="cycle_number_unique_per_participant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} C{self.number}"
+
+    @property
+    def regimen(self):
+        return REGIMEN.cycle(self.number)
+
+    @property
+    def length_days(self) -> int:
+        return self.regimen.length_days if self.regimen else 28
+
+
+class AdministrationStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    GIVEN = "given", "Given"
+    REDUCED = "reduced", "Given, reduced"
+    HELD = "held", "Held"
+    OMITTED = "omitted", "Omitted"
+
+
+class Route(models.TextChoices):
+    IV = "IV", "Intravenous"
+    PO = "PO", "Oral"
+    SC = "SC", "Subcutaneous"
+
+
+@clinical_record
+class Administration(ClinicalRecord):
+    """One planned dose of a discrete-dose drug and what was actually given (EX)."""
+
+    site_lookup = "cycle__participant__site"
+    participant_lookup = "cycle__participant"
+    cycle_lookup = "cycle__number"
+    field_units = {
+        "cycle_day": "day of cycle",
+        "protocol_dose": "protocol_dose_unit (mg/m2 or mg)",
+        "planned_dose_mg": "mg",
+        "actual_dose_mg": "mg",
+    }
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="administrations")
+    drug_code = models.CharField(max_length=8, editable=False)
+    cycle_day = models.PositiveSmallIntegerField(editable=False)
+    planned_on = models.DateField(editable=False)
+    protocol_dose = models.DecimalField(max_digits=7, decimal_places=2, editable=False)
+    protocol_dose_unit = models.CharField(max_length=10, editable=False)
+    planned_dose_mg = models.DecimalField(max_digits=7, decimal_places=2, editable=False)
+    given_on = models.DateField("Date given", null=True, blank=True)
+    actual_dose_mg = models.DecimalField(
+        "Actual dose (mg)",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="mg actually given.",
+    )
+    route = models.CharField(max_length=2, choices=Route.choices)
+    status = models.CharField(max_length=8, choices=AdministrationStatus.choices, default=AdministrationStatus.PLANNED)
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Required when held, omitted, or the dose deviates by more than 10 %."
+    )
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["cycle_id", "planned_on", "drug_code"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.drug_code} day {self.cycle_day}"
+
+    @property
+    def drug_name(self) -> str:
+        return REGIMEN.drug_names().get(self.drug_code, self.drug_code)
+
+    @property
+    def deviation_pct(self) -> float | None:
+        from cycles.rules import dose_deviation_pct
+
+        if self.actual_dose_mg is None:
+            return None
+        return dose_deviation_pct(self.planned_dose_mg, self.actual_dose_mg)
+
+
+class SegmentStopReason(models.TextChoices):
+    BAG_CHANGE = "bag_change", "Bag change"
+    ADVERSE_EVENT = "adverse_event", "Adverse event"
+    END_OF_CYCLE = "end_of_cycle", "End of cycle"
+    OTHER = "other", "Other"
+
+
+@clinical_record
+class BlinatumomabSegment(ClinicalRecord):
+    """One constant-rate interval of the continuous blinatumomab infusion (EX, one record per interval)."""
+
+    field_units = {"rate_mcg_per_day": "ug/day"}
+    site_lookup = "cycle__participant__site"
+    participant_lookup = "cycle__participant"
+    cycle_lookup = "cycle__number"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="segments")
+    started_at = models.DateTimeField("Start (UTC)")
+    stopped_at = models.DateTimeField("Stop (UTC)", null=True, blank=True, help_text="Leave empty while running.")
+    rate_mcg_per_day = models.DecimalField(
+        "Rate (µg/day)", max_digits=5, decimal_places=1, validators=[MinValueValidator(0.1)], help_text="µg/day"
+    )
+    stop_reason = models.CharField(max_length=16, choices=SegmentStopReason.choices, blank=True)
+    stop_reason_detail = models.CharField(max_length=300, blank=True)
+    premedication_at = models.DateTimeField(
+        "Dexamethasone premedication (UTC)",
+        null=True,
+        blank=True,
+        help_text="When the 20 mg IV premedication was given (before a start, step-up or restart).",
+    )
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["cycle_id", "started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} blinatumomab {self.rate_mcg_per_day} µg/day from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+@clinical_record
+class VisitRecord(ClinicalRecord):
+    """A scheduled visit of a cycle marked done (with its date) or missed (with a reason)."""
+
+    site_lookup = "cycle__participant__site"
+    participant_lookup = "cycle__participant"
+    cycle_lookup = "cycle__number"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="visit_records")
+    visit_code = models.CharField(max_length=8, editable=False)
+    visited_on = models.DateField("Visit date", null=True, blank=True)
+    missed_reason = models.CharField(max_length=300, blank=True, help_text="Fill in instead of the date if missed.")
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["cycle_id", "visit_code"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "visit_code"], name="visit_record_unique_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.visit_code}"
+
+
+class DonorType(models.TextChoices):
+    MATCHED_SIBLING = "matched_sibling", "Matched sibling"
+    MATCHED_UNRELATED = "matched_unrelated", "Matched unrelated"
+    MISMATCHED_UNRELATED = "mismatched_unrelated", "Mismatched unrelated"
+    HAPLOIDENTICAL = "haploidentical", "Haploidentical"
+    CORD_BLOOD = "cord_blood", "Cord blood"
+    AUTOLOGOUS = "autologous", "Autologous"
+
+
+class ConditioningIntensity(models.TextChoices):
+    MYELOABLATIVE = "MAC", "Myeloablative (MAC)"
+    REDUCED = "RIC", "Reduced intensity (RIC)"
+    NON_MYELOABLATIVE = "NMA", "Non-myeloablative"
+
+
+@clinical_record
+class Transplant(ClinicalRecord):
+    """Consolidation HSCT (PR): it feeds the survival analyses and does not change cycle data."""
+
+    site_lookup = "participant__site"
+    participant_lookup = "participant"
+
+    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="transplants")
+    transplanted_on = models.DateField("Transplant date (day 0)")
+    donor_type = models.CharField(max_length=24, choices=DonorType.choices)
+    conditioning_intensity = models.CharField(max_length=3, choices=ConditioningIntensity.choices)
+    conditioning_regimen = models.CharField(max_length=200, help_text="e.g. TBI 12 Gy + cyclophosphamide")
+    notes = models.TextField(blank=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["participant_id", "transplanted_on"]
+
+    def __str__(self) -> str:
+        return f"{self.participant} HSCT {self.transplanted_on}"

@@ -1,0 +1,53 @@
+"""The treatment section of a participant's casebook: cycles, doses, blinatumomab figures, visits, HSCT."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from cycles import rules, services
+from cycles.models import Administration, AdministrationStatus, Cycle, Transplant
+from enrollment.casebook import CasebookSection, DueItem, TimelineEntry
+
+
+def section(participant, user) -> CasebookSection:
+    """Bounded: 6 queries whatever the number of cycles, doses and segments."""
+    cycles = list(Cycle.objects.live().filter(participant=participant).order_by("number"))
+    ids = [c.pk for c in cycles]
+    adms = list(Administration.objects.live().filter(cycle_id__in=ids).order_by("planned_on", "drug_code"))
+    segs = services.segments_by_cycle(ids)
+    cals = services.calendars(cycles, timezone.localdate())
+    transplants = list(Transplant.objects.live().filter(participant=participant))
+    now = timezone.now()
+    rows, timeline, due = [], [], []
+    for c in cycles:
+        url = reverse("cycles:cycle-detail", args=[c.pk])
+        mine = [a for a in adms if a.cycle_id == c.pk]
+        blina = services.blinatumomab_summary(segs[c.pk], now=now)
+        rows.append({"cycle": c, "administrations": mine, "blina": blina, "url": url})
+        timeline.append(TimelineEntry(c.day1_on, "cycle", f"Cycle {c.number} day 1", url))
+        for a in mine:
+            if a.status in (AdministrationStatus.GIVEN, AdministrationStatus.REDUCED) and a.given_on:
+                flag = f"reduced: {a.reason}" if a.status == AdministrationStatus.REDUCED else None
+                timeline.append(TimelineEntry(a.given_on, "dose", f"{a.drug_name} {a.actual_dose_mg} mg", url, flag))
+        for s in segs[c.pk]:
+            label = f"Blinatumomab {s.rate_mcg_per_day} µg/day started"
+            timeline.append(TimelineEntry(timezone.localtime(s.started_at).date(), "dose", label, url))
+        for v in cals[c.pk]:
+            if v.status in (rules.DUE, rules.OVERDUE, rules.UPCOMING):
+                visit_url = reverse("cycles:visit-record", args=[c.pk, v.code])
+                label = f"C{c.number} {v.label}"
+                due.append(DueItem(label, v.target, v.window_start, v.window_end, v.status, visit_url))
+    for t in transplants:
+        timeline.append(TimelineEntry(t.transplanted_on, "transplant", f"HSCT ({t.get_donor_type_display()})"))
+    return CasebookSection(
+        title="Treatment cycles",
+        template="cycles/casebook_section.html",
+        context={
+            "participant": participant,
+            "cycles": rows,
+            "transplants": transplants,
+            "calendar_url": reverse("cycles:participant-calendar", args=[participant.pk]),
+        },
+        order=200,
+        timeline=timeline,
+        due=due,
+    )

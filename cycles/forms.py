@@ -1,0 +1,285 @@
+"""Treatment forms: each delegates protocol rules to cycles.rules and dates to enrollment.checks."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from cycles import rules, services
+from cycles.models import (
+    Administration,
+    AdministrationStatus,
+    BlinatumomabSegment,
+    Cycle,
+    CycleStatus,
+    Transplant,
+    VisitRecord,
+)
+from cycles.regimen import REGIMEN
+from enrollment import rules as enrollment_rules
+from enrollment.checks import clinical_date_problems, consent_date, enrolled_problem
+from integrity.forms import ClinicalRecordForm
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class _ParticipantDatesMixin:
+    """Checks each named date field against consent and today (one consent query per form)."""
+
+    date_fields: tuple[str, ...] = ()
+
+    def check_dates(self, participant, data: dict) -> None:
+        consent_on = None
+        for name in self.date_fields:
+            value = data.get(name)
+            if value is None:
+                continue
+            if consent_on is None:
+                consent_on = consent_date(participant)
+            day = timezone.localtime(value).date() if hasattr(value, "hour") else value
+            label = self.fields[name].label or name
+            for problem in clinical_date_problems(participant, day, label, consent_on=consent_on):
+                self.add_error(name, problem)
+
+
+class CycleStartForm(_ParticipantDatesMixin, ClinicalRecordForm):
+    submit_label = "Start cycle"
+    date_fields = ("day1_on",)
+
+    class Meta:
+        model = Cycle
+        fields = ["day1_on", "weight_kg", "delay_reason"]
+        widgets = {"day1_on": DATE}
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        self.next = services.next_cycle(participant)
+        self.instance.participant = participant
+        self.instance.number = self.next.number
+        self.fields["weight_kg"].initial = participant.weight_kg
+        if self.next.earliest_on:
+            self.fields["day1_on"].help_text = (
+                f"Earliest {self.next.earliest_on:%Y-%m-%d}; scheduled {self.next.planned_day1_on:%Y-%m-%d}; "
+                f"after {self.next.latest_on_time_on:%Y-%m-%d} the start is late and needs a reason."
+            )
+
+    def clean(self):
+        data = super().clean()
+        if problem := enrolled_problem(self.participant):
+            raise forms.ValidationError(problem)
+        if self.participant.status in (enrollment_rules.OFF_STUDY, enrollment_rules.FOLLOW_UP):
+            raise forms.ValidationError(
+                f"The participant is {self.participant.get_status_display().lower()}: no new cycle can start."
+            )
+        self.check_dates(self.participant, data)
+        prev = self.next.previous
+        problems = rules.cycle_start_problems(
+            self.next.number,
+            data.get("day1_on"),
+            prev.day1_on if prev else None,
+            prev.length_days if prev else None,
+            data.get("delay_reason") or "",
+        )
+        for name, problem in problems.items():
+            self.add_error(None if name == "__all__" else name, problem)
+        weight = data.get("weight_kg")
+        if weight is not None and not self.errors:
+            self.instance.planned_day1_on = self.next.planned_day1_on or data["day1_on"]
+            self.instance.height_cm = self.participant.height_cm
+            self.instance.bsa_m2 = Decimal(str(rules.bsa_mosteller(self.participant.height_cm, weight)))
+        return data
+
+    def save(self, commit: bool = True):
+        # save_record runs this inside its transaction: the cycle and its plan are written together.
+        cycle = super().save(commit=commit)
+        if commit:
+            services.create_planned_administrations(cycle=cycle, user=cycle.created_by)
+        return cycle
+
+
+class CycleEditForm(_ParticipantDatesMixin, ClinicalRecordForm):
+    """Status (completed / stopped early with reason) and the delay reason of a started cycle."""
+
+    class Meta:
+        model = Cycle
+        fields = ["status", "status_reason", "delay_reason"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == CycleStatus.STOPPED_EARLY and not (data.get("status_reason") or "").strip():
+            self.add_error("status_reason", "Give the reason the cycle stopped early.")
+        return data
+
+
+class AdministrationForm(_ParticipantDatesMixin, ClinicalRecordForm):
+    """Records what was given for a planned administration. The first recording is not a 'change'."""
+
+    date_fields = ("given_on",)
+
+    class Meta:
+        model = Administration
+        fields = ["status", "given_on", "actual_dose_mg", "route", "reason"]
+        widgets = {"given_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first_recording = self.instance.status == AdministrationStatus.PLANNED
+        if self.first_recording and "change_reason" in self.fields:
+            del self.fields["change_reason"]
+            del self.fields["change_reason_detail"]
+        self.fields["status"].choices = [
+            c for c in AdministrationStatus.choices if c[0] != AdministrationStatus.PLANNED
+        ]
+        if self.first_recording:
+            # model_to_dict put the planned row's empty values there: propose the plan instead
+            self.initial.update(
+                status=AdministrationStatus.GIVEN,
+                given_on=self.instance.planned_on,
+                actual_dose_mg=self.instance.planned_dose_mg,
+            )
+        drug = self.instance.cycle.regimen.drug(self.instance.drug_code) if self.instance.cycle_id else None
+        self.cap_mg = drug.cap_mg if drug else None
+        self.fields["actual_dose_mg"].help_text = f"mg; planned {self.instance.planned_dose_mg} mg" + (
+            f", protocol cap {self.cap_mg:g} mg" if self.cap_mg else ""
+        )
+
+    @property
+    def reason(self) -> str:
+        return "Administration recorded" if self.first_recording else super().reason
+
+    def clean(self):
+        data = super().clean()
+        cycle = self.instance.cycle
+        self.check_dates(cycle.participant, data)
+        status, given_on, dose = data.get("status"), data.get("given_on"), data.get("actual_dose_mg")
+        reason = (data.get("reason") or "").strip()
+        if status in (AdministrationStatus.GIVEN, AdministrationStatus.REDUCED):
+            if given_on is None:
+                self.add_error("given_on", "Give the date the dose was given.")
+            if dose is None:
+                self.add_error("actual_dose_mg", "Give the dose actually given (mg).")
+        elif status in (AdministrationStatus.HELD, AdministrationStatus.OMITTED):
+            if not reason:
+                self.add_error("reason", "Give the reason the dose was held or omitted.")
+            if dose:
+                self.add_error("actual_dose_mg", "A held or omitted dose has no dose given.")
+        if problem := rules.cycle_days_problem(given_on, cycle.day1_on, cycle.length_days):
+            self.add_error("given_on", problem)
+        if problem := rules.cap_problem(dose, self.cap_mg):
+            self.add_error("actual_dose_mg", problem)
+        elif dose is not None and rules.deviation_needs_reason(self.instance.planned_dose_mg, dose) and not reason:
+            pct = rules.dose_deviation_pct(self.instance.planned_dose_mg, dose)
+            self.add_error(
+                "reason",
+                f"The dose deviates {pct:+g} % from planned (more than ±{REGIMEN.dose_deviation_threshold_pct:g} %): "
+                "give the reason.",
+            )
+        return data
+
+    def save(self, commit: bool = True):
+        adm = super().save(commit=commit)
+        if commit and self.first_recording and adm.status in services.GIVEN_STATUSES:
+            services.mark_on_treatment_if_first_dose(participant=adm.cycle.participant, user=adm.updated_by)
+        return adm
+
+
+class SegmentForm(_ParticipantDatesMixin, ClinicalRecordForm):
+    date_fields = ("started_at", "stopped_at", "premedication_at")
+
+    class Meta:
+        model = BlinatumomabSegment
+        fields = [
+            "started_at",
+            "stopped_at",
+            "rate_mcg_per_day",
+            "stop_reason",
+            "stop_reason_detail",
+            "premedication_at",
+        ]
+        widgets = {"started_at": DATETIME, "stopped_at": DATETIME, "premedication_at": DATETIME}
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+        self.instance.cycle = cycle
+        for name in self.date_fields:
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def clean(self):
+        data = super().clean()
+        self.check_dates(self.cycle.participant, data)
+        start, stop = data.get("started_at"), data.get("stopped_at")
+        if problem := rules.segment_order_problem(start, stop):
+            self.add_error("stopped_at", problem)
+        if problem := rules.rate_problem(float(data["rate_mcg_per_day"]) if data.get("rate_mcg_per_day") else None):
+            self.add_error("rate_mcg_per_day", problem)
+        if stop is not None and not data.get("stop_reason"):
+            self.add_error("stop_reason", "Give the reason the segment stopped.")
+        if start is not None and timezone.localtime(start).date() < self.cycle.day1_on:
+            self.add_error("started_at", f"Before this cycle's day 1 ({self.cycle.day1_on:%Y-%m-%d}).")
+        if start is not None and not self.errors:
+            others = (
+                BlinatumomabSegment.objects.live()
+                .filter(cycle__participant_id=self.cycle.participant_id, cycle__is_deleted=False)
+                .exclude(pk=self.instance.pk)
+            )
+            clash = rules.overlapping_segments(
+                start, stop, [rules.Segment(o.started_at, o.stopped_at, float(o.rate_mcg_per_day)) for o in others]
+            )
+            if clash:
+                c = clash[0]
+                until = f"{c.stop:%Y-%m-%d %H:%M}" if c.stop else "still running"
+                self.add_error("started_at", f"Overlaps the segment {c.start:%Y-%m-%d %H:%M} – {until} (UTC).")
+        return data
+
+    def save(self, commit: bool = True):
+        seg = super().save(commit=commit)
+        if commit and self.instance.row_version == 1:
+            services.mark_on_treatment_if_first_dose(participant=self.cycle.participant, user=seg.updated_by)
+        return seg
+
+
+class TransplantForm(_ParticipantDatesMixin, ClinicalRecordForm):
+    date_fields = ("transplanted_on",)
+
+    class Meta:
+        model = Transplant
+        fields = ["transplanted_on", "donor_type", "conditioning_intensity", "conditioning_regimen", "notes"]
+        widgets = {"transplanted_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        self.instance.participant = participant
+
+    def clean(self):
+        data = super().clean()
+        self.check_dates(self.participant, data)
+        return data
+
+
+class VisitRecordForm(_ParticipantDatesMixin, ClinicalRecordForm):
+    date_fields = ("visited_on",)
+
+    class Meta:
+        model = VisitRecord
+        fields = ["visited_on", "missed_reason"]
+        widgets = {"visited_on": DATE}
+
+    def __init__(self, *args, cycle: Cycle, visit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cycle, self.visit = cycle, visit
+        self.instance.cycle = cycle
+        self.instance.visit_code = visit.code
+
+    def clean(self):
+        data = super().clean()
+        self.check_dates(self.cycle.participant, data)
+        on, missed = data.get("visited_on"), (data.get("missed_reason") or "").strip()
+        if on is None and not missed:
+            self.add_error("visited_on", "Give the visit date, or the reason it was missed.")
+        if on is not None and missed:
+            self.add_error("missed_reason", "A visit with a date was not missed: leave this empty.")
+        return data

@@ -1,0 +1,330 @@
+"""Treatment rules as pure functions over plain data (no Django): doses, blinatumomab, cycle starts, calendar.
+
+Every threshold comes from cycles.regimen (passed in, defaulting to REGIMEN).
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from cycles.regimen import MG_PER_M2, REGIMEN, BlinatumomabStep, CycleRegimen, DrugSchedule, Regimen, VisitSpec
+
+# ---------------------------------------------------------------------------------------------------
+# Doses
+
+
+def bsa_mosteller(height_cm: float, weight_kg: float) -> float:
+    """Body surface area (m2), Mosteller: sqrt(height_cm x weight_kg / 3600), 2 decimals (DOMAIN 2.3)."""
+    return round(math.sqrt(float(height_cm) * float(weight_kg) / 3600), 2)
+
+
+def planned_dose_mg(drug: DrugSchedule, bsa_m2: float) -> float:
+    """The planned single dose in mg: dose x BSA for per-m2 drugs, else the flat dose; never above the cap."""
+    raw = drug.dose * float(bsa_m2) if drug.unit == MG_PER_M2 else drug.dose
+    return round(min(raw, drug.cap_mg), 2)
+
+
+@dataclass(frozen=True)
+class PlannedDose:
+    drug_code: str
+    cycle_day: int
+    planned_on: date
+    protocol_dose: float
+    protocol_dose_unit: str
+    planned_dose_mg: float
+    route: str
+
+
+def day_date(day1: date, cycle_day: int) -> date:
+    return day1 + timedelta(days=cycle_day - 1)
+
+
+def planned_administrations(cycle: CycleRegimen, day1: date, bsa_m2: float) -> list[PlannedDose]:
+    """One planned administration per drug and treatment day, dated from the cycle's actual day 1."""
+    return [
+        PlannedDose(d.code, day, day_date(day1, day), d.dose, d.unit, planned_dose_mg(d, bsa_m2), d.route)
+        for d in cycle.drugs
+        for day in d.days
+    ]
+
+
+def dose_deviation_pct(planned_mg: float, actual_mg: float) -> float:
+    """Signed deviation of the actual from the planned dose, in % of planned (1 decimal)."""
+    if not planned_mg:
+        return 0.0
+    return round((float(actual_mg) - float(planned_mg)) / float(planned_mg) * 100, 1)
+
+
+def deviation_needs_reason(planned_mg: float, actual_mg: float, regimen: Regimen = REGIMEN) -> bool:
+    """True when |deviation| is above the protocol threshold (10 %: exactly 10 % needs no reason)."""
+    if not planned_mg or actual_mg is None:
+        return False
+    deviation = abs(float(actual_mg) - float(planned_mg)) / float(planned_mg) * 100
+    return round(deviation, 9) > regimen.dose_deviation_threshold_pct  # rounding: float noise at exactly 10 %
+
+
+def cap_problem(actual_mg: float | None, cap_mg: float | None) -> str | None:
+    if actual_mg is None or cap_mg is None or float(actual_mg) <= cap_mg:
+        return None
+    return f"{float(actual_mg):g} mg is above the protocol cap of {cap_mg:g} mg for this drug."
+
+
+def cycle_days_problem(given_on: date | None, day1: date, length_days: int) -> str | None:
+    """A dose must fall within its cycle (day 1 .. day `length_days`)."""
+    if given_on is None:
+        return None
+    last = day_date(day1, length_days)
+    if given_on < day1 or given_on > last:
+        return f"Outside this cycle: it runs from {day1:%Y-%m-%d} (day 1) to {last:%Y-%m-%d} (day {length_days})."
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cycle starts
+
+
+def earliest_next_start(previous_day1: date, previous_length_days: int, regimen: Regimen = REGIMEN) -> date:
+    """Cycle n+1 may start from cycle n's actual day 1 + length - the allowed window."""
+    return previous_day1 + timedelta(days=previous_length_days - regimen.next_cycle_window_before_days)
+
+
+def scheduled_next_start(previous_day1: date, previous_length_days: int) -> date:
+    return previous_day1 + timedelta(days=previous_length_days)
+
+
+def latest_on_time_start(previous_day1: date, previous_length_days: int, regimen: Regimen = REGIMEN) -> date:
+    return previous_day1 + timedelta(days=previous_length_days + regimen.next_cycle_window_after_days)
+
+
+def cycle_start_problems(
+    number: int,
+    day1: date | None,
+    previous_day1: date | None,
+    previous_length_days: int | None,
+    delay_reason: str = "",
+    regimen: Regimen = REGIMEN,
+) -> dict[str, str]:
+    """Field -> problem for starting cycle `number` on `day1` (previous cycle's actual day 1 given)."""
+    if regimen.cycle(number) is None:
+        return {"__all__": f"The protocol defines cycles 1 to {regimen.max_cycles} only."}
+    if day1 is None or number == 1:
+        return {}
+    if previous_day1 is None:
+        return {"day1_on": f"Cycle {number - 1} has not been started: cycle {number} cannot start before it."}
+    earliest = earliest_next_start(previous_day1, previous_length_days, regimen)
+    if day1 < earliest:
+        return {
+            "day1_on": f"Too early: cycle {number} can start from {earliest:%Y-%m-%d} "
+            f"(cycle {number - 1} day 1 + {previous_length_days} days - {regimen.next_cycle_window_before_days})."
+        }
+    if day1 > latest_on_time_start(previous_day1, previous_length_days, regimen) and not delay_reason.strip():
+        return {"delay_reason": "This is a late start: give the reason for the delay."}
+    return {}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Blinatumomab infusion segments
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: datetime
+    stop: datetime | None  # None: still running
+    rate_mcg_per_day: float
+    premedication_at: datetime | None = None
+    key: object = None  # the caller's id, handed back in problems
+
+
+@dataclass(frozen=True)
+class Interruption:
+    start: datetime
+    end: datetime
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class BlinatumomabSummary:
+    delivered_mcg: float
+    infusion_hours: float
+    infusion_days: float
+    interruptions: tuple[Interruption, ...]
+    new_cycle_required: bool
+    step_up_at: datetime | None
+    restarts: tuple[datetime, ...]
+    premedication_missing: tuple[tuple[datetime, str], ...]
+
+    @property
+    def interruption_count(self) -> int:
+        return len(self.interruptions)
+
+    @property
+    def interruption_total_hours(self) -> float:
+        return round(sum(i.hours for i in self.interruptions), 2)
+
+    @property
+    def longest_interruption_hours(self) -> float:
+        return round(max((i.hours for i in self.interruptions), default=0.0), 2)
+
+
+def _hours(start: datetime, stop: datetime) -> float:
+    return max((stop - start).total_seconds(), 0) / 3600
+
+
+def blinatumomab_summary(
+    segments: Iterable[Segment], *, now: datetime, regimen: Regimen = REGIMEN
+) -> BlinatumomabSummary:
+    """Derived figures of one cycle's infusion (a running segment counts up to `now`).
+
+    delivered = sum(rate x hours / 24); infusion days = infused hours / 24; an interruption is a gap
+    between segments longer than a bag change; a gap > max_interruption_days requires a new cycle;
+    the step-up is the first rise in rate; a restart is a start after a gap longer than the
+    premedication threshold; a cycle start, step-up or restart without premedication in the
+    tolerance window before it is flagged.
+    """
+    segs = sorted(segments, key=lambda s: s.start)
+    stops = [s.stop or now for s in segs]
+    delivered = sum(s.rate_mcg_per_day * _hours(s.start, stop) / 24 for s, stop in zip(segs, stops, strict=True))
+    hours = sum(_hours(s.start, stop) for s, stop in zip(segs, stops, strict=True))
+    premed = regimen.premedication
+    interruptions, restarts, events = [], [], []
+    if segs:
+        events.append((segs[0], "cycle start"))
+    step_up_at = None
+    for i in range(1, len(segs)):
+        prev, seg, prev_stop = segs[i - 1], segs[i], stops[i - 1]
+        gap_hours = _hours(prev_stop, seg.start)
+        if gap_hours * 60 > regimen.bag_change_gap_minutes:
+            interruptions.append(Interruption(prev_stop, seg.start))
+        if gap_hours > premed.restart_after_interruption_hours:
+            restarts.append(seg.start)
+            events.append((seg, "restart"))
+        elif step_up_at is None and seg.rate_mcg_per_day > prev.rate_mcg_per_day:
+            step_up_at = seg.start
+            events.append((seg, "step-up"))
+    tolerance = timedelta(hours=premed.tolerance_hours)
+    missing = tuple(
+        (seg.start, label)
+        for seg, label in events
+        if seg.premedication_at is None or not (seg.start - tolerance <= seg.premedication_at <= seg.start)
+    )
+    limit_hours = regimen.max_interruption_days * 24
+    return BlinatumomabSummary(
+        delivered_mcg=round(delivered, 2),
+        infusion_hours=round(hours, 2),
+        infusion_days=round(hours / 24, 2),
+        interruptions=tuple(interruptions),
+        new_cycle_required=any(i.hours > limit_hours for i in interruptions),
+        step_up_at=step_up_at,
+        restarts=tuple(restarts),
+        premedication_missing=missing,
+    )
+
+
+def segment_order_problem(start: datetime | None, stop: datetime | None) -> str | None:
+    if start is not None and stop is not None and stop <= start:
+        return "The stop must be after the start."
+    return None
+
+
+def overlapping_segments(start: datetime, stop: datetime | None, others: Sequence[Segment]) -> list[Segment]:
+    """Other segments whose time overlaps [start, stop) (a running segment extends without end)."""
+    far = datetime.max.replace(tzinfo=start.tzinfo)
+    end = stop or far
+    return [o for o in others if o.start < end and start < (o.stop or far)]
+
+
+def rate_problem(rate: float | None, regimen: Regimen = REGIMEN) -> str | None:
+    if rate is not None and rate > regimen.blinatumomab_max_rate_mcg_per_day:
+        return f"Above the protocol maximum of {regimen.blinatumomab_max_rate_mcg_per_day:g} ug/day."
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Visit calendar
+
+DONE, DUE, OVERDUE, UPCOMING, MISSED = "done", "due", "overdue", "upcoming", "missed"
+
+
+@dataclass(frozen=True)
+class VisitRecordData:
+    visited_on: date | None
+    missed_reason: str = ""
+
+
+@dataclass(frozen=True)
+class CalendarVisit:
+    cycle_number: int
+    code: str
+    label: str
+    target: date
+    window_start: date
+    window_end: date
+    status: str
+    done_on: date | None = None
+    missed_reason: str = ""
+
+
+def visit_status(spec_window: tuple[date, date], today: date, *, done_on: date | None, missed_reason: str = "") -> str:
+    start, end = spec_window
+    if done_on is not None:
+        return DONE
+    if missed_reason:
+        return MISSED
+    if today < start:
+        return UPCOMING
+    return DUE if today <= end else OVERDUE
+
+
+def cycle_calendar(
+    cycle_number: int,
+    day1: date,
+    visits: Sequence[VisitSpec],
+    today: date,
+    *,
+    records: dict[str, VisitRecordData] | None = None,
+    dose_dates: Iterable[date] = (),
+) -> list[CalendarVisit]:
+    """The scheduled visits of one cycle, anchored to its ACTUAL day 1.
+
+    A visit is done when recorded as done, or when a dose was given inside its window (the participant
+    was seen); missed when recorded as missed with a reason; otherwise upcoming, due or overdue by today.
+    """
+    records = records or {}
+    doses = sorted(set(dose_dates))
+    out = []
+    for v in visits:
+        target = day_date(day1, v.day)
+        start, end = target - timedelta(days=v.window_before_days), target + timedelta(days=v.window_after_days)
+        rec = records.get(v.code)
+        done_on = rec.visited_on if rec else None
+        if done_on is None and v.code != "EOC":
+            done_on = next((d for d in doses if start <= d <= end), None)
+        missed = rec.missed_reason if rec else ""
+        status = visit_status((start, end), today, done_on=done_on, missed_reason=missed)
+        out.append(CalendarVisit(cycle_number, v.code, v.label, target, start, end, status, done_on, missed))
+    return out
+
+
+def protocol_rate_on(steps: Sequence[BlinatumomabStep], cycle_day: int) -> float | None:
+    """The protocol blinatumomab rate (ug/day) on a day of the cycle; None outside the infusion days."""
+    return next((s.rate_mcg_per_day for s in steps if s.from_day <= cycle_day <= s.to_day), None)
+
+
+def rate_above_step(segments: Iterable[Segment], day1: date, steps: Sequence[BlinatumomabStep]) -> tuple[Segment, ...]:
+    """Segments started at a rate above the protocol step of their start day (e.g. 28 ug/day before C1D8): a query.
+
+    A start after the last infusion day (a cycle prolonged by an interruption) is compared with the last step.
+    """
+    flagged = []
+    for seg in segments:
+        day = (seg.start.date() - day1).days + 1
+        rate = protocol_rate_on(steps, day)
+        if rate is None and steps and day > steps[-1].to_day:
+            rate = steps[-1].rate_mcg_per_day
+        if rate is not None and seg.rate_mcg_per_day > rate:
+            flagged.append(seg)
+    return tuple(flagged)

@@ -1,0 +1,330 @@
+"""Treatment writes that span models, and the bounded reads other apps use (treatment dates, calendars)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import pghistory
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from cycles import rules
+from cycles.models import (
+    Administration,
+    AdministrationStatus,
+    BlinatumomabSegment,
+    Cycle,
+    CycleStatus,
+    Transplant,
+    VisitRecord,
+)
+from cycles.regimen import REGIMEN
+from enrollment import rules as enrollment_rules
+from enrollment.models import Participant
+
+GIVEN_STATUSES = (AdministrationStatus.GIVEN, AdministrationStatus.REDUCED)
+
+
+class CycleStartRefused(Exception):
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class NextCycle:
+    number: int
+    previous: Cycle | None
+    planned_day1_on: date | None
+    earliest_on: date | None
+    latest_on_time_on: date | None
+
+
+def next_cycle(participant: Participant) -> NextCycle:
+    """The number of the cycle to start next and its scheduling dates from the previous cycle (1 query)."""
+    previous = Cycle.objects.live().filter(participant=participant).order_by("-number").first()
+    if previous is None:
+        return NextCycle(1, None, None, None, None)
+    length = previous.length_days
+    return NextCycle(
+        previous.number + 1,
+        previous,
+        rules.scheduled_next_start(previous.day1_on, length),
+        rules.earliest_next_start(previous.day1_on, length),
+        rules.latest_on_time_start(previous.day1_on, length),
+    )
+
+
+def create_planned_administrations(*, cycle: Cycle, user) -> list[Administration]:
+    """The cycle's plan from the regimen and its BSA (called inside the start transaction)."""
+    plan = rules.planned_administrations(cycle.regimen, cycle.day1_on, float(cycle.bsa_m2))
+    rows = [
+        Administration(
+            cycle=cycle,
+            drug_code=p.drug_code,
+            cycle_day=p.cycle_day,
+            planned_on=p.planned_on,
+            protocol_dose=Decimal(str(p.protocol_dose)),
+            protocol_dose_unit=p.protocol_dose_unit,
+            planned_dose_mg=Decimal(str(p.planned_dose_mg)),
+            route=p.route,
+            created_by=user,
+            updated_by=user,
+        )
+        for p in plan
+    ]
+    Administration.objects.bulk_create(rows)
+    if cycle.number > 1:
+        Cycle.objects.filter(
+            participant_id=cycle.participant_id, number=cycle.number - 1, status=CycleStatus.ONGOING
+        ).update(status=CycleStatus.COMPLETED, updated_by=user)
+    return rows
+
+
+@transaction.atomic
+def start_cycle(
+    *, participant: Participant, day1_on: date, user, weight_kg: Decimal | None = None, delay_reason: str = ""
+) -> Cycle:
+    """Start the next cycle with its planned administrations, in one transaction.
+
+    Refuses (CycleStartRefused) a cycle the protocol does not define, cycle n before cycle n-1, a start
+    before the earliest allowed date, and a late start without a delay reason.
+    """
+    nxt = next_cycle(participant)
+    prev = nxt.previous
+    problems = rules.cycle_start_problems(
+        nxt.number, day1_on, prev.day1_on if prev else None, prev.length_days if prev else None, delay_reason
+    )
+    if problems:
+        raise CycleStartRefused(problems)
+    weight = weight_kg if weight_kg is not None else participant.weight_kg
+    cycle = Cycle(
+        participant=participant,
+        number=nxt.number,
+        day1_on=day1_on,
+        planned_day1_on=nxt.planned_day1_on or day1_on,
+        delay_reason=delay_reason,
+        height_cm=participant.height_cm,
+        weight_kg=weight,
+        bsa_m2=Decimal(str(rules.bsa_mosteller(participant.height_cm, weight))),
+        status=CycleStatus.ONGOING,
+        created_by=user,
+        updated_by=user,
+    )
+    with pghistory.context(reason="Initial entry", user=getattr(user, "pk", None)):
+        cycle.save()
+        create_planned_administrations(cycle=cycle, user=user)
+    return cycle
+
+
+@transaction.atomic
+def record_administration(
+    *,
+    administration: Administration,
+    status: str,
+    user,
+    given_on: date | None = None,
+    actual_dose_mg: Decimal | None = None,
+    reason: str = "",
+    route: str | None = None,
+) -> Administration:
+    """Record what was given for a planned administration (service path for scripts and the demo).
+
+    Views use AdministrationForm + integrity.recording.handle_record_form instead; both then call
+    `mark_on_treatment_if_first_dose`.
+    """
+    adm = Administration.objects.select_for_update().get(pk=administration.pk)
+    adm.status, adm.given_on, adm.actual_dose_mg, adm.reason = status, given_on, actual_dose_mg, reason
+    adm.route = route or adm.route
+    adm.row_version += 1
+    adm.updated_by = user
+    with pghistory.context(reason="Administration recorded", user=getattr(user, "pk", None)):
+        adm.save()
+    mark_on_treatment_if_first_dose(participant=adm.cycle.participant, user=user)
+    return adm
+
+
+@transaction.atomic
+def add_segment(
+    *,
+    cycle: Cycle,
+    started_at: datetime,
+    rate_mcg_per_day: Decimal,
+    user,
+    stopped_at: datetime | None = None,
+    stop_reason: str = "",
+    premedication_at: datetime | None = None,
+) -> BlinatumomabSegment:
+    """Add a blinatumomab segment (service path for scripts and the demo; views go through the form)."""
+    seg = BlinatumomabSegment(
+        cycle=cycle,
+        started_at=started_at,
+        stopped_at=stopped_at,
+        rate_mcg_per_day=rate_mcg_per_day,
+        stop_reason=stop_reason,
+        premedication_at=premedication_at,
+        created_by=user,
+        updated_by=user,
+    )
+    with pghistory.context(reason="Initial entry", user=getattr(user, "pk", None)):
+        seg.save()
+    mark_on_treatment_if_first_dose(participant=cycle.participant, user=user)
+    return seg
+
+
+def first_dose_dates(participant_ids: list[int]) -> dict[int, date]:
+    """C1D1 per participant: the first date any protocol drug was given (2 queries)."""
+    firsts: dict[int, date] = {}
+    given = (
+        Administration.objects.live()
+        .filter(cycle__participant_id__in=participant_ids, cycle__is_deleted=False, status__in=GIVEN_STATUSES)
+        .values("cycle__participant_id")
+        .annotate(first=Min("given_on"))
+    )
+    for row in given:
+        firsts[row["cycle__participant_id"]] = row["first"]
+    segs = (
+        BlinatumomabSegment.objects.live()
+        .filter(cycle__participant_id__in=participant_ids, cycle__is_deleted=False)
+        .values("cycle__participant_id")
+        .annotate(first=Min("started_at"))
+    )
+    for row in segs:
+        pid, on = row["cycle__participant_id"], timezone.localtime(row["first"]).date()
+        firsts[pid] = min(on, firsts.get(pid, on))
+    return firsts
+
+
+def mark_on_treatment_if_first_dose(*, participant: Participant, user) -> bool:
+    """Move an enrolled participant to "on treatment" once a dose is recorded, dated C1D1. Idempotent."""
+    from enrollment.services import change_status
+
+    current = Participant.objects.filter(pk=participant.pk).values_list("status", flat=True).first()
+    if current != enrollment_rules.ENROLLED:
+        return False
+    first = first_dose_dates([participant.pk]).get(participant.pk)
+    if first is None:
+        return False
+    change_status(
+        participant=participant,
+        to_status=enrollment_rules.ON_TREATMENT,
+        on=first,
+        reason="First dose (C1D1)",
+        user=user,
+    )
+    return True
+
+
+@dataclass
+class TreatmentDates:
+    c1d1: date | None = None  # first given dose of any protocol drug (DOMAIN, Project decisions 1)
+    cycle_day1: dict[int, date] = field(default_factory=dict)  # cycle number -> actual day 1
+    hsct: date | None = None  # first live transplant date
+
+
+def treatment_dates(participant_ids: list[int]) -> dict[int, TreatmentDates]:
+    """C1D1, each cycle's actual day 1 and the HSCT date for every participant id (4 queries in all)."""
+    ids = list(participant_ids)
+    out = {pid: TreatmentDates() for pid in ids}
+    for pid, on in first_dose_dates(ids).items():
+        out[pid].c1d1 = on
+    for pid, number, day1 in (
+        Cycle.objects.live().filter(participant_id__in=ids).values_list("participant_id", "number", "day1_on")
+    ):
+        out[pid].cycle_day1[number] = day1
+    for row in (
+        Transplant.objects.live()
+        .filter(participant_id__in=ids)
+        .values("participant_id")
+        .annotate(first=Min("transplanted_on"))
+    ):
+        out[row["participant_id"]].hsct = row["first"]
+    return out
+
+
+def calendars(cycles: list[Cycle], today: date) -> dict[int, list[rules.CalendarVisit]]:
+    """Cycle pk -> its visit calendar, for any number of cycles in 2 queries."""
+    ids = [c.pk for c in cycles]
+    records: dict[int, dict[str, rules.VisitRecordData]] = defaultdict(dict)
+    for cid, code, on, missed in (
+        VisitRecord.objects.live()
+        .filter(cycle_id__in=ids)
+        .values_list("cycle_id", "visit_code", "visited_on", "missed_reason")
+    ):
+        records[cid][code] = rules.VisitRecordData(on, missed)
+    doses: dict[int, set[date]] = defaultdict(set)
+    given = Administration.objects.live().filter(cycle_id__in=ids, status__in=GIVEN_STATUSES, given_on__isnull=False)
+    for cid, on in given.values_list("cycle_id", "given_on").distinct():
+        doses[cid].add(on)
+    out = {}
+    for c in cycles:
+        spec = REGIMEN.cycle(c.number)
+        visits = spec.visits if spec else ()
+        out[c.pk] = rules.cycle_calendar(
+            c.number, c.day1_on, visits, today, records=records[c.pk], dose_dates=doses[c.pk]
+        )
+    return out
+
+
+def segments_by_cycle(cycle_ids: list[int]) -> dict[int, list[BlinatumomabSegment]]:
+    out: dict[int, list[BlinatumomabSegment]] = defaultdict(list)
+    for seg in BlinatumomabSegment.objects.live().filter(cycle_id__in=cycle_ids).order_by("started_at"):
+        out[seg.cycle_id].append(seg)
+    return out
+
+
+def blinatumomab_summary(segments: list[BlinatumomabSegment], now: datetime | None = None) -> rules.BlinatumomabSummary:
+    return rules.blinatumomab_summary(
+        [
+            rules.Segment(s.started_at, s.stopped_at, float(s.rate_mcg_per_day), s.premedication_at, s.pk)
+            for s in segments
+        ],
+        now=now or timezone.now(),
+    )
+
+
+@transaction.atomic
+def add_transplant(*, participant: Participant, user, **fields) -> Transplant:
+    """Record a consolidation HSCT (service path for scripts and the demo; views go through the form)."""
+    tx = Transplant(participant=participant, created_by=user, updated_by=user, **fields)
+    with pghistory.context(reason="Initial entry", user=getattr(user, "pk", None)):
+        tx.save()
+    return tx
+
+
+@transaction.atomic
+def close_cycle(*, cycle: Cycle, status: str, user, reason: str = "") -> Cycle:
+    """Mark a cycle completed or stopped early (service path; views use CycleEditForm)."""
+    current = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    current.status, current.status_reason = status, reason
+    current.row_version += 1
+    current.updated_by = user
+    with pghistory.context(reason=f"Cycle {status}", user=getattr(user, "pk", None)):
+        current.save()
+    return current
+
+
+@transaction.atomic
+def record_visit(*, cycle: Cycle, visit_code: str, user, visited_on: date | None = None, missed_reason: str = ""):
+    """Mark a scheduled visit done (date) or missed (reason) (service path; views use VisitRecordForm)."""
+    rec = VisitRecord(
+        cycle=cycle,
+        visit_code=visit_code,
+        visited_on=visited_on,
+        missed_reason=missed_reason,
+        created_by=user,
+        updated_by=user,
+    )
+    with pghistory.context(reason="Initial entry", user=getattr(user, "pk", None)):
+        rec.save()
+    return rec
+
+
+def rate_queries(cycle: Cycle, segments: list[BlinatumomabSegment]) -> list[BlinatumomabSegment]:
+    """Segments of `cycle` run above the protocol step rate of their start day (to be queried)."""
+    if cycle.regimen is None:
+        return []
+    plain = [rules.Segment(s.started_at, s.stopped_at, float(s.rate_mcg_per_day), key=s) for s in segments]
+    return [p.key for p in rules.rate_above_step(plain, cycle.day1_on, cycle.regimen.blinatumomab)]

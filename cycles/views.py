@@ -1,0 +1,210 @@
+"""Treatment pages: thin views (fetch through visible_to, bind, save through handle_record_form)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from blinatrial.access import COORDINATOR, DATA_MANAGER, INVESTIGATOR, has_role, role_required
+from cycles import forms, rules, services
+from cycles.models import Administration, BlinatumomabSegment, Cycle, Transplant
+from cycles.regimen import REGIMEN
+from enrollment.models import Participant
+from integrity.recording import handle_record_form
+
+EDITORS = (COORDINATOR, INVESTIGATOR, DATA_MANAGER)
+FORM_TEMPLATE = "cycles/record_form.html"
+
+
+def _participant(request: HttpRequest, pk: int) -> Participant:
+    return get_object_or_404(Participant.objects.visible_to(request.user).select_related("site"), pk=pk)
+
+
+def _cycle(request: HttpRequest, pk: int) -> Cycle:
+    return get_object_or_404(Cycle.objects.visible_to(request.user).select_related("participant__site"), pk=pk)
+
+
+def _calendar_url(participant_id: int) -> str:
+    return reverse("cycles:participant-calendar", args=[participant_id])
+
+
+def participant_calendar(request: HttpRequest, participant_pk: int) -> HttpResponse:
+    """A participant's cycles, the visit calendar anchored to each actual day 1, and the transplant."""
+    participant = _participant(request, participant_pk)
+    cycles = list(Cycle.objects.live().filter(participant=participant).order_by("number"))
+    cals = services.calendars(cycles, timezone.localdate())
+    transplants = list(Transplant.objects.live().filter(participant=participant))
+    nxt_number = (cycles[-1].number + 1) if cycles else 1
+    return render(
+        request,
+        "cycles/participant_calendar.html",
+        {
+            "participant": participant,
+            "cycles": [(c, cals[c.pk]) for c in cycles],
+            "transplants": transplants,
+            "can_edit": has_role(request.user, *EDITORS),
+            "can_start": REGIMEN.cycle(nxt_number) is not None,
+            "next_number": nxt_number,
+            "regimen": REGIMEN,
+        },
+    )
+
+
+@role_required(*EDITORS)
+def cycle_start(request: HttpRequest, participant_pk: int) -> HttpResponse:
+    participant = _participant(request, participant_pk)
+    form = forms.CycleStartForm(request.POST or None, participant=participant)
+    return handle_record_form(
+        request,
+        form,
+        template=FORM_TEMPLATE,
+        context={"participant": participant, "title": f"Start cycle {form.next.number}"},
+        success_url=lambda c: reverse("cycles:cycle-detail", args=[c.pk]),
+        success_message="Cycle started; its administrations are planned.",
+    )
+
+
+def cycle_detail(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    """Plan vs actual, blinatumomab segments with derived figures, and the cycle's visit calendar."""
+    cycle = _cycle(request, cycle_pk)
+    administrations = list(Administration.objects.live().filter(cycle=cycle).order_by("planned_on", "drug_code"))
+    segments = services.segments_by_cycle([cycle.pk])[cycle.pk]
+    return render(
+        request,
+        "cycles/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "participant": cycle.participant,
+            "administrations": administrations,
+            "segments": segments,
+            "blina": services.blinatumomab_summary(segments),
+            "rate_queries": services.rate_queries(cycle, segments),
+            "calendar": services.calendars([cycle], timezone.localdate())[cycle.pk],
+            "can_edit": has_role(request.user, *EDITORS),
+            "regimen": REGIMEN,
+            "cycle_regimen": cycle.regimen,
+        },
+    )
+
+
+@role_required(*EDITORS)
+def cycle_edit(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_pk)
+    form = forms.CycleEditForm(request.POST or None, instance=cycle)
+    return handle_record_form(
+        request,
+        form,
+        template=FORM_TEMPLATE,
+        context={"participant": cycle.participant, "cycle": cycle, "title": f"Edit cycle {cycle.number}"},
+        success_url=reverse("cycles:cycle-detail", args=[cycle.pk]),
+    )
+
+
+@role_required(*EDITORS)
+def administration_record(request: HttpRequest, pk: int) -> HttpResponse:
+    adm = get_object_or_404(
+        Administration.objects.visible_to(request.user).select_related("cycle__participant"),
+        pk=pk,
+        cycle__is_deleted=False,
+    )
+    form = forms.AdministrationForm(request.POST or None, instance=adm)
+    title = f"{adm.drug_name} — cycle {adm.cycle.number} day {adm.cycle_day} (planned {adm.planned_on:%Y-%m-%d})"
+    return handle_record_form(
+        request,
+        form,
+        template=FORM_TEMPLATE,
+        context={"participant": adm.cycle.participant, "cycle": adm.cycle, "title": title},
+        success_url=reverse("cycles:cycle-detail", args=[adm.cycle_id]),
+        success_message="Administration recorded.",
+    )
+
+
+@role_required(*EDITORS)
+def segment_add(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_pk)
+    return _segment_form(
+        request, cycle, forms.SegmentForm(request.POST or None, cycle=cycle), "Add blinatumomab segment"
+    )
+
+
+@role_required(*EDITORS)
+def segment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    seg = get_object_or_404(
+        BlinatumomabSegment.objects.visible_to(request.user).select_related("cycle__participant"), pk=pk
+    )
+    form = forms.SegmentForm(request.POST or None, instance=seg, cycle=seg.cycle)
+    return _segment_form(request, seg.cycle, form, "Edit blinatumomab segment")
+
+
+def _segment_form(request: HttpRequest, cycle: Cycle, form, title: str) -> HttpResponse:
+    return handle_record_form(
+        request,
+        form,
+        template=FORM_TEMPLATE,
+        context={"participant": cycle.participant, "cycle": cycle, "title": f"{title} — cycle {cycle.number}"},
+        success_url=reverse("cycles:cycle-detail", args=[cycle.pk]),
+        success_message="Blinatumomab segment saved.",
+    )
+
+
+@role_required(*EDITORS)
+def transplant_add(request: HttpRequest, participant_pk: int) -> HttpResponse:
+    participant = _participant(request, participant_pk)
+    form = forms.TransplantForm(request.POST or None, participant=participant)
+    return _transplant_form(request, participant, form, "Record transplant (HSCT)")
+
+
+@role_required(*EDITORS)
+def transplant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    tx = get_object_or_404(Transplant.objects.visible_to(request.user).select_related("participant"), pk=pk)
+    form = forms.TransplantForm(request.POST or None, instance=tx, participant=tx.participant)
+    return _transplant_form(request, tx.participant, form, "Edit transplant (HSCT)")
+
+
+def _transplant_form(request: HttpRequest, participant: Participant, form, title: str) -> HttpResponse:
+    return handle_record_form(
+        request,
+        form,
+        template=FORM_TEMPLATE,
+        context={"participant": participant, "title": title},
+        success_url=_calendar_url(participant.pk),
+        success_message="Transplant saved.",
+    )
+
+
+@role_required(*EDITORS)
+def visit_record(request: HttpRequest, cycle_pk: int, code: str) -> HttpResponse:
+    cycle = _cycle(request, cycle_pk)
+    spec = next((v for v in (cycle.regimen.visits if cycle.regimen else ()) if v.code == code), None)
+    if spec is None:
+        raise Http404("No such visit in this cycle.")
+    instance = cycle.visit_records.filter(visit_code=code, is_deleted=False).first()
+    form = forms.VisitRecordForm(request.POST or None, instance=instance, cycle=cycle, visit=spec)
+    return handle_record_form(
+        request,
+        form,
+        template=FORM_TEMPLATE,
+        context={"participant": cycle.participant, "cycle": cycle, "title": f"Cycle {cycle.number} {spec.label}"},
+        success_url=_calendar_url(cycle.participant_id),
+        success_message="Visit saved.",
+    )
+
+
+def due_visits(request: HttpRequest) -> HttpResponse:
+    """Site-wide: every scheduled visit that is due or overdue (or all, with ?show=all); constant queries."""
+    show_all = request.GET.get("show") == "all"
+    cycles = list(
+        Cycle.objects.visible_to(request.user)
+        .filter(participant__is_deleted=False)
+        .select_related("participant__site")
+        .order_by("participant__participant_id", "number")
+    )
+    cals = services.calendars(cycles, timezone.localdate())
+    wanted = None if show_all else {rules.DUE, rules.OVERDUE}
+    rows = [(c, v) for c in cycles for v in cals[c.pk] if wanted is None or v.status in wanted]
+    rows.sort(key=lambda r: (r[1].window_end, r[0].participant.participant_id))
+    return render(
+        request,
+        "cycles/due_visits.html",
+        {"rows": rows, "show_all": show_all, "can_edit": has_role(request.user, *EDITORS)},
+    )

@@ -1,0 +1,43 @@
+"""The casebook section: cycles with doses and blinatumomab figures, due items and timeline entries."""
+
+import datetime
+
+import pytest
+
+from cycles import services
+from cycles.casebook import section
+from cycles.models import AdministrationStatus
+from tests.factories.cycles import SegmentFactory, start_cycle
+
+pytestmark = pytest.mark.django_db
+D = datetime.timedelta
+
+
+def test_section_lists_doses_due_visits_and_timeline_when_cycle_ongoing(participant, today, coordinator):
+    c1 = start_cycle(participant, today - D(days=8), coordinator)  # today is day 9: D8 window day 7-9
+    adm = c1.administrations.get(drug_code="VDS", cycle_day=1)
+    services.record_administration(
+        administration=adm,
+        status=AdministrationStatus.GIVEN,
+        given_on=adm.planned_on,
+        actual_dose_mg=adm.planned_dose_mg,
+        user=coordinator,
+    )
+    SegmentFactory(cycle=c1)  # 48 h at 9 ug/day
+    s = section(participant, coordinator)
+    row = s.context["cycles"][0]
+    assert row["blina"].delivered_mcg == 18
+    assert len(row["administrations"]) == 14
+    due = {d.label: d.status for d in s.due}
+    assert due["C1 Day 8 (step-up)"] == "due"
+    assert due["C1 Day 15"] == "upcoming"
+    assert "C1 Day 1" not in due  # done: a dose was given that day
+    kinds = sorted((t.kind, t.label) for t in s.timeline)
+    assert ("cycle", "Cycle 1 day 1") in kinds
+    assert ("dose", "Vindesine 5.00 mg") in kinds
+    assert ("dose", "Blinatumomab 9.0 µg/day started") in kinds
+
+
+def test_section_is_empty_when_no_cycle(participant, coordinator):
+    s = section(participant, coordinator)
+    assert s.context["cycles"] == [] and s.due == [] and s.timeline == []
