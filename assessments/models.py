@@ -1,1 +1,408 @@
+"""Assessment records: marrow, blood counts, EMD, flow and NGS MRD, response calls, survival follow-up.
 
+DOMAIN.md 3.1-3.3 and 5.5. Field names carry their unit (``_pct``, ``_e9_per_l``, ``_g_per_l``); where a
+suffix cannot say it, ``field_units`` does (exports read it).
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from assessments.rules import DEFAULT_ENTRY_LIMITS as LIMITS
+from blinatrial.access import SiteScopedQuerySet
+from integrity.models import ClinicalRecord, clinical_record
+
+
+def validate_positive(value) -> None:
+    """LOD must be strictly greater than 0."""
+    if value is not None and value <= 0:
+        raise ValidationError("Must be greater than 0.")
+
+
+def _pct(maximum: float) -> list:
+    return [MinValueValidator(0), MaxValueValidator(maximum)]
+
+
+class Timepoint(models.TextChoices):
+    EOC1 = "EOC1", "End of cycle 1"
+    EOC2 = "EOC2", "End of cycle 2"
+    UNSCHEDULED = "UNSCHEDULED", "Unscheduled / relapse work-up"
+    FOLLOW_UP = "FOLLOW_UP", "Follow-up"
+
+
+EOC_TIMEPOINTS = (Timepoint.EOC1, Timepoint.EOC2)
+EOC_CYCLE_NUMBER = {Timepoint.EOC1: 1, Timepoint.EOC2: 2}
+
+
+class AspirateAdequacy(models.TextChoices):
+    ADEQUATE = "ADEQUATE", "Adequate"
+    DRY_TAP = "DRY_TAP", "Inadequate: dry tap"
+    HAEMODILUTE = "HAEMODILUTE", "Inadequate: haemodilute"
+    FEW_CELLS = "FEW_CELLS", "Inadequate: fewer than 200 cells enumerated"
+
+
+class Cellularity(models.TextChoices):
+    HYPOCELLULAR = "HYPO", "Hypocellular"
+    NORMOCELLULAR = "NORMO", "Normocellular"
+    HYPERCELLULAR = "HYPER", "Hypercellular"
+    NOT_ASSESSED = "NOT_ASSESSED", "Not assessed"
+
+
+class BloodBlasts(models.TextChoices):
+    ABSENT = "ABSENT", "Absent"
+    PRESENT = "PRESENT", "Present"
+    NOT_DONE = "NOT_DONE", "Differential not done"
+
+
+class EmdStatus(models.TextChoices):
+    NONE = "NONE", "None"
+    PRESENT = "PRESENT", "Present"
+    NOT_ASSESSED = "NOT_ASSESSED", "Not assessed"
+
+
+class CnsStatus(models.TextChoices):
+    CNS1 = "CNS1", "CNS1 (no blasts in CSF)"
+    CNS2 = "CNS2", "CNS2 (< 5 WBC/uL with blasts)"
+    CNS3 = "CNS3", "CNS3 (>= 5 WBC/uL with blasts, or CNS signs)"
+    NOT_ASSESSED = "NOT_ASSESSED", "Not assessed"
+
+
+class FlowResultType(models.TextChoices):
+    QUANTIFIED = "QUANTIFIED", "Quantified (detected)"
+    NOT_DETECTED = "NOT_DETECTED", "Not detected"
+    NOT_EVALUABLE = "NOT_EVALUABLE", "Not evaluable"
+
+
+class NgsResult(models.TextChoices):
+    DETECTED = "DETECTED", "Detected"
+    NOT_DETECTED = "NOT_DETECTED", "Not detected"
+
+
+class ResponseCategory(models.TextChoices):
+    CR = "CR", "CR (complete remission)"
+    CRH = "CRh", "CRh (partial haematologic recovery)"
+    CRI = "CRi", "CRi (incomplete count recovery)"
+    NR = "NR", "NR (no response)"
+    RELAPSE = "RELAPSE", "Relapse"
+    NE = "NE", "NE (not evaluable)"
+
+
+class VitalStatus(models.TextChoices):
+    ALIVE = "ALIVE", "Alive"
+    DEAD = "DEAD", "Dead"
+    UNKNOWN = "UNKNOWN", "Unknown"
+
+
+class DiseaseStatus(models.TextChoices):
+    CONTINUED_REMISSION = "CONTINUED_REMISSION", "Continued remission (assessed)"
+    RELAPSE = "RELAPSE", "Relapse"
+    NOT_ASSESSED = "NOT_ASSESSED", "Not assessed"
+
+
+class RelapseEvidence(models.TextChoices):
+    MARROW = "MARROW", "Bone marrow (blasts >= 5 %)"
+    BLOOD = "BLOOD", "Circulating blasts"
+    EMD = "EMD", "Extramedullary / CNS disease"
+    OTHER = "OTHER", "Other"
+
+
+class DeathCause(models.TextChoices):
+    DISEASE = "DISEASE", "Leukaemia (disease progression)"
+    INFECTION = "INFECTION", "Infection"
+    TRANSPLANT = "TRANSPLANT", "Transplant-related"
+    TOXICITY = "TOXICITY", "Treatment toxicity"
+    OTHER = "OTHER", "Other"
+    UNKNOWN = "UNKNOWN", "Unknown"
+
+
+class ContactMethod(models.TextChoices):
+    VISIT = "VISIT", "Clinic visit"
+    PHONE = "PHONE", "Telephone"
+    RECORDS = "RECORDS", "Medical records"
+
+
+@clinical_record
+class BoneMarrowAssessment(ClinicalRecord):
+    """One bone-marrow aspirate (DOMAIN 3.1): morphology blasts as % of nucleated cells."""
+
+    site_lookup = "participant__site"
+    participant_lookup = "participant"
+    timepoint_lookup = "timepoint"
+
+    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="marrows")
+    timepoint = models.CharField(max_length=12, choices=Timepoint.choices)
+    cycle_number = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, help_text="1 or 2 for an end-of-cycle marrow."
+    )
+    sample_date = models.DateField("Aspirate date")
+    aspirate_adequacy = models.CharField(
+        max_length=12, choices=AspirateAdequacy.choices, default=AspirateAdequacy.ADEQUATE
+    )
+    blasts_pct = models.DecimalField(
+        "Marrow blasts (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_pct(LIMITS.blasts_pct_max),
+        help_text="% of nucleated cells (morphology), 0-100. Leave empty when the aspirate is inadequate.",
+    )
+    cellularity = models.CharField(max_length=12, choices=Cellularity.choices, default=Cellularity.NOT_ASSESSED)
+    sample_id = models.CharField("Sample ID", max_length=40, blank=True, help_text="Links flow and NGS MRD.")
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["sample_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "timepoint"],
+                condition=models.Q(is_deleted=False, timepoint__in=["EOC1", "EOC2"]),
+                name="one_live_eoc_marrow_per_timepoint",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(blasts_pct__isnull=True) | models.Q(blasts_pct__gte=0, blasts_pct__lte=100),
+                name="marrow_blasts_pct_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(aspirate_adequacy="ADEQUATE", blasts_pct__isnull=False)
+                | (~models.Q(aspirate_adequacy="ADEQUATE") & models.Q(blasts_pct__isnull=True)),
+                name="marrow_blasts_iff_adequate",
+            ),
+        ]
+        indexes = [models.Index(fields=["participant", "sample_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} marrow {self.timepoint} {self.sample_date}"
+
+    @property
+    def is_adequate(self) -> bool:
+        return self.aspirate_adequacy == AspirateAdequacy.ADEQUATE
+
+
+@clinical_record
+class BloodCount(ClinicalRecord):
+    """A complete blood count (DOMAIN 3.1): counts in x10^9/L, haemoglobin in g/L."""
+
+    site_lookup = "participant__site"
+    participant_lookup = "participant"
+
+    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="blood_counts")
+    sample_date = models.DateField("Sample date")
+    anc_e9_per_l = models.DecimalField(
+        "ANC (x10^9/L)", max_digits=6, decimal_places=2, validators=_pct(LIMITS.anc_max),
+        help_text="Absolute neutrophil count, x10^9/L (0-100).",
+    )
+    platelets_e9_per_l = models.DecimalField(
+        "Platelets (x10^9/L)", max_digits=6, decimal_places=1, validators=_pct(LIMITS.platelets_max),
+        help_text="x10^9/L (0-2000).",
+    )
+    hb_g_per_l = models.DecimalField(
+        "Haemoglobin (g/L)", max_digits=5, decimal_places=1, null=True, blank=True, validators=_pct(LIMITS.hb_max),
+        help_text="g/L (0-250).",
+    )
+    wbc_e9_per_l = models.DecimalField(
+        "WBC (x10^9/L)", max_digits=6, decimal_places=2, null=True, blank=True, validators=_pct(LIMITS.wbc_max),
+        help_text="x10^9/L (0-1000).",
+    )
+    circulating_blasts = models.CharField(
+        "Circulating blasts", max_length=10, choices=BloodBlasts.choices, default=BloodBlasts.ABSENT
+    )
+    circulating_blasts_pct = models.DecimalField(
+        "Circulating blasts (%)", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=_pct(LIMITS.blasts_pct_max), help_text="% of white cells (0-100), if counted.",
+    )
+    platelet_transfusion_within_7d = models.BooleanField(
+        "Platelet transfusion in the 7 days before", default=False
+    )
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["sample_date", "id"]
+        indexes = [models.Index(fields=["participant", "sample_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} CBC {self.sample_date}"
+
+    @property
+    def pb_blasts(self) -> bool | None:
+        """Circulating blasts for the response rules: None when no differential was done."""
+        if self.circulating_blasts == BloodBlasts.NOT_DONE:
+            return None
+        return self.circulating_blasts == BloodBlasts.PRESENT
+
+
+@clinical_record
+class ExtramedullaryDisease(ClinicalRecord):
+    """Extramedullary disease including CNS status (DOMAIN 3.1)."""
+
+    site_lookup = "participant__site"
+    participant_lookup = "participant"
+
+    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="emd_assessments")
+    assessed_on = models.DateField("Assessment date")
+    status = models.CharField("Extramedullary disease", max_length=12, choices=EmdStatus.choices)
+    cns_status = models.CharField("CNS status", max_length=12, choices=CnsStatus.choices)
+    sites = models.CharField("EMD sites", max_length=200, blank=True, help_text="e.g. testis, skin, mediastinum.")
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["assessed_on", "id"]
+        indexes = [models.Index(fields=["participant", "assessed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} EMD {self.assessed_on}"
+
+
+@clinical_record
+class FlowMrd(ClinicalRecord):
+    """Flow-cytometry MRD on a marrow sample (DOMAIN 3.3): value and LOD in % of nucleated cells."""
+
+    site_lookup = "marrow__participant__site"
+    participant_lookup = "marrow__participant"
+    timepoint_lookup = "marrow__timepoint"
+    field_units = {"cells_analysed": "cells (events acquired)"}
+
+    marrow = models.ForeignKey(BoneMarrowAssessment, on_delete=models.PROTECT, related_name="flow_mrd")
+    result_type = models.CharField(max_length=14, choices=FlowResultType.choices)
+    not_evaluable_reason = models.CharField(max_length=200, blank=True, help_text="Required when not evaluable.")
+    value_pct = models.FloatField(
+        "MRD value (%)", null=True, blank=True, validators=_pct(LIMITS.mrd_pct_max),
+        help_text="% of nucleated cells (0-100); only for a quantified result.",
+    )
+    lod_pct = models.FloatField(
+        "Limit of detection (%)", null=True, blank=True, validators=[validate_positive, MaxValueValidator(100)],
+        help_text="% (> 0). Required for 'not detected': negative only when LOD < 0.1 %.",
+    )
+    cells_analysed = models.PositiveIntegerField("Cells analysed", null=True, blank=True, help_text="events")
+    lab = models.CharField("Laboratory", max_length=100, blank=True)
+    method_version = models.CharField(max_length=60, blank=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["marrow_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["marrow"], condition=models.Q(is_deleted=False), name="one_live_flow_mrd"),
+        ]
+
+    def __str__(self) -> str:
+        return f"flow MRD of {self.marrow}"
+
+
+@clinical_record
+class NgsMrd(ClinicalRecord):
+    """NGS (Ig/TCR clonotype) MRD on a marrow sample (DOMAIN 3.3): fractions of nucleated cells."""
+
+    site_lookup = "marrow__participant__site"
+    participant_lookup = "marrow__participant"
+    timepoint_lookup = "marrow__timepoint"
+    field_units = {"value_fraction": "fraction of nucleated cells", "lod_fraction": "fraction of nucleated cells"}
+
+    marrow = models.ForeignKey(BoneMarrowAssessment, on_delete=models.PROTECT, related_name="ngs_mrd")
+    clone_trackable = models.BooleanField("Baseline clone trackable")
+    result = models.CharField(max_length=14, choices=NgsResult.choices, blank=True)
+    value_fraction = models.FloatField(
+        "MRD value (fraction)", null=True, blank=True, validators=_pct(LIMITS.ngs_fraction_max),
+        help_text="Fraction of nucleated cells, e.g. 2e-5 (0-1).",
+    )
+    value_cells_per_million = models.FloatField(
+        "MRD value (cells per million)", null=True, blank=True, validators=_pct(1_000_000),
+        help_text="Leukaemic cells per 10^6 nucleated cells (0-1,000,000); alternative to the fraction.",
+    )
+    lod_fraction = models.FloatField(
+        "Limit of detection (fraction)", null=True, blank=True,
+        validators=[validate_positive, MaxValueValidator(LIMITS.ngs_fraction_max)],
+        help_text="Fraction (> 0), e.g. 1e-6. Required for 'not detected'.",
+    )
+    lab = models.CharField("Laboratory", max_length=100, blank=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["marrow_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["marrow"], condition=models.Q(is_deleted=False), name="one_live_ngs_mrd"),
+        ]
+
+    def __str__(self) -> str:
+        return f"NGS MRD of {self.marrow}"
+
+    @property
+    def fraction(self) -> float | None:
+        """The value as a fraction, from either entry."""
+        if self.value_fraction is not None:
+            return self.value_fraction
+        if self.value_cells_per_million is not None:
+            return self.value_cells_per_million / 1_000_000
+        return None
+
+
+@clinical_record
+class ResponseCall(ClinicalRecord):
+    """The investigator's response call at an end-of-cycle marrow (DOMAIN decision 2)."""
+
+    site_lookup = "marrow__participant__site"
+    participant_lookup = "marrow__participant"
+    timepoint_lookup = "marrow__timepoint"
+
+    marrow = models.ForeignKey(BoneMarrowAssessment, on_delete=models.PROTECT, related_name="response_calls")
+    response = models.CharField("Investigator's response", max_length=8, choices=ResponseCategory.choices)
+    comment = models.CharField(max_length=400, blank=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["marrow_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["marrow"], condition=models.Q(is_deleted=False), name="one_live_response_call"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response} at {self.marrow}"
+
+
+@clinical_record
+class FollowUpContact(ClinicalRecord):
+    """A survival / disease follow-up contact (DOMAIN 5.5): feeds OS, EFS and the last-known dates."""
+
+    site_lookup = "participant__site"
+    participant_lookup = "participant"
+
+    participant = models.ForeignKey(
+        "enrollment.Participant", on_delete=models.PROTECT, related_name="follow_up_contacts"
+    )
+    contact_date = models.DateField()
+    method = models.CharField(max_length=10, choices=ContactMethod.choices, default=ContactMethod.VISIT)
+    vital_status = models.CharField(max_length=8, choices=VitalStatus.choices)
+    disease_status = models.CharField(max_length=20, choices=DiseaseStatus.choices)
+    relapse_date = models.DateField(null=True, blank=True, help_text="Date of the sample or exam documenting it.")
+    relapse_documented_by = models.CharField(max_length=8, choices=RelapseEvidence.choices, blank=True)
+    death_date = models.DateField(null=True, blank=True)
+    death_cause = models.CharField(max_length=12, choices=DeathCause.choices, blank=True)
+    death_cause_detail = models.CharField(max_length=200, blank=True)
+    transplant_since_last_contact = models.BooleanField("Transplant since the last contact", default=False)
+    transplant_date = models.DateField(null=True, blank=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["contact_date", "id"]
+        indexes = [models.Index(fields=["participant", "contact_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(vital_status="DEAD") | models.Q(death_date__isnull=False),
+                name="followup_death_needs_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(disease_status="RELAPSE") | models.Q(relapse_date__isnull=False),
+                name="followup_relapse_needs_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} follow-up {self.contact_date}"

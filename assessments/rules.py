@@ -347,3 +347,95 @@ def first_remission_date(assessments: Sequence[tuple[date | None, str | None]]) 
     """Earliest dated CR/CRh/CRi among (marrow date, response) pairs (DOMAIN 3.2, 5.5 rule 4)."""
     dates = [d for d, r in assessments if d is not None and is_remission(r)]
     return min(dates) if dates else None
+
+
+# --------------------------------------------------------------------------- NE reasons and entry limits
+
+RESPONSE_NE_MARROW_INADEQUATE = "MARROW_INADEQUATE"
+RESPONSE_NE_NO_CBC_IN_WINDOW = "NO_CBC_IN_WINDOW"
+RESPONSE_NE_COUNTS_MISSING = "COUNTS_MISSING"
+RESPONSE_NE_DIFFERENTIAL_MISSING = "DIFFERENTIAL_MISSING"
+RESPONSE_NE_EMD_NOT_ASSESSED = "EMD_NOT_ASSESSED"
+
+
+def response_ne_reason(
+    inputs: MarrowInputs, cbc_found: bool = True, criteria: ResponseCriteria = DEFAULT_RESPONSE_CRITERIA
+) -> str | None:
+    """Why derive_response gives NE for these inputs (DOMAIN 3.2, decision 5 "NE by reason"); None if not NE."""
+    if derive_response(inputs, criteria) != NE:
+        return None
+    if inputs.bm_blast_pct is None:
+        return RESPONSE_NE_MARROW_INADEQUATE
+    if not cbc_found:
+        return RESPONSE_NE_NO_CBC_IN_WINDOW
+    if inputs.anc is None or inputs.plt is None:
+        return RESPONSE_NE_COUNTS_MISSING
+    if inputs.pb_blasts is None:
+        return RESPONSE_NE_DIFFERENTIAL_MISSING
+    return RESPONSE_NE_EMD_NOT_ASSESSED
+
+
+@dataclass(frozen=True)
+class EntryLimits:
+    """Hard ranges (refused) and plausibility limits (asked to confirm) of the assessment forms (issue 5).
+
+    Units: blasts and MRD in %, ANC/platelets/WBC in x10^9/L, haemoglobin in g/L, NGS as a fraction.
+    """
+
+    blasts_pct_max: float = 100.0
+    anc_max: float = 100.0
+    platelets_max: float = 2000.0
+    hb_max: float = 250.0
+    wbc_max: float = 1000.0
+    mrd_pct_max: float = 100.0
+    ngs_fraction_max: float = 1.0
+    # Clinically implausible but possible: entry asks for confirmation.
+    platelets_confirm_above: float = 1000.0
+    anc_confirm_above: float = 50.0
+    wbc_confirm_above: float = 200.0
+    hb_confirm_below: float = 40.0
+    hb_confirm_above: float = 200.0
+
+
+DEFAULT_ENTRY_LIMITS = EntryLimits()
+
+
+def implausible_count_warnings(
+    *,
+    anc: float | None,
+    platelets: float | None,
+    hb: float | None,
+    wbc: float | None,
+    limits: EntryLimits = DEFAULT_ENTRY_LIMITS,
+) -> dict[str, str]:
+    """Field name -> warning for blood counts that are possible but implausible (confirm rather than refuse).
+
+    Values outside the hard ranges get no warning: they are refused by the range check instead.
+    """
+    warnings: dict[str, str] = {}
+    if platelets is not None and limits.platelets_confirm_above < platelets <= limits.platelets_max:
+        warnings["platelets_e9_per_l"] = (
+            f"Platelets above {limits.platelets_confirm_above:g} x10^9/L are unusual: check the value and confirm."
+        )
+    if anc is not None and limits.anc_confirm_above < anc <= limits.anc_max:
+        warnings["anc_e9_per_l"] = f"ANC above {limits.anc_confirm_above:g} x10^9/L is unusual: check and confirm."
+    if wbc is not None and limits.wbc_confirm_above < wbc <= limits.wbc_max:
+        warnings["wbc_e9_per_l"] = f"WBC above {limits.wbc_confirm_above:g} x10^9/L is unusual: check and confirm."
+    if hb is not None and 0 <= hb <= limits.hb_max and not limits.hb_confirm_below <= hb <= limits.hb_confirm_above:
+        warnings["hb_g_per_l"] = (
+            f"Haemoglobin outside {limits.hb_confirm_below:g}-{limits.hb_confirm_above:g} g/L is unusual: "
+            "check and confirm."
+        )
+    return warnings
+
+
+def emd_present(status: str | None, cns_status: str | None) -> bool | None:
+    """EMD for the response rules (DOMAIN 3.1/3.2): present, or CNS2/CNS3 -> True; none and CNS1 -> False.
+
+    None when neither was assessed (the criteria decide how "not assessed" counts).
+    """
+    if status == "PRESENT" or cns_status in ("CNS2", "CNS3"):
+        return True
+    if status == "NONE" or cns_status == "CNS1":
+        return False
+    return None

@@ -1,0 +1,336 @@
+"""Assessment forms: field-level messages, nothing saved on error, units on every numeric field.
+
+Choice documented here (issue 5): flow MRD "not detected" without a LOD is REFUSED with a field error on
+the LOD (the lab report always states it); the edit check "MRD entered without LOD" then only catches
+records written by other paths (imports, admin).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+
+from assessments import rules, services
+from assessments.models import (
+    EOC_CYCLE_NUMBER,
+    EOC_TIMEPOINTS,
+    BloodBlasts,
+    BloodCount,
+    BoneMarrowAssessment,
+    DiseaseStatus,
+    ExtramedullaryDisease,
+    FlowMrd,
+    FlowResultType,
+    FollowUpContact,
+    NgsMrd,
+    NgsResult,
+    ResponseCall,
+    VitalStatus,
+)
+from enrollment import checks
+from enrollment.models import ScreeningRecord, ScreeningStatus
+from integrity.forms import ClinicalRecordForm
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NOT_ENROLLED = "Assessments can be recorded only for an enrolled participant"
+
+
+def not_enrolled_problem(participant) -> str | None:
+    """Removed, or the screening record is not "enrolled" (e.g. screen failed)."""
+    if (problem := checks.enrolled_problem(participant)) is not None:
+        return problem
+    # Read from the database: a caller's participant.screening may predate the enrollment that updated it.
+    status = ScreeningRecord.objects.filter(pk=participant.screening_id).values_list("status", flat=True).first()
+    if status != ScreeningStatus.ENROLLED:
+        return f"the screening record is '{ScreeningStatus(status).label if status else 'missing'}'."
+    return None
+
+
+class ParticipantRecordForm(ClinicalRecordForm):
+    """Base of every assessment form: the participant is fixed by the URL, never posted."""
+
+    date_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, participant, **kwargs):
+        self.participant = participant
+        super().__init__(*args, **kwargs)
+        if hasattr(self.instance, "participant_id"):
+            self.instance.participant = participant
+        self._consent_on = None
+
+    def consent_on(self) -> date | None:
+        if self._consent_on is None:
+            self._consent_on = checks.consent_date(self.participant)
+        return self._consent_on
+
+    def clean(self):
+        data = super().clean()
+        if (problem := not_enrolled_problem(self.participant)) is not None:
+            raise forms.ValidationError(f"{NOT_ENROLLED}: {problem}")
+        for name in self.date_fields:
+            label = self.fields[name].label or name
+            for problem in checks.clinical_date_problems(
+                self.participant, data.get(name), label, consent_on=self.consent_on()
+            ):
+                self.add_error(name, problem)
+        return data
+
+
+class ConfirmUnusualMixin:
+    """Implausible but possible values: a warning and a "confirm" checkbox instead of a refusal.
+
+    The form declares ``confirm_unusual`` (hidden until a warning shows it).
+    """
+
+    def ask_confirmation(self, warnings: dict[str, str]) -> None:
+        if not warnings or self.cleaned_data.get("confirm_unusual"):
+            return
+        self.fields["confirm_unusual"].widget = forms.CheckboxInput()
+        for name, text in warnings.items():
+            self.add_error(name, text)
+        self.add_error("confirm_unusual", "Tick to confirm the unusual values above, or correct them.")
+
+
+class MarrowForm(ParticipantRecordForm):
+    date_fields = ("sample_date",)
+
+    class Meta:
+        model = BoneMarrowAssessment
+        fields = ["timepoint", "sample_date", "aspirate_adequacy", "blasts_pct", "cellularity", "sample_id"]
+        widgets = {"sample_date": DATE_WIDGET}
+
+    def clean(self):
+        data = super().clean()
+        adequate = data.get("aspirate_adequacy") == "ADEQUATE"
+        if adequate and data.get("blasts_pct") is None and "blasts_pct" not in self.errors:
+            self.add_error("blasts_pct", "Enter the blast % (0-100) for an adequate aspirate.")
+        if not adequate and data.get("blasts_pct") is not None:
+            self.add_error("blasts_pct", "Leave the blast % empty when the aspirate is inadequate.")
+        timepoint = data.get("timepoint")
+        if timepoint in EOC_TIMEPOINTS:
+            first = services.live_eoc_marrow(self.participant, timepoint, exclude_pk=self.instance.pk)
+            if first is not None:
+                url = reverse("assessments:marrow-edit", args=[first.pk])
+                self.add_error(
+                    "timepoint",
+                    format_html(
+                        'An end-of-cycle marrow for {} is already recorded ({}): <a href="{}">correct the first '
+                        "instead</a>.",
+                        timepoint,
+                        first.sample_date,
+                        url,
+                    ),
+                )
+        self.instance.cycle_number = EOC_CYCLE_NUMBER.get(timepoint)
+        return data
+
+
+class BloodCountForm(ConfirmUnusualMixin, ParticipantRecordForm):
+    date_fields = ("sample_date",)
+    confirm_unusual = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, label="I have checked these values: they are correct"
+    )
+
+    class Meta:
+        model = BloodCount
+        fields = [
+            "sample_date", "anc_e9_per_l", "platelets_e9_per_l", "hb_g_per_l", "wbc_e9_per_l",
+            "circulating_blasts", "circulating_blasts_pct", "platelet_transfusion_within_7d",
+        ]
+        widgets = {"sample_date": DATE_WIDGET}
+
+    def clean(self):
+        data = super().clean()
+        pct = data.get("circulating_blasts_pct")
+        if pct is not None and pct > 0 and data.get("circulating_blasts") != BloodBlasts.PRESENT:
+            self.add_error("circulating_blasts_pct", "A blast % above 0 means circulating blasts are present.")
+        if not self.errors:
+            self.ask_confirmation(
+                rules.implausible_count_warnings(
+                    anc=_num(data.get("anc_e9_per_l")),
+                    platelets=_num(data.get("platelets_e9_per_l")),
+                    hb=_num(data.get("hb_g_per_l")),
+                    wbc=_num(data.get("wbc_e9_per_l")),
+                )
+            )
+        return data
+
+
+class EmdForm(ParticipantRecordForm):
+    date_fields = ("assessed_on",)
+
+    class Meta:
+        model = ExtramedullaryDisease
+        fields = ["assessed_on", "status", "cns_status", "sites"]
+        widgets = {"assessed_on": DATE_WIDGET}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == "PRESENT" and not (data.get("sites") or "").strip() and data.get("cns_status") in (
+            "CNS1", "NOT_ASSESSED"
+        ):
+            self.add_error("sites", "Name the extramedullary site(s).")
+        return data
+
+
+class MarrowRecordForm(ParticipantRecordForm):
+    """Base of the forms attached to one marrow (flow, NGS, response call)."""
+
+    one_per_marrow_model = None
+    one_per_marrow_label = ""
+
+    def __init__(self, *args, marrow: BoneMarrowAssessment, **kwargs):
+        self.marrow = marrow
+        super().__init__(*args, participant=marrow.participant, **kwargs)
+        self.instance.marrow = marrow
+
+    def clean(self):
+        data = super().clean()
+        model = self.one_per_marrow_model
+        existing = model.objects.live().filter(marrow=self.marrow).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            url = reverse(f"assessments:{self.one_per_marrow_label}-edit", args=[existing.pk])
+            raise forms.ValidationError(
+                format_html('This marrow already has one: <a href="{}">correct the first instead</a>.', url)
+            )
+        return data
+
+
+class FlowMrdForm(MarrowRecordForm):
+    one_per_marrow_model = FlowMrd
+    one_per_marrow_label = "flow"
+
+    class Meta:
+        model = FlowMrd
+        fields = ["result_type", "value_pct", "lod_pct", "not_evaluable_reason", "cells_analysed", "lab",
+                  "method_version"]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("result_type")
+        if kind == FlowResultType.QUANTIFIED and data.get("value_pct") is None and "value_pct" not in self.errors:
+            self.add_error("value_pct", "Enter the MRD value (%) of a quantified result.")
+        if kind != FlowResultType.QUANTIFIED and data.get("value_pct") is not None:
+            self.add_error("value_pct", "Only a quantified result has a value; leave it empty.")
+        if kind == FlowResultType.NOT_DETECTED and data.get("lod_pct") is None and "lod_pct" not in self.errors:
+            self.add_error(
+                "lod_pct",
+                "Enter the assay's limit of detection (%): 'not detected' is negative only when LOD < 0.1 %.",
+            )
+        if kind == FlowResultType.NOT_EVALUABLE and not (data.get("not_evaluable_reason") or "").strip():
+            self.add_error("not_evaluable_reason", "Give the reason the sample was not evaluable.")
+        return data
+
+
+class NgsMrdForm(MarrowRecordForm):
+    one_per_marrow_model = NgsMrd
+    one_per_marrow_label = "ngs"
+
+    class Meta:
+        model = NgsMrd
+        fields = ["clone_trackable", "result", "value_fraction", "value_cells_per_million", "lod_fraction", "lab"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clone_trackable"] = forms.TypedChoiceField(
+            label="Baseline clone trackable",
+            choices=(("", "— choose —"), ("True", "Yes"), ("False", "No")),
+            coerce=lambda v: v == "True",
+            empty_value=None,
+            help_text="No trackable clone: NGS MRD is not evaluable for this participant.",
+        )
+
+    def clean(self):
+        data = super().clean()
+        trackable, result = data.get("clone_trackable"), data.get("result")
+        values = data.get("value_fraction") is not None or data.get("value_cells_per_million") is not None
+        if trackable and not result:
+            self.add_error("result", "Choose detected or not detected.")
+        if trackable is False and (result or values):
+            self.add_error("result", "Without a trackable clone there is no result: leave it empty.")
+        if result == NgsResult.NOT_DETECTED and data.get("lod_fraction") is None and "lod_fraction" not in self.errors:
+            self.add_error("lod_fraction", "Enter the limit of detection (fraction) of a 'not detected' result.")
+        if result == NgsResult.NOT_DETECTED and values:
+            self.add_error("value_fraction", "A 'not detected' result has no value; leave it empty.")
+        frac, cpm = data.get("value_fraction"), data.get("value_cells_per_million")
+        if frac is not None and cpm is not None and abs(frac * 1_000_000 - cpm) > max(1e-9, 0.01 * cpm):
+            self.add_error("value_cells_per_million", "Does not match the fraction (per million = fraction x 1e6).")
+        return data
+
+
+class ResponseCallForm(MarrowRecordForm):
+    one_per_marrow_model = ResponseCall
+    one_per_marrow_label = "call"
+
+    class Meta:
+        model = ResponseCall
+        fields = ["response", "comment"]
+
+    def clean(self):
+        data = super().clean()
+        if self.marrow.timepoint not in EOC_TIMEPOINTS:
+            raise forms.ValidationError("The investigator's response call is made at end-of-cycle marrows only.")
+        return data
+
+
+class FollowUpContactForm(ParticipantRecordForm):
+    date_fields = ("contact_date", "relapse_date", "death_date", "transplant_date")
+
+    class Meta:
+        model = FollowUpContact
+        fields = [
+            "contact_date", "method", "vital_status", "disease_status", "relapse_date", "relapse_documented_by",
+            "death_date", "death_cause", "death_cause_detail", "transplant_since_last_contact", "transplant_date",
+        ]
+        widgets = dict.fromkeys(("contact_date", "relapse_date", "death_date", "transplant_date"), DATE_WIDGET)
+
+    def clean(self):
+        data = super().clean()
+        self._clean_death(data)
+        self._clean_relapse(data)
+        if data.get("transplant_since_last_contact") and data.get("transplant_date") is None:
+            self.add_error("transplant_date", "Enter the transplant date.")
+        if not data.get("transplant_since_last_contact") and data.get("transplant_date") is not None:
+            self.add_error("transplant_since_last_contact", "Tick this when a transplant date is given.")
+        return data
+
+    def _clean_death(self, data: dict) -> None:
+        dead = data.get("vital_status") == VitalStatus.DEAD
+        death = data.get("death_date")
+        if dead and death is None and "death_date" not in self.errors:
+            self.add_error("death_date", "Enter the date of death.")
+        if dead and not data.get("death_cause"):
+            self.add_error("death_cause", "Choose the cause of death.")
+        if not dead and (death is not None or data.get("death_cause")):
+            self.add_error("vital_status", "A death date or cause is given: set the vital status to 'dead'.")
+        if death is None or "death_date" in self.errors:
+            return
+        contact = data.get("contact_date")
+        if contact is not None and death > contact:
+            self.add_error("death_date", "The death date cannot be after the contact date.")
+            return
+        last_alive = services.last_alive_date(self.participant, exclude_contact_pk=self.instance.pk)
+        if last_alive is not None and death < last_alive:
+            self.add_error(
+                "death_date",
+                f"The participant is recorded alive on {last_alive.isoformat()}: the death date cannot be earlier.",
+            )
+
+    def _clean_relapse(self, data: dict) -> None:
+        relapse = data.get("disease_status") == DiseaseStatus.RELAPSE
+        if relapse and data.get("relapse_date") is None and "relapse_date" not in self.errors:
+            self.add_error("relapse_date", "Enter the date of the sample or exam documenting the relapse.")
+        if relapse and not data.get("relapse_documented_by"):
+            self.add_error("relapse_documented_by", "Say how the relapse was documented.")
+        if not relapse and data.get("relapse_date") is not None:
+            self.add_error("disease_status", "A relapse date is given: set the disease status to 'relapse'.")
+        contact, rdate = data.get("contact_date"), data.get("relapse_date")
+        if contact and rdate and rdate > contact:
+            self.add_error("relapse_date", "The relapse date cannot be after the contact date.")
+
+
+def _num(value) -> float | None:
+    return None if value is None else float(value)

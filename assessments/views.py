@@ -1,0 +1,152 @@
+"""Assessment pages: thin views (fetch through visible_to, bind, save through handle_record_form)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from assessments import derived, forms
+from assessments.casebook import section as casebook_section
+from assessments.models import (
+    EOC_TIMEPOINTS,
+    BloodCount,
+    BoneMarrowAssessment,
+    ExtramedullaryDisease,
+    FlowMrd,
+    FollowUpContact,
+    NgsMrd,
+    ResponseCall,
+    Timepoint,
+)
+from blinatrial.access import COORDINATOR, DATA_MANAGER, INVESTIGATOR, has_role, role_required
+from enrollment.models import Participant
+from integrity.recording import handle_record_form
+
+WRITE_ROLES = (COORDINATOR, INVESTIGATOR, DATA_MANAGER)
+FORM_TEMPLATE = "assessments/record_form.html"
+
+# kind -> (model, form, title); the URL names are "<kind>-add" and "<kind>-edit".
+PARTICIPANT_FORMS = {
+    "marrow": (BoneMarrowAssessment, forms.MarrowForm, "Bone marrow assessment"),
+    "cbc": (BloodCount, forms.BloodCountForm, "Blood count"),
+    "emd": (ExtramedullaryDisease, forms.EmdForm, "Extramedullary disease"),
+    "followup": (FollowUpContact, forms.FollowUpContactForm, "Follow-up contact"),
+}
+MARROW_FORMS = {
+    "flow": (FlowMrd, forms.FlowMrdForm, "Flow MRD"),
+    "ngs": (NgsMrd, forms.NgsMrdForm, "NGS MRD"),
+    "call": (ResponseCall, forms.ResponseCallForm, "Investigator's response call"),
+}
+
+
+def _participant(request: HttpRequest, pk: int) -> Participant:
+    return get_object_or_404(Participant.objects.visible_to(request.user).select_related("screening"), pk=pk)
+
+
+def _marrow(request: HttpRequest, pk: int) -> BoneMarrowAssessment:
+    qs = BoneMarrowAssessment.objects.visible_to(request.user).select_related("participant__screening")
+    return get_object_or_404(qs, pk=pk)
+
+
+def casebook_url(participant: Participant) -> str:
+    return reverse("enrollment:participant-detail", args=[participant.pk])
+
+
+def eoc_url(marrow: BoneMarrowAssessment) -> str:
+    if marrow.timepoint in EOC_TIMEPOINTS:
+        return reverse("assessments:eoc-detail", args=[marrow.participant_id, marrow.timepoint])
+    return casebook_url(marrow.participant)
+
+
+def _render_form(request, form, *, participant, title, success_url, marrow=None, extra=None) -> HttpResponse:
+    context = {"participant": participant, "title": title, "marrow": marrow, "cancel_url": success_url(None)}
+    return handle_record_form(
+        request, form, template=FORM_TEMPLATE, context={**context, **(extra or {})},
+        success_url=success_url, success_message=f"{title} saved.",
+    )
+
+
+@role_required(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def participant_record_add(request: HttpRequest, participant_pk: int, kind: str) -> HttpResponse:
+    model, form_class, title = PARTICIPANT_FORMS[kind]
+    participant = _participant(request, participant_pk)
+    initial = {"timepoint": request.GET.get("timepoint")} if kind == "marrow" else None
+    form = form_class(request.POST or None, participant=participant, initial=initial)
+    return _render_form(request, form, participant=participant, title=title, success_url=_after_save(participant))
+
+
+@role_required(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def participant_record_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    model, form_class, title = PARTICIPANT_FORMS[kind]
+    record = get_object_or_404(model.objects.visible_to(request.user).select_related("participant__screening"), pk=pk)
+    participant = record.participant
+    form = form_class(request.POST or None, instance=record, participant=participant)
+    return _render_form(request, form, participant=participant, title=title, success_url=_after_save(participant))
+
+
+def _after_save(participant: Participant):
+    def url(obj) -> str:
+        if isinstance(obj, BoneMarrowAssessment):
+            return eoc_url(obj)
+        return casebook_url(participant)
+
+    return url
+
+
+@role_required(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def marrow_record_add(request: HttpRequest, marrow_pk: int, kind: str) -> HttpResponse:
+    model, form_class, title = MARROW_FORMS[kind]
+    marrow = _marrow(request, marrow_pk)
+    form = form_class(request.POST or None, marrow=marrow)
+    return _render_marrow_form(request, form, marrow=marrow, title=title)
+
+
+@role_required(*WRITE_ROLES)
+@require_http_methods(["GET", "POST"])
+def marrow_record_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    model, form_class, title = MARROW_FORMS[kind]
+    qs = model.objects.visible_to(request.user).select_related("marrow__participant__screening")
+    record = get_object_or_404(qs, pk=pk)
+    form = form_class(request.POST or None, instance=record, marrow=record.marrow)
+    return _render_marrow_form(request, form, marrow=record.marrow, title=title)
+
+
+def _render_marrow_form(request, form, *, marrow, title) -> HttpResponse:
+    assessed = derived.derive_for_participant(marrow.participant_id)
+    this = next((m for m in assessed.marrows if m.marrow_id == marrow.pk), None)
+    proposed = form.data.get("response") if form.is_bound else None
+    extra = {"derived": this, "proposed_disagrees": bool(this and proposed and proposed != this.derived_response)}
+    return _render_form(
+        request, form, participant=marrow.participant, title=title, marrow=marrow,
+        success_url=lambda obj: eoc_url(marrow), extra=extra,
+    )
+
+
+def eoc_detail(request: HttpRequest, participant_pk: int, timepoint: str) -> HttpResponse:
+    if timepoint not in EOC_TIMEPOINTS:
+        raise Http404("Unknown end-of-cycle timepoint.")
+    participant = _participant(request, participant_pk)
+    assessed = derived.derive_for_participant(participant.pk)
+    return render(request, "assessments/eoc_detail.html", {
+        "participant": participant,
+        "timepoint": timepoint,
+        "timepoint_label": Timepoint(timepoint).label,
+        "eoc": assessed.eoc.get(timepoint),
+        "can_write": has_role(request.user, *WRITE_ROLES),
+        "casebook_url": casebook_url(participant),
+    })
+
+
+def participant_assessments(request: HttpRequest, participant_pk: int) -> HttpResponse:
+    """Every assessment of one participant (the casebook section on its own page)."""
+    participant = _participant(request, participant_pk)
+    section = casebook_section(participant, request.user)
+    return render(request, "assessments/participant_assessments.html", {
+        "participant": participant, "section": section, **section.context,
+        "casebook_url": casebook_url(participant),
+    })
