@@ -232,6 +232,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "endpoints.tasks.reconcile_endpoints",
         "schedule": env_float("ENDPOINT_RECONCILE_SECONDS", 60.0),
     },
+    "sweep-edit-checks": {
+        "task": "integrity.tasks.sweep_edit_checks",
+        "schedule": env_float("EDIT_CHECK_SWEEP_SECONDS", 3600.0),
+    },
 }
 # Debounce window for endpoint recomputes after a burst of saves (seconds).
 ENDPOINT_DEBOUNCE_SECONDS = env_float("ENDPOINT_DEBOUNCE_SECONDS", 0.5)

@@ -17,6 +17,7 @@ from pghistory.core import event_models
 
 from exports.cells import DATETIME, FORMATTED, INTEGER, JSON, TEXT, Column, format_cell
 from exports.datasets import HIDDEN_FIELDS, TRAILING_FIELDS, FormFile, field_kind
+from integrity.audit import diff_events
 
 AUDIT_COLUMNS = (
     Column("record_type", TEXT, "Form file the record is in (without .csv)"),
@@ -104,36 +105,20 @@ def _form_audit_rows(
         .iterator(chunk_size=CHUNK_ROWS)
     )
     stem = form.file_name.removesuffix(".csv")
-    previous_obj, previous = None, None
-    for obj_id, label, at, metadata, pid, site_code, *data in events:
-        if obj_id != previous_obj:
-            previous_obj, previous = obj_id, None
-        metadata = metadata or {}
-        user = usernames.get(metadata.get("user"))
-        for i, (name, _attname, kind, mapping) in enumerate(fields):
-            new = data[i]
-            if previous is None:
-                if new is None or new == "":
-                    continue
-                old_cell = None
-            else:
-                if previous[i] == new:
-                    continue
-                old_cell = _cell(kind, mapping, previous[i])
-            yield (
-                stem,
-                obj_id,
-                pid,
-                site_code,
-                name,
-                old_cell,
-                _cell(kind, mapping, new),
-                user,
-                at,
-                label,
-                metadata.get("reason"),
-            )
-        previous = data
+    for obj_id, label, at, metadata, keys, i, old, new, first in diff_events(events, n_keys=2):
+        name, _attname, kind, mapping = fields[i]
+        yield (
+            stem,
+            obj_id,
+            *keys,
+            name,
+            None if first else _cell(kind, mapping, old),
+            _cell(kind, mapping, new),
+            usernames.get(metadata.get("user")),
+            at,
+            label,
+            metadata.get("reason"),
+        )
 
 
 def _cell(kind: str, mapping: dict | None, value: object) -> str:

@@ -61,3 +61,97 @@ class ClinicalRecordForm(forms.ModelForm):
 
 class SoftDeleteForm(forms.Form):
     reason = forms.CharField(max_length=400, label="Reason for removal")
+
+
+# --- Integrity pages: audit filters, queries, signatures, locks -----------------------------------
+
+
+class AuditFilterForm(forms.Form):
+    model = forms.ChoiceField(required=False, label="Form")
+    field = forms.CharField(required=False, max_length=100, label="Field (name)")
+    user = forms.ModelChoiceField(queryset=None, required=False, label="User")
+    since = forms.DateField(required=False, label="From (UTC date)", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="To (UTC date)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from integrity.audit import audited_models, model_key
+
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", "All forms")] + [
+            (model_key(m), str(m._meta.verbose_name).capitalize()) for m in audited_models()
+        ]
+        self.fields["user"].queryset = get_user_model().objects.order_by("username")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "The end date is before the start date.")
+        return data
+
+
+class QueryRaiseForm(forms.Form):
+    field_name = forms.ChoiceField(label="Field")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Query")
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = [
+            f
+            for f in type(record)._meta.concrete_fields
+            if f.editable and not f.primary_key and f.name not in {"is_deleted", "deleted_at", "deleted_reason"}
+        ]
+        self.fields["field_name"].choices = [(f.name, str(f.verbose_name).capitalize()) for f in fields]
+
+
+class QueryMessageForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Message", required=False)
+
+
+class SignForm(forms.Form):
+    timepoint = forms.ChoiceField(label="What you sign")
+    meaning = forms.ChoiceField(label="Meaning of the signature")
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), label="Your password"
+    )
+
+    def __init__(self, *args, timepoints=(), **kwargs):
+        from integrity.models import SignatureMeaning
+
+        super().__init__(*args, **kwargs)
+        self.fields["timepoint"].choices = [("", "Whole casebook")] + [(tp, f"Timepoint {tp}") for tp in timepoints]
+        self.fields["timepoint"].required = False
+        self.fields["meaning"].choices = SignatureMeaning.choices
+
+
+class LockForm(forms.Form):
+    scope = forms.ChoiceField(label="Lock")
+    participant = forms.ModelChoiceField(queryset=None, required=False)
+    timepoint = forms.CharField(required=False, max_length=20, help_text="e.g. EOC1 (only for a timepoint lock)")
+    reason = forms.CharField(required=False, max_length=400)
+
+    def __init__(self, *args, participants=None, **kwargs):
+        from integrity.models import LockScope
+
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = LockScope.choices
+        self.fields["participant"].queryset = participants
+
+    def clean(self):
+        data = super().clean()
+        scope = data.get("scope")
+        if scope in ("participant", "timepoint") and not data.get("participant"):
+            self.add_error("participant", "Choose the participant to lock.")
+        if scope == "timepoint" and not (data.get("timepoint") or "").strip():
+            self.add_error("timepoint", "Name the timepoint to lock.")
+        if scope == "study":
+            data["participant"] = None
+            data["timepoint"] = ""
+        if scope == "participant":
+            data["timepoint"] = ""
+        return data
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(max_length=400, label="Reason for unlocking")

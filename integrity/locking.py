@@ -1,13 +1,128 @@
-"""Whether a clinical record may be created or edited now (participant, timepoint and study locks)."""
+"""Whether a clinical record may be created or edited now (participant, timepoint and study locks).
 
-from django.db import models
+`save_record` and `soft_delete_record` ask here before every write, so a lock holds for everyone
+(data managers included) whatever the view. A record's participant and timepoint come from the
+model's `participant_lookup` / `timepoint_lookup` (or the conventions exports.datasets derives).
+"""
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from integrity.audit_context import own_context
+from integrity.models import Lock, LockScope
+
+PARTICIPANT_LABEL = "enrollment.Participant"
+
+
+def _walk(obj, path: str | None):
+    if path is None:
+        return None
+    for part in path.split("__"):
+        try:
+            obj = getattr(obj, part, None)
+        except Exception:  # noqa: BLE001 - an unsaved relation or a missing reverse one-to-one
+            return None
+        if obj is None:
+            return None
+    return obj
+
+
+def participant_path(model: type[models.Model]) -> str | None:
+    """ORM path from `model` to its enrollment.Participant ("" for the participant itself)."""
+    if model._meta.label == PARTICIPANT_LABEL:
+        return ""
+    if getattr(model, "participant_lookup", None):
+        return model.participant_lookup
+    from exports.datasets import participant_path as id_path
+
+    found = id_path(model)
+    return found.removesuffix("__participant_id") if found else None
+
+
+def timepoint_path(model: type[models.Model]) -> str | None:
+    from exports.datasets import timepoint_path as tp_path
+
+    return tp_path(model)
+
+
+def participant_of(instance: models.Model):
+    path = participant_path(type(instance))
+    if path == "":
+        return instance if instance.pk else None
+    return _walk(instance, path)
+
+
+def timepoint_of(instance: models.Model) -> str | None:
+    value = _walk(instance, timepoint_path(type(instance)))
+    return None if value in (None, "") else str(value)
+
+
+def active_locks_for(participant) -> models.QuerySet:
+    """Active study locks and the participant's own active locks (one query when evaluated)."""
+    scope = Q(scope=LockScope.STUDY)
+    if participant is not None:
+        scope |= Q(participant=participant)
+    return Lock.objects.filter(scope, unlocked_at__isnull=True).order_by("locked_at")
+
+
+def _blocked_reason(instance: models.Model) -> str | None:
+    participant = participant_of(instance)
+    timepoint = timepoint_of(instance)
+    for lock in active_locks_for(participant):
+        when = lock.locked_at.strftime("%Y-%m-%d %H:%M UTC")
+        if lock.scope == LockScope.STUDY:
+            return f"The study database is frozen (since {when}); nothing can be changed until it is unlocked."
+        if lock.scope == LockScope.PARTICIPANT:
+            return f"Participant {lock.participant} is locked (since {when}); unlock it with a reason to edit."
+        if lock.scope == LockScope.TIMEPOINT and timepoint == lock.timepoint:
+            return (
+                f"Timepoint {lock.timepoint} of participant {lock.participant} is locked (since {when}); "
+                "unlock it with a reason to edit."
+            )
+    return None
 
 
 def edit_blocked_reason(instance: models.Model) -> str | None:
     """A human message if `instance` is locked against edits, else None."""
-    return None
+    return _blocked_reason(instance)
 
 
 def create_blocked_reason(instance: models.Model) -> str | None:
     """A human message if a new record like `instance` may not be added now, else None."""
-    return None
+    return _blocked_reason(instance)
+
+
+@transaction.atomic
+def lock(*, user, scope: str, participant=None, timepoint: str = "", reason: str = "") -> Lock:
+    """Lock the study, a participant or a participant's timepoint (an already active same lock is reused)."""
+    existing = Lock.objects.filter(
+        scope=scope, participant=participant, timepoint=timepoint or "", unlocked_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    with own_context(user=user.pk, reason=reason or "Locked"):
+        return Lock.objects.create(
+            scope=scope,
+            participant=participant,
+            timepoint=timepoint or "",
+            locked_by=user,
+            locked_at=timezone.now(),
+            reason=reason,
+        )
+
+
+@transaction.atomic
+def unlock(the_lock: Lock, *, user, reason: str) -> Lock:
+    """End a lock; a reason is required and kept (the change is in the audit trail)."""
+    if not reason.strip():
+        raise ValueError("A reason is required to unlock.")
+    current = Lock.objects.select_for_update().get(pk=the_lock.pk)
+    if current.unlocked_at is not None:
+        return current
+    current.unlocked_at = timezone.now()
+    current.unlocked_by = user
+    current.unlock_reason = reason.strip()
+    with own_context(user=user.pk, reason=f"Unlocked: {reason.strip()}"):
+        current.save()
+    return current

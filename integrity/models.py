@@ -15,6 +15,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from blinatrial.access import SiteScopedQuerySet
+
 DATA_VERSION_SQL = (
     "UPDATE integrity_dataversion SET version = version + 1, changed_at = now() WHERE id = 1; RETURN NULL;"
 )
@@ -127,3 +129,166 @@ pghistory.track(
     pghistory.DeleteEvent(),
     model_name="UserRoleEvent",
 )(AuditedUserRole)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Data queries, e-signatures and locks. Each is tracked in the trigger-based trail too.
+
+
+class QueryStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    CLOSED = "closed", "Closed"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class DataQuery(models.Model):
+    """A discrepancy raised on one field of one clinical record (by a person or an automatic edit check)."""
+
+    site_lookup = "site"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    field_name = models.CharField(max_length=100)
+    participant = models.ForeignKey(
+        "enrollment.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="data_queries"
+    )
+    site = models.ForeignKey("enrollment.Site", on_delete=models.PROTECT, related_name="data_queries")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField()
+    status = models.CharField(max_length=10, choices=QueryStatus.choices, default=QueryStatus.OPEN)
+    check_code = models.CharField(max_length=60, blank=True, help_text="Automatic edit check that raised it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["participant", "status"]),
+            models.Index(fields=["content_type", "object_id", "status"]),
+        ]
+        constraints = [
+            # One open automatic query per check, record and field.
+            models.UniqueConstraint(
+                fields=["check_code", "content_type", "object_id", "field_name"],
+                condition=~models.Q(check_code="") & ~models.Q(status="closed"),
+                name="one_live_auto_query",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"query #{self.pk} on {self.field_name}"
+
+    @property
+    def is_automatic(self) -> bool:
+        return bool(self.check_code)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class QueryMessage(models.Model):
+    query = models.ForeignKey(DataQuery, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, default="message")  # raise | answer | close | reopen | auto
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on query #{self.query_id}"
+
+
+class SignatureMeaning(models.TextChoices):
+    APPROVED = "approved", "Reviewed and approved"
+    AUTHOR = "author", "Author"
+    REVIEWED = "reviewed", "Reviewed"
+    RESPONSIBILITY = "responsibility", "Responsibility (principal investigator)"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Signature(models.Model):
+    """An investigator's e-signature of a participant's timepoint (e.g. EOC1) or whole casebook."""
+
+    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="signatures")
+    timepoint = models.CharField(max_length=20, blank=True, help_text="Empty: the whole casebook.")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    printed_name = models.CharField(max_length=200)
+    meaning = models.CharField(max_length=20, choices=SignatureMeaning.choices)
+    signed_at = models.DateTimeField()
+    content_hash = models.CharField(max_length=64)
+    # Set when a later change is first seen to break the signature (the change itself is in the trail).
+    invalidated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-signed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.printed_name} {self.get_meaning_display()} {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        return self.timepoint or "casebook"
+
+
+class LockScope(models.TextChoices):
+    STUDY = "study", "Whole study (freeze)"
+    PARTICIPANT = "participant", "Participant"
+    TIMEPOINT = "timepoint", "Participant timepoint"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Lock(models.Model):
+    """A data lock; active while `unlocked_at` is empty. Unlocking keeps the row (with its reason)."""
+
+    scope = models.CharField(max_length=12, choices=LockScope.choices)
+    participant = models.ForeignKey(
+        "enrollment.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="locks"
+    )
+    timepoint = models.CharField(max_length=20, blank=True)
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    locked_at = models.DateTimeField()
+    reason = models.CharField(max_length=400, blank=True)
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    unlock_reason = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["-locked_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope="study", participant__isnull=True, timepoint="")
+                    | models.Q(scope="participant", participant__isnull=False, timepoint="")
+                    | (models.Q(scope="timepoint", participant__isnull=False) & ~models.Q(timepoint=""))
+                ),
+                name="lock_scope_shape",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unlocked_at__isnull=True) | ~models.Q(unlock_reason=""),
+                name="unlock_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.scope == LockScope.STUDY:
+            return "study freeze"
+        if self.scope == LockScope.PARTICIPANT:
+            return f"lock of {self.participant}"
+        return f"lock of {self.participant} {self.timepoint}"
+
+    @property
+    def active(self) -> bool:
+        return self.unlocked_at is None

@@ -8,12 +8,12 @@ context (who and why) and refuses what must not be written.
 import uuid
 from dataclasses import dataclass
 
-import pghistory
 from django.db import IntegrityError, models, transaction
 from django.forms import ModelForm
 from django.utils import timezone
 
 from integrity import locking
+from integrity.audit_context import own_context
 from integrity.models import FormSubmission
 
 INITIAL_ENTRY = "Initial entry"
@@ -79,8 +79,9 @@ def save_record(
             raise RecordLocked(why)
         instance.created_by = user
         instance.updated_by = user
-        with pghistory.context(reason=INITIAL_ENTRY, user=user.pk):
+        with own_context(reason=INITIAL_ENTRY, user=user.pk):
             obj = form.save()
+        _after_change(obj)
         if submission_token is not None:
             try:
                 with transaction.atomic():
@@ -100,8 +101,10 @@ def save_record(
         raise ValueError("A reason for change is required to edit saved data.")
     instance.row_version = current.row_version + 1
     instance.updated_by = user
-    with pghistory.context(reason=reason.strip(), user=user.pk):
-        return form.save()
+    with own_context(reason=reason.strip(), user=user.pk):
+        obj = form.save()
+    _after_change(obj)
+    return obj
 
 
 @transaction.atomic
@@ -117,6 +120,16 @@ def soft_delete_record(instance: models.Model, *, user, reason: str) -> models.M
     current.deleted_reason = reason.strip()
     current.row_version += 1
     current.updated_by = user
-    with pghistory.context(reason=f"Removed: {reason.strip()}", user=user.pk):
+    with own_context(reason=f"Removed: {reason.strip()}", user=user.pk):
         current.save()
+    _after_change(current)
     return current
+
+
+def _after_change(obj: models.Model) -> None:
+    """Consequences of a change, in the same transaction but outside its audit context (their own
+    audit rows carry their own reason): automatic edit checks, signatures the change breaks."""
+    from integrity import edit_checks, signatures
+
+    edit_checks.run_for_record(obj)
+    signatures.check_after_change(obj)

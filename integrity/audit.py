@@ -1,0 +1,219 @@
+"""Reading the trigger-written audit trail: who changed which field of which record, when, from what to what, why.
+
+django-pghistory stores a full snapshot of the record per event; a *change* is a field whose value
+differs from the record's previous event (at insert: every field that has a value). `diff_events` is
+that one rule, shared by the audit views here and the CSV snapshot's audit_trail.csv (exports.audit_trail).
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from pghistory.core import event_models
+
+from blinatrial.access import visible_site_ids
+from exports.cells import TEXT_KINDS, format_cell
+
+# Bookkeeping that every save changes: not a change of data (soft delete shows as is_deleted / deleted_reason).
+BOOKKEEPING = {"created_at", "updated_at", "row_version", "created_by", "updated_by", "deleted_at"}
+
+
+def diff_events(events: Iterable[tuple], n_keys: int = 0) -> Iterator[tuple]:
+    """Field changes of event rows ordered by (record, event).
+
+    Each event row is (obj_id, label, at, metadata, *keys, *values) with `n_keys` key columns; yields
+    (obj_id, label, at, metadata or {}, keys, field index, old value, new value, is_first_event).
+    Only the previous version of one record is held in memory.
+    """
+    previous_obj, previous = None, None
+    for obj_id, label, at, metadata, *rest in events:
+        keys, data = rest[:n_keys], rest[n_keys:]
+        if obj_id != previous_obj:
+            previous_obj, previous = obj_id, None
+        metadata = metadata or {}
+        for i, new in enumerate(data):
+            if previous is None:
+                if new is None or new == "":
+                    continue
+                yield obj_id, label, at, metadata, keys, i, None, new, True
+            elif previous[i] != new:
+                yield obj_id, label, at, metadata, keys, i, previous[i], new, False
+        previous = data
+
+
+def event_model_for(model: type[models.Model]) -> type[models.Model] | None:
+    found = event_models(tracks_model=model)
+    return found[0] if found else None
+
+
+def clinical_models() -> list[type[models.Model]]:
+    """Every concrete ClinicalRecord model (whatever app defines it), in app and model order."""
+    from integrity.models import ClinicalRecord
+
+    return [
+        m
+        for m in apps.get_models()
+        if issubclass(m, ClinicalRecord) and not m._meta.abstract and not m._meta.proxy
+    ]
+
+
+def audited_models() -> list[type[models.Model]]:
+    """Models shown in the audit views: the clinical records plus locks and signatures."""
+    from integrity.models import Lock, Signature
+
+    return [*clinical_models(), Lock, Signature]
+
+
+def model_key(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def model_by_key(key: str) -> type[models.Model] | None:
+    return next((m for m in audited_models() if model_key(m) == key), None)
+
+
+@dataclass(frozen=True)
+class Change:
+    model_key: str
+    model_name: str
+    record_id: int
+    participant_id: str | None
+    field: str
+    field_label: str
+    old: str
+    new: str
+    user_id: int | None
+    username: str
+    at: datetime.datetime
+    action: str
+    reason: str
+    event_id: int = 0
+
+
+def _fields(model: type[models.Model], event_model: type[models.Model]) -> list[models.Field]:
+    tracked = {f.attname for f in event_model._meta.concrete_fields}
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name not in BOOKKEEPING and f.attname in tracked
+    ]
+
+
+def _display(field: models.Field, value: object) -> str:
+    from exports.datasets import field_kind
+
+    if value is None or value == "":
+        return ""
+    if field.is_relation:
+        return str(value)
+    kind = field_kind(field)
+    return str(value) if kind in TEXT_KINDS else format_cell(kind, value)
+
+
+def _site_path(model: type[models.Model]) -> str | None:
+    from integrity import locking
+
+    if getattr(model, "site_lookup", None):
+        return model.site_lookup
+    path = locking.participant_path(model)
+    if path is None:
+        return None
+    return f"{path}__site" if path else "site"
+
+
+def changes(
+    *,
+    user,
+    participant=None,
+    record: models.Model | None = None,
+    model_keys: Iterable[str] | None = None,
+    field: str = "",
+    actor_id: int | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> list[Change]:
+    """Field changes visible to `user` (their sites), newest first, filtered as asked.
+
+    One query per audited model (or one for a single record); filters on field, actor and dates are
+    applied after diffing, so the first change shown still has its true old value.
+    """
+    from integrity import locking
+
+    site_ids = visible_site_ids(user)
+    selected = [type(record)] if record is not None else audited_models()
+    if model_keys:
+        wanted = set(model_keys)
+        selected = [m for m in selected if model_key(m) in wanted]
+    names = dict(get_user_model()._base_manager.values_list("pk", "username"))
+    out: list[Change] = []
+    for model in selected:
+        event_model = event_model_for(model)
+        if event_model is None:
+            continue
+        ppath = locking.participant_path(model)
+        events = event_model.objects.all()
+        if site_ids is not None:
+            spath = _site_path(model)
+            if spath is None:
+                if model._meta.label != "integrity.Lock":
+                    continue
+                events = events.filter(pgh_obj__participant__site__in=site_ids) | events.filter(
+                    pgh_obj__participant__isnull=True
+                )
+            else:
+                events = events.filter(**{f"pgh_obj__{spath}__in": site_ids})
+        if record is not None:
+            events = events.filter(pgh_obj_id=record.pk)
+        if participant is not None:
+            if ppath is None:
+                continue
+            events = events.filter(pgh_obj_id=participant.pk) if ppath == "" else events.filter(
+                **{f"pgh_obj__{ppath}": participant}
+            )
+        pid_lookup = None if ppath is None else ("pgh_obj__participant_id" if ppath == "" else
+                                                 f"pgh_obj__{ppath}__participant_id")
+        fields = _fields(model, event_model)
+        rows = events.order_by("pgh_obj_id", "pgh_id").values_list(
+            "pgh_obj_id",
+            "pgh_label",
+            "pgh_created_at",
+            "pgh_context__metadata",
+            "pgh_id",
+            *([pid_lookup] if pid_lookup else []),
+            *[f.attname for f in fields],
+        )
+        n_keys = 2 if pid_lookup else 1
+        for obj_id, label, at, metadata, keys, i, old, new, _first in diff_events(rows.iterator(), n_keys):
+            f = fields[i]
+            uid = metadata.get("user")
+            out.append(
+                Change(
+                    model_key=model_key(model),
+                    model_name=str(model._meta.verbose_name).capitalize(),
+                    record_id=obj_id,
+                    participant_id=keys[1] if pid_lookup else None,
+                    field=f.name,
+                    field_label=str(f.verbose_name).capitalize(),
+                    old=_display(f, old),
+                    new=_display(f, new),
+                    user_id=uid,
+                    username=names.get(uid, "") if uid is not None else "",
+                    at=at,
+                    action=label,
+                    reason=metadata.get("reason") or "",
+                    event_id=keys[0],
+                )
+            )
+    if field:
+        out = [c for c in out if c.field == field]
+    if actor_id is not None:
+        out = [c for c in out if c.user_id == actor_id]
+    if since is not None:
+        out = [c for c in out if c.at.date() >= since]
+    if until is not None:
+        out = [c for c in out if c.at.date() <= until]
+    out.sort(key=lambda c: (c.at, c.event_id), reverse=True)
+    return out

@@ -1,0 +1,185 @@
+"""Automatic edit checks: a registry of small check functions that raise and close data queries.
+
+A check looks at one record of one model and returns the text of the problem, or None when the
+record passes. `run_for_participant` runs every check on the participant's live records: the write
+path (integrity.services.save_record) calls it after each save, and `sweep()` (a periodic task,
+integrity.tasks.sweep_edit_checks) runs it for every participant, which catches checks that depend
+on time passing (a marrow missing after its window). An open automatic query whose problem is gone
+closes itself; a new problem raises one query per check, record and field.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from integrity import locking
+from integrity.models import DataQuery, QueryStatus
+
+
+@dataclass(frozen=True)
+class EditCheck:
+    code: str
+    model: str  # "app_label.ModelName"
+    field: str  # the field the query is raised on (deep link target)
+    problem: Callable[[models.Model, dict], str | None]  # (record, per-run cache) -> problem text or None
+    # Optional: the records to check for a participant (default: its live records of `model`).
+    records: Callable[[object], models.QuerySet] | None = None
+
+
+REGISTRY: dict[str, EditCheck] = {}
+
+
+def register(code: str, *, model: str, field: str, records: Callable | None = None) -> Callable:
+    """Decorator: `@register("RSP_DIFF", model="assessments.ResponseCall", field="response")`."""
+
+    def decorator(func: Callable[[models.Model, dict], str | None]) -> Callable:
+        REGISTRY[code] = EditCheck(code=code, model=model, field=field, problem=func, records=records)
+        return func
+
+    return decorator
+
+
+def unregister(code: str) -> None:
+    REGISTRY.pop(code, None)
+
+
+def _model(check: EditCheck) -> type[models.Model] | None:
+    try:
+        return apps.get_model(check.model)
+    except LookupError:
+        return None  # a model not in this build yet
+
+
+def _records(check: EditCheck, model: type[models.Model], participant) -> models.QuerySet:
+    if check.records is not None:
+        return check.records(participant)
+    path = locking.participant_path(model)
+    qs = model._base_manager.filter(is_deleted=False) if hasattr(model, "is_deleted") else model._base_manager.all()
+    if path is None:
+        return qs.none()
+    return qs.filter(pk=participant.pk) if path == "" else qs.filter(**{path: participant})
+
+
+@transaction.atomic
+def run_for_participant(participant, checks: list[EditCheck] | None = None) -> tuple[int, int]:
+    """Run the checks on the participant's records; returns (queries raised, queries closed)."""
+    from integrity import queries
+
+    raised = closed = 0
+    cache: dict = {"participant": participant}
+    for check in checks if checks is not None else list(REGISTRY.values()):
+        model = _model(check)
+        if model is None:
+            continue
+        ct = ContentType.objects.get_for_model(model)
+        records = {r.pk: r for r in _records(check, model, participant)}
+        live = {
+            q.object_id: q
+            for q in DataQuery.objects.filter(check_code=check.code, content_type=ct, participant=participant)
+            .exclude(status=QueryStatus.CLOSED)
+        }
+        for pk, record in records.items():
+            text = check.problem(record, cache)
+            if text and pk not in live:
+                queries.raise_query(user=None, record=record, field_name=check.field, text=text, check_code=check.code)
+                raised += 1
+            elif not text and pk in live:
+                queries.close(user=None, query=live[pk], automatic=True)
+                closed += 1
+        for pk, query in live.items():
+            if pk not in records:  # the record was removed
+                queries.close(user=None, query=query, automatic=True, text="Closed automatically: record removed.")
+                closed += 1
+    return raised, closed
+
+
+def run_for_record(record: models.Model) -> tuple[int, int]:
+    """After a save: run the checks for the record's participant (if it has one)."""
+    if not REGISTRY:
+        return 0, 0
+    participant = locking.participant_of(record)
+    if participant is None:
+        return 0, 0
+    return run_for_participant(participant)
+
+
+def sweep() -> tuple[int, int]:
+    """Run every check for every participant (periodic)."""
+    from enrollment.models import Participant
+
+    raised = closed = 0
+    for participant in Participant.objects.filter(is_deleted=False):
+        r, c = run_for_participant(participant)
+        raised, closed = raised + r, closed + c
+    return raised, closed
+
+
+# --- The trial's checks ---------------------------------------------------------------------------
+# Thresholds and windows come from the protocol definitions (assessments.rules via derived, cycles.regimen).
+
+
+def _derived_marrow(cache: dict, marrow_id: int):
+    from assessments.derived import derive_for_participant
+
+    if "derived" not in cache:
+        cache["derived"] = derive_for_participant(cache["participant"].pk)
+    return next((m for m in cache["derived"].marrows if m.marrow_id == marrow_id), None)
+
+
+@register("RSP_DIFF", model="assessments.ResponseCall", field="response")
+def investigator_call_differs(call, cache) -> str | None:
+    """Investigator's response call differs from the response derived from the marrow, counts and EMD."""
+    derived = _derived_marrow(cache, call.marrow_id)
+    if derived is None or call.response == derived.derived_response:
+        return None
+    return (
+        f"The investigator's response ({call.response}) differs from the derived response "
+        f"({derived.derived_response}) at {derived.timepoint}. Please check the marrow, blood count and EMD "
+        "entries, or confirm the call with a comment."
+    )
+
+
+@register("FLOW_NO_LOD", model="assessments.FlowMrd", field="lod_pct")
+def flow_not_detected_without_lod(flow, cache) -> str | None:
+    """Flow MRD 'not detected' needs its limit of detection (negative only when LOD is below the cut-off)."""
+    from assessments.models import FlowResultType
+
+    if flow.result_type == FlowResultType.NOT_DETECTED and flow.lod_pct is None:
+        return "Flow MRD is 'not detected' but no limit of detection (LOD, %) is entered."
+    return None
+
+
+def _eoc_window_end(cycle):
+    import datetime
+
+    from cycles.regimen import REGIMEN
+
+    regimen = REGIMEN.cycle(cycle.number)
+    visit = next((v for v in getattr(regimen, "visits", ()) if v.code == "EOC"), None)
+    if visit is None or cycle.day1_on is None:
+        return None
+    return cycle.day1_on + datetime.timedelta(days=visit.day - 1 + visit.window_after_days)
+
+
+@register("EOC_MARROW_MISSING", model="cycles.Cycle", field="day1_on")
+def eoc_marrow_missing(cycle, cache) -> str | None:
+    """End-of-cycle marrow not entered after its window closed (periodic sweep and every save)."""
+    from django.utils import timezone
+
+    from assessments.models import EOC_CYCLE_NUMBER, BoneMarrowAssessment
+
+    timepoint = next((str(tp) for tp, n in EOC_CYCLE_NUMBER.items() if n == cycle.number), None)
+    end = _eoc_window_end(cycle) if timepoint else None
+    if end is None or timezone.now().date() <= end:
+        return None
+    if "eoc_marrows" not in cache:
+        cache["eoc_marrows"] = set(
+            BoneMarrowAssessment.objects.filter(participant=cache["participant"], is_deleted=False)
+            .values_list("timepoint", flat=True)
+        )
+    if timepoint in cache["eoc_marrows"]:
+        return None
+    return f"The end-of-cycle {cycle.number} marrow ({timepoint}) is missing: its window closed on {end.isoformat()}."

@@ -1,0 +1,75 @@
+"""Template tags that put the audit trail and data queries next to the fields of any clinical form.
+
+    {% load integrity_tags %}
+    {% record_integrity form %}          record-level links + per-field "history" links, query badges and the
+                                         ?field=<name> highlight (templates/includes/record_form.html does this)
+    {% field_history record "dose_mg" %} one field's history link, for a template that lays out fields itself
+    {% open_query_count participant %}   badge with the participant's open queries (prefer queries.open_counts
+                                         for lists: one SQL query for all rows)
+"""
+
+from collections import Counter
+
+from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from blinatrial.access import DATA_MANAGER, INVESTIGATOR, MONITOR, has_role
+from integrity import audit, queries
+
+register = template.Library()
+AUDIT_ROLES = (DATA_MANAGER, MONITOR, INVESTIGATOR)
+
+
+def _record(obj):
+    instance = getattr(obj, "instance", obj)  # a ModelForm or a model instance
+    return instance if getattr(instance, "pk", None) else None
+
+
+@register.inclusion_tag("includes/record_integrity.html", takes_context=True)
+def record_integrity(context, form_or_record) -> dict:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    record = _record(form_or_record)
+    if record is None or user is None or type(record) not in audit.clinical_models():
+        return {"show": False}
+    ct = ContentType.objects.get_for_model(type(record))
+    can_audit = has_role(user, *AUDIT_ROLES)
+    history = {}
+    if can_audit:
+        counts = Counter(c.field for c in audit.changes(user=user, record=record))
+        history = {
+            name: {"url": reverse("integrity:field-history", args=[ct.pk, record.pk, name]), "n": n}
+            for name, n in counts.items()
+        }
+    open_queries = queries.open_for_record(record)
+    by_field: dict[str, list] = {}
+    for q in open_queries:
+        by_field.setdefault(q.field_name, []).append(
+            {"url": reverse("integrity:query-detail", args=[q.pk]), "text": q.text[:120], "status": q.status}
+        )
+    raise_url = reverse("integrity:query-raise", args=[ct.pk, record.pk]) if has_role(user, *queries.RAISERS) else ""
+    return {
+        "show": True,
+        "record": record,
+        "audit_url": reverse("integrity:record-audit", args=[ct.pk, record.pk]) if can_audit else "",
+        "open_queries": open_queries,
+        "raise_url": raise_url,
+        "data": {"history": history, "queries": by_field, "raise": raise_url},
+    }
+
+
+@register.inclusion_tag("includes/field_history.html", takes_context=True)
+def field_history(context, record, field_name: str) -> dict:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    record = _record(record)
+    if record is None or user is None or not has_role(user, *AUDIT_ROLES):
+        return {"url": ""}
+    ct = ContentType.objects.get_for_model(type(record))
+    return {"url": reverse("integrity:field-history", args=[ct.pk, record.pk, field_name]), "field": field_name}
+
+
+@register.simple_tag
+def open_query_count(participant) -> int:
+    return queries.open_counts([participant.pk]).get(participant.pk, 0)
