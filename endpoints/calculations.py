@@ -54,7 +54,7 @@ from assessments.rules import (
     relapse_date,
 )
 
-CALC_VERSION = "1"
+CALC_VERSION = "2"  # 2: numeric MRD inputs, participant groups (drill-down lists) in the results
 DAYS_PER_MONTH = 30.4375
 TIMEPOINTS = ("EOC1", "EOC2")
 PRIMARY_TIMEPOINTS = ("EOC1", "EOC2", "BY_EOC2")
@@ -109,6 +109,13 @@ class EocAssessment:
     flow_class: str | None = None
     ne_reason: str | None = None
     mrd_ne_reason: str | None = None
+    # Numeric MRD for the dashboard plot only (classes above drive every endpoint):
+    # flow in % of cells, NGS as a fraction (1e-6 = one cell in a million); LODs in the same units.
+    flow_value_pct: float | None = None
+    flow_lod_pct: float | None = None
+    ngs_value: float | None = None
+    ngs_lod: float | None = None
+    ngs_class: str | None = None
 
     def __post_init__(self) -> None:
         if self.response is not None and self.response not in RESPONSES:
@@ -140,9 +147,10 @@ class ParticipantData:
     dates_alive: tuple[date, ...] = ()
     assessment_dates: tuple[date, ...] = ()
     hsct_date: date | None = None
+    cycle_starts: tuple[date, ...] = ()  # day 1 of each treatment cycle (swimmer plot only)
 
     def __post_init__(self) -> None:
-        for name in ("relapse_dates", "dates_alive", "assessment_dates"):
+        for name in ("relapse_dates", "dates_alive", "assessment_dates", "cycle_starts"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def eoc(self, timepoint: str) -> EocAssessment | None:
@@ -679,7 +687,48 @@ def _eoc_summary(p: ParticipantData, tp: str, cutoff: date) -> dict[str, Any]:
         "primary_status": status,
         "ne_reason": reason,
         "cr_cri": composite_cr_cri(a.response) if a else False,
+        "flow_value_pct": clean_float(a.flow_value_pct) if a else None,
+        "flow_lod_pct": clean_float(a.flow_lod_pct) if a else None,
+        "ngs_value": clean_float(a.ngs_value) if a else None,
+        "ngs_lod": clean_float(a.ngs_lod) if a else None,
+        "ngs_class": a.ngs_class if a else None,
     }
+
+
+def participant_groups(
+    participants: Sequence[ParticipantData], cutoff: date, adtte: dict[str, list[AdtteRow]]
+) -> dict[str, list[str]]:
+    """The participant ids behind every count the dashboard shows (drill-down lists), sorted.
+
+    Keys: "all", "treated", "not_treated"; "primary.<TP>.<RESPONDER|NON_RESPONDER|NOT_EVALUABLE>" and
+    "primary.<TP>.NE.<reason>" (and "primary_cri." for the CR/CRh/CRi variant); "response.<TP>.<category>"
+    (categories of RESPONSES, "missing", "CR_CRI"); "<PARAMCD>.event" / "<PARAMCD>.censored".
+    """
+    groups: dict[str, list[str]] = {"all": [p.participant_id for p in participants]}
+    treated = _treated(participants, cutoff)
+    groups["treated"] = [p.participant_id for p in treated]
+    groups["not_treated"] = [p.participant_id for p in participants if not p.treated(cutoff)]
+
+    def add(key: str, pid: str) -> None:
+        groups.setdefault(key, []).append(pid)
+
+    for p in treated:
+        pid = p.participant_id
+        for prefix, include_cri in (("primary", False), ("primary_cri", True)):
+            for tp in PRIMARY_TIMEPOINTS:
+                status, reason = participant_primary_status(p, tp, include_cri, cutoff)
+                add(f"{prefix}.{tp}.{status}", pid)
+                if status == NOT_EVALUABLE:
+                    add(f"{prefix}.{tp}.NE.{reason}", pid)
+        for tp in RESPONSE_TABLE_TIMEPOINTS:
+            response = participant_response(p, tp, cutoff)
+            add(f"response.{tp}.{response if response is not None else 'missing'}", pid)
+            if composite_cr_cri(response):
+                add(f"response.{tp}.CR_CRI", pid)
+    for paramcd, rows in adtte.items():
+        for row in rows:
+            add(f"{paramcd}.{'event' if row.event else 'censored'}", row.USUBJID)
+    return {key: sorted(ids) for key, ids in sorted(groups.items())}
 
 
 def compute_all(participants: Iterable[ParticipantData], cutoff: date, cap_years: int | None = 5) -> dict[str, Any]:
@@ -720,6 +769,7 @@ def compute_all(participants: Iterable[ParticipantData], cutoff: date, cap_years
                 "cr_cri_by_eoc2": composite_cr_cri(best),
                 "primary_by_eoc2": participant_primary_status(p, "BY_EOC2", False, cutoff)[0],
                 "hsct_date": p.hsct_date.isoformat() if p.hsct_date and p.hsct_date <= cutoff else None,
+                "cycle_starts": sorted(d.isoformat() for d in p.cycle_starts if d <= cutoff),
                 "os": os_row.to_dict(),
                 "efs": efs_row.to_dict(),
             }
@@ -745,5 +795,6 @@ def compute_all(participants: Iterable[ParticipantData], cutoff: date, cap_years
             "EFS_HSCT_CENSORED": km_from_rows(adtte[PARAM_EFS_HSCT]),
             "OS_HSCT_CENSORED": km_from_rows(adtte[PARAM_OS_HSCT]),
         },
+        "groups": participant_groups(participants, cutoff, adtte),
         "errors": errors,
     }

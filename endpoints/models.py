@@ -41,3 +41,24 @@ class RecomputeRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} v{self.data_version} at {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DashboardPanel(models.Model):
+    """The dashboard's results block for one snapshot and one scope, rendered by the task (plots included).
+
+    scope "ALL" = every site pooled; otherwise a site code: that site's participants alone, with every
+    number (rates, CIs, Kaplan-Meier) computed for that subset. The dashboard request reads one row.
+    """
+
+    ALL = "ALL"
+
+    snapshot = models.ForeignKey(EndpointSnapshot, on_delete=models.CASCADE, related_name="panels")
+    scope = models.CharField(max_length=8)
+    html = models.TextField()
+    plots = models.JSONField(default=dict)  # name -> SVG text, served by endpoints:plot
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["snapshot", "scope"], name="one_panel_per_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} panel of {self.snapshot}"

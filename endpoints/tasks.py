@@ -5,10 +5,12 @@ import time
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from endpoints import services
+from endpoints.models import RecomputeRun
 from endpoints.triggers import clear_pending
 from integrity.models import current_data_version
 
@@ -45,7 +47,10 @@ def recompute_endpoints(cutoff_iso: str | None = None) -> str:
             cohort = loaders.load_cohort(cutoff)
             outcome = None
     if outcome is None:
+        from endpoints import presenters
+
         results = compute_results(cohort, cutoff)
+        panels = presenters.render_panels(results, cutoff, version=f"{version}-{calculations.CALC_VERSION}")
         outcome = services.store_snapshot(
             cutoff=cutoff,
             data_version=version,
@@ -53,7 +58,10 @@ def recompute_endpoints(cutoff_iso: str | None = None) -> str:
             results=results,
             n_participants=len(cohort.participants),
             duration_ms=(time.perf_counter() - t0) * 1000,
+            panels=panels,
         )
+    if outcome == RecomputeRun.Outcome.COMPUTED:
+        schedule_plots(cutoff, version)
     services.log_run(
         cutoff=cutoff,
         data_version=version,
@@ -64,16 +72,42 @@ def recompute_endpoints(cutoff_iso: str | None = None) -> str:
     return str(outcome)
 
 
+def schedule_plots(cutoff: date, data_version: int) -> None:
+    """Queue the drawing of the stored snapshot's plots (seconds of matplotlib) behind the numbers.
+
+    Without a broker (development, tests) nothing is queued: every save would otherwise draw inline; the
+    plot view draws a missing plot there instead (views.plot), and the beat never runs.
+    """
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    try:
+        render_endpoint_plots.delay(cutoff.isoformat(), data_version)
+    except Exception as exc:  # broker down: reconcile_endpoints finds panels without plots
+        log.warning("could not queue the endpoint plots for %s (%s)", cutoff, exc)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
+def render_endpoint_plots(cutoff_iso: str, data_version: int) -> int:
+    """Draw the SVG plots of the snapshot of `cutoff_iso` computed from `data_version`; idempotent."""
+    from endpoints import presenters
+
+    return services.store_plots(
+        cutoff=date.fromisoformat(cutoff_iso), data_version=data_version, draw=presenters.render_plots
+    )
+
+
 def compute_results(cohort, cutoff: date) -> dict:
     """All sites together, and each site alone (monitors see their sites only)."""
     from endpoints import calculations
 
     results = calculations.compute_all(cohort.participants, cutoff)
     results["consort"] = cohort.consort
+    results["target_enrollment"] = cohort.target_enrollment
     results["by_site"] = {}
     for site_code, members in cohort.by_site().items():
         site_results = calculations.compute_all(members, cutoff)
         site_results["consort"] = cohort.consort_by_site.get(site_code, {})
+        site_results["target_enrollment"] = cohort.target_enrollment
         results["by_site"][site_code] = site_results
     return results
 
@@ -85,5 +119,8 @@ def reconcile_endpoints() -> str:
 
     cutoff = timezone.localdate()
     if services.snapshot_is_current(cutoff, current_data_version(), calculations.CALC_VERSION):
+        undrawn = services.panels_without_plots(cutoff)
+        if undrawn is not None:
+            schedule_plots(cutoff, undrawn)
         return "current"
     return recompute_endpoints(cutoff.isoformat())

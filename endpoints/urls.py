@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from endpoints import views
 
 app_name = "endpoints"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("results/<str:cutoff>/<str:scope>/participants/", views.group, name="group"),
+    path("results/<str:cutoff>/<str:scope>/plot/<str:name>.svg", views.plot, name="plot"),
+    path("participant/<int:pk>/", views.participant, name="participant"),
+]

@@ -1,0 +1,135 @@
+"""Per-participant explanation: the inputs of each EOC marrow, the rule applied and what the engine stored.
+
+Reads one participant's assessments through assessments.derived (7 queries, one participant) and states
+the DOMAIN 3.2-3.4 rule that turned them into a response, an MRD class and a primary-endpoint status.
+The stored snapshot entry (what the endpoints were computed from) is shown beside it; when the two differ,
+the snapshot is older than the data (the page says so).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from assessments import rules
+
+STATUS_TEXT = {
+    "RESPONDER": "responder",
+    "NON_RESPONDER": "non-responder",
+    "NOT_EVALUABLE": "not evaluable (counted as non-responder)",
+}
+
+
+def _cmp(comparator: str) -> str:
+    return "≥" if comparator == ">=" else ">"
+
+
+def response_rule_text(criteria: rules.ResponseCriteria = rules.DEFAULT_RESPONSE_CRITERIA) -> str:
+    c = criteria
+    return (
+        f"Earlier remission and (marrow blasts ≥ {c.relapse_marrow_threshold_pct:g} % or circulating blasts or "
+        f"EMD) → RELAPSE. Marrow blasts < {c.marrow_blast_threshold_pct:g} %, no circulating blasts, no EMD: "
+        f"ANC {_cmp(c.cr_comparator)} {c.cr_anc_min:g} and platelets {_cmp(c.cr_comparator)} {c.cr_plt_min:g} "
+        f"×10⁹/L → CR; ANC {_cmp(c.crh_comparator)} {c.crh_anc_min:g} and platelets "
+        f"{_cmp(c.crh_comparator)} {c.crh_plt_min:g} → CRh; otherwise CRi. Otherwise NR. Missing blasts, counts "
+        f"or differential → NE. Blood counts: the CBC nearest the marrow within −{c.cbc_window_days_before}/"
+        f"+{c.cbc_window_days_after} days."
+    )
+
+
+def mrd_rule_text(mrd: rules.MrdCriteria = rules.DEFAULT_MRD_CRITERIA) -> str:
+    return (
+        f"Flow MRD negative: < {mrd.flow_cutoff_pct:g} % (exactly {mrd.flow_cutoff_pct:g} % is positive); "
+        f"'not detected' is negative only if the LOD is below {mrd.flow_cutoff_pct:g} %. NGS (exploratory): "
+        f"negative when not detected with LOD ≤ {mrd.ngs_cutoff_fraction:g}; needs a trackable clone."
+    )
+
+
+def primary_rule_text(status: str | None, response: str | None, flow_class: str | None, reason: str | None) -> str:
+    if status is None:
+        return "—"
+    if status == "RESPONDER":
+        return f"{response} and flow MRD {flow_class} → responder (MRD-negative CR)."
+    if status == "NON_RESPONDER":
+        if response != "CR":
+            return f"Response {response} is not CR → non-responder."
+        return f"CR but flow MRD {flow_class} → non-responder."
+    return f"Not evaluable ({reason}) → counted as non-responder, reported by reason."
+
+
+def _inputs(m) -> dict[str, Any]:
+    cbc = m.cbc
+    emd = m.emd_record
+    return {
+        "marrow_date": m.marrow_date,
+        "blasts_pct": m.blasts_pct,
+        "aspirate_adequacy": m.aspirate_adequacy,
+        "prior_remission": m.prior_remission,
+        "cbc": ({"date": cbc.sample_date, "anc": cbc.anc, "plt": cbc.plt, "pb_blasts": cbc.pb_blasts} if cbc else None),
+        "emd": {"date": emd.sample_date, "status": emd.status, "cns": emd.cns_status} if emd else None,
+        "derived_response": m.derived_response,
+        "ne_reason": m.ne_reason,
+        "investigator_call": m.investigator_call,
+        "disagreement": m.disagreement,
+        "flow": (
+            {
+                "result_type": m.flow.result_type,
+                "value_pct": m.flow.value_pct,
+                "lod_pct": m.flow.lod_pct,
+                "class": m.flow_class,
+                "label": m.flow_label,
+                "reporting": m.flow_class_reporting,
+                "ne_reason": m.flow_ne_reason,
+            }
+            if m.flow
+            else None
+        ),
+        "ngs": (
+            {
+                "trackable": m.ngs.clone_trackable,
+                "detected": m.ngs.detected,
+                "fraction": m.ngs.fraction,
+                "lod": m.ngs.lod_fraction,
+                "class": m.ngs_class,
+                "band": m.ngs_band,
+                "ne_reason": m.ngs_ne_reason,
+            }
+            if m.ngs
+            else None
+        ),
+    }
+
+
+def explain_participant(participant_pk: int, snapshot: dict[str, Any] | None, cutoff: date) -> dict[str, Any]:
+    """Per EOC timepoint: current inputs and derivation, the stored values, and the rules in words."""
+    from assessments.derived import derive_for_participant
+
+    derived = derive_for_participant(participant_pk, cutoff)
+    entry = (snapshot or {}).get("entry") or {}
+    timepoints = []
+    for tp in ("EOC1", "EOC2"):
+        m = derived.eoc.get(tp)
+        stored = entry.get(tp) or {}
+        status = stored.get("primary_status")
+        timepoints.append(
+            {
+                "timepoint": tp,
+                "inputs": _inputs(m) if m else None,
+                "stored": stored,
+                "status_text": STATUS_TEXT.get(status, "—"),
+                "primary_rule": primary_rule_text(
+                    status, stored.get("response"), stored.get("flow_class"), stored.get("ne_reason")
+                ),
+                "differs": bool(m and stored and m.derived_response != stored.get("response")),
+            }
+        )
+    return {
+        "timepoints": timepoints,
+        "entry": entry,
+        "response_rule": response_rule_text(),
+        "mrd_rule": mrd_rule_text(),
+        "relapse_dates": derived.relapse_dates,
+        "death_date": derived.death_date,
+        "last_known_alive": derived.last_known_alive,
+        "last_adequate_assessment": derived.last_adequate_assessment,
+    }

@@ -1,0 +1,216 @@
+"""Server-side SVG plots of stored endpoint results (matplotlib, Agg backend), drawn by the task.
+
+Input is the JSON that calculations.compute_all returns (never the database); output is an SVG string
+with text kept as text (small, searchable, accessible). Called only from the Celery task through
+presenters.render_panels, so a dashboard request never draws.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+DAYS_PER_MONTH = 30.4375
+SWIMMER_MAX = 60  # bars drawn; beyond that the plot says "n of N shown" (the 20-participant trial: all)
+MRD_MAX_LINES = 400
+RESPONSE_COLORS = {
+    "CR": "#1b7837",
+    "CRh": "#5aae61",
+    "CRi": "#a6dba0",
+    "NR": "#d6604d",
+    "RELAPSE": "#b2182b",
+    "NE": "#969696",
+    None: "#bdbdbd",
+}
+
+plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "blinatrial"})
+
+
+def _svg(fig: Figure) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]  # drop the XML prolog and DOCTYPE: the SVG is inlined in HTML
+
+
+def _months(days: float) -> float:
+    return days / DAYS_PER_MONTH
+
+
+def km_svg(km: dict[str, Any], title: str, color: str = "#2166ac") -> str:
+    """Kaplan-Meier step curve with its log-log 95 % CI band, censor marks and a numbers-at-risk table."""
+    fig, ax = plt.subplots(figsize=(6.2, 3.6))
+    rows = km.get("table", [])
+    xs, ys, lo, hi = [0.0], [1.0], [1.0], [1.0]
+    for row in rows:
+        xs.append(_months(row["time"]))
+        ys.append(row["surv"])
+        lo.append(row["lcl"] if row["lcl"] is not None else row["surv"])
+        hi.append(row["ucl"] if row["ucl"] is not None else row["surv"])
+    max_days = max([r["time"] for r in rows], default=0.0)
+    x_end = max(12.0, _months(max_days) * 1.02)
+    ax.fill_between(
+        [*xs, x_end],
+        [*lo, lo[-1]],
+        [*hi, hi[-1]],
+        step="post",
+        color=color,
+        alpha=0.18,
+        lw=0,
+        label="95 % CI (log-log)",
+    )
+    ax.step([*xs, _months(max_days)], [*ys, ys[-1]], where="post", color=color, lw=1.8, label="Kaplan-Meier")
+    censored = [(_months(r["time"]), r["surv"]) for r in rows if r["n_censor"] > 0]
+    if censored:
+        ax.plot(*zip(*censored, strict=True), "|", color=color, ms=9, mew=1.5, label="censored")
+    ax.axhline(0.5, color="#888", lw=0.7, ls=":")
+    median = km.get("median_months", {}).get("est")
+    if median is not None:
+        ax.plot([median, median], [0, 0.5], color="#888", lw=0.7, ls=":")
+    ax.set_ylim(-0.02, 1.03)
+    ax.set_xlim(0, x_end)
+    ax.set_ylabel("Probability")
+    ax.set_title(f"{title} (n = {km.get('n', 0)}, events = {km.get('n_events', 0)})", fontsize=10)
+    ax.grid(alpha=0.25)
+    ax.legend(loc="lower left", fontsize=7.5, frameon=False)
+    ticks = [a for a in km.get("at_risk", []) if a["months"] <= x_end]
+    ax.set_xticks([a["months"] for a in ticks])
+    ax.set_xlabel("Months since C1D1")
+    ax.annotate(
+        "At risk",
+        xy=(0, -0.25),
+        xycoords="axes fraction",
+        ha="right",
+        va="center",
+        fontsize=8,
+        xytext=(-6, 0),
+        textcoords="offset points",
+    )
+    for a in ticks:
+        ax.annotate(
+            str(a["n_risk"]),
+            xy=(a["months"], -0.25),
+            xycoords=("data", "axes fraction"),
+            ha="center",
+            va="center",
+            fontsize=8,
+        )
+    return _svg(fig)
+
+
+def mrd_svg(participants: list[dict[str, Any]]) -> str:
+    """Flow (% of cells) and NGS (fraction) MRD per participant at EOC1 and EOC2, log scale.
+
+    Filled markers = quantified; open markers at the LOD = not detected; dashed lines = cut-offs.
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.6))
+    shown = participants[:MRD_MAX_LINES]
+    specs = (
+        ("Flow MRD (% of cells)", "flow_value_pct", "flow_lod_pct", [(0.1, "0.1 % cut-off")]),
+        ("NGS MRD (fraction)", "ngs_value", "ngs_lod", [(1e-4, "10⁻⁴"), (1e-6, "10⁻⁶")]),
+    )
+    for ax, (label, key, lod_key, cuts) in zip(axes, specs, strict=True):
+        plotted = 0
+        for p in shown:
+            pts, hollow = [], []
+            for i, tp in enumerate(("EOC1", "EOC2")):
+                eoc = p[tp]
+                if eoc.get(key):
+                    pts.append((i, eoc[key]))
+                elif eoc.get(lod_key) and eoc.get("marrow_date"):
+                    pts.append((i, eoc[lod_key]))
+                    hollow.append((i, eoc[lod_key]))
+            if not pts:
+                continue
+            plotted += 1
+            color = RESPONSE_COLORS.get(p.get("best_response_by_eoc2"), "#555")
+            ax.plot(*zip(*pts, strict=True), "-o", color=color, lw=0.9, ms=4, alpha=0.8)
+            if hollow:
+                ax.plot(*zip(*hollow, strict=True), "o", mfc="white", mec=color, ms=5)
+        for value, text in cuts:
+            ax.axhline(value, color="#444", ls="--", lw=0.8)
+            ax.text(1.45, value, text, va="bottom", ha="right", fontsize=7, color="#444")
+        ax.set_yscale("log")
+        ax.set_xticks([0, 1], ["EOC1", "EOC2"])
+        ax.set_xlim(-0.3, 1.5)
+        ax.set_title(f"{label} · {plotted} participants", fontsize=9)
+        ax.grid(alpha=0.25, which="major")
+    handles = [
+        plt.Line2D([], [], color=c, marker="o", lw=0.9, label=r or "missing") for r, c in RESPONSE_COLORS.items()
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=7,
+        fontsize=7,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.06),
+        title="best response by EOC2 (open marker = not detected, at the LOD)",
+        title_fontsize=7,
+    )
+    if len(participants) > len(shown):
+        fig.suptitle(f"first {len(shown)} of {len(participants)} participants shown", fontsize=8)
+    fig.tight_layout()
+    return _svg(fig)
+
+
+def _day(iso: str | None, start: date) -> float | None:
+    return None if iso is None else _months((date.fromisoformat(iso) - start).days + 1)
+
+
+def swimmer_svg(participants: list[dict[str, Any]]) -> str:
+    """One bar per participant from C1D1 to the OS date: cycles, EOC responses, relapse, HSCT, death, censoring."""
+    ordered = sorted(participants, key=lambda p: (-p["os"]["AVAL_DAYS"], p["participant_id"]))
+    shown = list(reversed(ordered[:SWIMMER_MAX]))  # longest at the top
+    height = 1.2 + 0.24 * max(len(shown), 1)
+    fig, ax = plt.subplots(figsize=(7.5, height))
+    for y, p in enumerate(shown):
+        start = date.fromisoformat(p["c1d1"])
+        end = p["os"]["AVAL_MONTHS"]
+        color = RESPONSE_COLORS.get(p.get("best_response_by_eoc2"), "#555")
+        ax.barh(y, end, left=0, height=0.6, color=color, alpha=0.85)
+        for iso in p.get("cycle_starts", []):
+            x = _day(iso, start)
+            ax.plot([x, x], [y - 0.3, y + 0.3], color="black", lw=0.8)
+        for tp in ("EOC1", "EOC2"):
+            eoc = p[tp]
+            if eoc.get("marrow_date") and eoc.get("response"):
+                ax.plot(_day(eoc["marrow_date"], start), y, "D", ms=4, mfc="white", mec="black", mew=0.7)
+        efs = p["efs"]
+        if efs["CNSR"] == 0 and efs["EVNTDESC_or_CNSDTDSC"] == "HEMATOLOGIC RELAPSE":
+            ax.plot(efs["AVAL_MONTHS"], y, "v", ms=6, color="#b2182b")
+        if p.get("hsct_date"):
+            ax.plot(_day(p["hsct_date"], start), y, "*", ms=8, color="#542788")
+        if p["os"]["CNSR"] == 0:
+            ax.plot(end, y, "X", ms=6, color="black")
+        else:
+            ax.annotate(
+                "", xy=(end + 0.8, y), xytext=(end, y), arrowprops={"arrowstyle": "->", "lw": 0.9, "color": "#333"}
+            )
+    ax.set_yticks(range(len(shown)), [p["participant_id"] for p in shown], fontsize=6.5)
+    ax.set_xlabel("Months since C1D1")
+    ax.set_xlim(0, max([p["os"]["AVAL_MONTHS"] for p in shown], default=1.0) * 1.08 + 0.5)
+    ax.grid(axis="x", alpha=0.25)
+    legend = [
+        plt.Line2D([], [], color="black", marker="|", lw=0, ms=8, label="cycle day 1"),
+        plt.Line2D([], [], color="black", marker="D", mfc="white", lw=0, label="EOC marrow"),
+        plt.Line2D([], [], color="#b2182b", marker="v", lw=0, label="relapse"),
+        plt.Line2D([], [], color="#542788", marker="*", lw=0, ms=8, label="HSCT"),
+        plt.Line2D([], [], color="black", marker="X", lw=0, label="death"),
+        plt.Line2D([], [], color="#333", marker=r"$\rightarrow$", lw=0, ms=9, label="alive (censored)"),
+    ] + [plt.Rectangle((0, 0), 1, 1, color=c, label=f"best {r or 'missing'}") for r, c in RESPONSE_COLORS.items()]
+    ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
+    title = "Swimmer plot"
+    if len(participants) > len(shown):
+        title += f" · {len(shown)} longest of {len(participants)} shown"
+    ax.set_title(title, fontsize=10)
+    return _svg(fig)

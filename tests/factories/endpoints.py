@@ -1,0 +1,157 @@
+"""Synthetic endpoint data: ParticipantData cohorts of any size, and stored snapshots built from them.
+
+The snapshot is made by the real pipeline pieces (calculations.compute_all through tasks.compute_results,
+presenters.render_panels, services.store_snapshot), only the database loader is replaced.
+"""
+
+import datetime
+import random
+from datetime import date, timedelta
+
+from endpoints.calculations import EocAssessment, ParticipantData
+from endpoints.loaders import Cohort
+
+RESPONSES = ("CR", "CR", "CR", "CRh", "CRi", "NR", "NE")
+
+
+def synthetic_participant(rng: random.Random, pid: str, cutoff: date) -> ParticipantData:
+    """One plausible participant: C1D1, EOC1/EOC2 marrows with flow and NGS, relapse, HSCT, death."""
+    c1d1 = cutoff - timedelta(days=rng.randint(40, 1500))
+    if rng.random() < 0.05:
+        return ParticipantData(pid, None)
+    cycles = (c1d1, c1d1 + timedelta(days=42))
+
+    def marrow(day: date) -> EocAssessment:
+        response = rng.choice(RESPONSES)
+        flow = 10 ** rng.uniform(-3.5, 0.5)
+        ngs = 10 ** rng.uniform(-6.5, -2)
+        return EocAssessment(
+            marrow_date=day,
+            response=response,
+            flow_class=None if response == "NE" else ("NEG" if flow < 0.1 else "POS"),
+            ne_reason="HEMODILUTED" if response == "NE" else None,
+            flow_value_pct=flow,
+            flow_lod_pct=0.01,
+            ngs_value=ngs,
+            ngs_lod=1e-6,
+            ngs_class="NEG" if ngs < 1e-6 else "POS",
+        )
+
+    eoc1 = marrow(c1d1 + timedelta(days=28))
+    eoc2 = marrow(c1d1 + timedelta(days=70)) if rng.random() < 0.85 else None
+    last = c1d1 + timedelta(days=rng.randint(80, 1500))
+    relapse = [c1d1 + timedelta(days=rng.randint(100, 700))] if rng.random() < 0.3 else []
+    death = last if rng.random() < 0.25 else None
+    hsct = c1d1 + timedelta(days=rng.randint(90, 200)) if rng.random() < 0.3 else None
+    return ParticipantData(
+        pid,
+        c1d1,
+        eoc1,
+        eoc2,
+        death_date=death,
+        relapse_dates=relapse,
+        dates_alive=[] if death else [last],
+        assessment_dates=[c1d1 + timedelta(days=180)],
+        hsct_date=hsct,
+        cycle_starts=cycles,
+    )
+
+
+def synthetic_cohort(n: int, cutoff: date, site_codes: tuple[str, ...] = ("01", "02"), seed: int = 1) -> Cohort:
+    rng = random.Random(seed)
+    participants, site_of = [], {}
+    for i in range(n):
+        code = site_codes[i % len(site_codes)]
+        pid = f"{code}-{i + 1:05d}"
+        participants.append(synthetic_participant(rng, pid, cutoff))
+        site_of[pid] = code
+    consort = {
+        "screened": n + 5,
+        "screen_failed": 5,
+        "enrolled": n,
+        "treated": sum(p.c1d1 is not None for p in participants),
+    }
+    by_site = {
+        code: {
+            "screened": sum(1 for c in site_of.values() if c == code),
+            "enrolled": sum(1 for c in site_of.values() if c == code),
+        }
+        for code in site_codes
+    }
+    return Cohort(participants=participants, site_of=site_of, consort=consort, consort_by_site=by_site)
+
+
+def store_synthetic_snapshot(cohort: Cohort, cutoff: date, data_version: int | None = None, draw_plots: bool = True):
+    """Compute, render and store a snapshot for `cohort` as the tasks would; returns the EndpointSnapshot."""
+    from endpoints import calculations, presenters, services
+    from endpoints.models import EndpointSnapshot
+    from endpoints.tasks import compute_results
+    from integrity.models import current_data_version
+
+    results = compute_results(cohort, cutoff)
+    version = current_data_version() if data_version is None else data_version
+    services.store_snapshot(
+        cutoff=cutoff,
+        data_version=version,
+        calc_version=calculations.CALC_VERSION,
+        results=results,
+        n_participants=len(cohort.participants),
+        duration_ms=1.0,
+        panels=presenters.render_panels(results, cutoff, version=f"{version}-{calculations.CALC_VERSION}"),
+    )
+    if draw_plots:  # as tasks.render_endpoint_plots does after the numbers
+        services.store_plots(cutoff=cutoff, data_version=version, draw=presenters.render_plots)
+    return EndpointSnapshot.objects.get(cutoff=cutoff)
+
+
+HAND_CUTOFF = date(2026, 6, 30)
+
+
+def hand_cohort(site_a_ids: list[str], site_b_ids: list[str]) -> Cohort:
+    """Four treated participants with numbers known by hand (3 at site A, 1 at site B), C1D1 2025-01-01.
+
+    EOC1: A and B MRD-negative CR, C NR, D not evaluable (HEMODILUTED) -> 2/4 pooled, 2/3 at site A.
+    OS: B dies on day 100, C on day 200; A censored on day 366, D on day 335 -> S = 3/4, then 1/2 at day
+    200: median 200 days = 6.57 months.
+    """
+    a, b, c = site_a_ids
+    (d,) = site_b_ids
+    start = date(2025, 1, 1)
+    eoc1_day = date(2025, 1, 29)
+    cr_neg = EocAssessment(eoc1_day, "CR", "NEG", flow_value_pct=0.004, flow_lod_pct=0.001)
+    participants = [
+        ParticipantData(a, start, cr_neg, dates_alive=[date(2026, 1, 1)], cycle_starts=[start]),
+        ParticipantData(b, start, cr_neg, death_date=date(2025, 4, 10), cycle_starts=[start]),
+        ParticipantData(
+            c, start, EocAssessment(eoc1_day, "NR", "POS", flow_value_pct=3.0), death_date=date(2025, 7, 19)
+        ),
+        ParticipantData(
+            d, start, EocAssessment(eoc1_day, "NE", ne_reason="HEMODILUTED"), dates_alive=[date(2025, 12, 1)]
+        ),
+    ]
+    site_of = {a: "01", b: "01", c: "01", d: "02"}
+    return Cohort(
+        participants=participants,
+        site_of=site_of,
+        consort={"screened": 6, "eligible": 5, "consented": 5, "enrolled": 4, "treated": 4},
+        consort_by_site={"01": {"screened": 4, "enrolled": 3, "treated": 3}, "02": {"screened": 2, "enrolled": 1}},
+        target_enrollment=20,
+    )
+
+
+def treated_with_mrd_negative_cr(site):
+    """C1D1 by a blinatumomab segment, EOC1 marrow with blasts 1 %, ANC 2.0, PLT 180, no EMD, flow 0.02 %."""
+    from tests.factories.assessments import BloodCountFactory, EmdFactory, FlowMrdFactory, MarrowFactory, NgsMrdFactory
+    from tests.factories.cycles import CycleFactory, SegmentFactory
+    from tests.factories.enrollment import ParticipantFactory
+
+    p = ParticipantFactory(screening__site=site)
+    cycle = CycleFactory(participant=p)
+    SegmentFactory(cycle=cycle)
+    marrow_on = cycle.day1_on + datetime.timedelta(days=27)
+    marrow = MarrowFactory(participant=p, sample_date=marrow_on, blasts_pct=1.0)
+    BloodCountFactory(participant=p, sample_date=marrow_on)
+    EmdFactory(participant=p, assessed_on=marrow_on)
+    FlowMrdFactory(marrow=marrow, value_pct=0.02, lod_pct=0.005)
+    NgsMrdFactory(marrow=marrow)
+    return p, cycle
