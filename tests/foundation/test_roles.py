@@ -14,10 +14,10 @@ def test_the_four_roles_exist_as_groups_from_the_data_migration():
 @pytest.mark.parametrize(
     ("fixture", "sees", "does_not_see"),
     [
-        ("coordinator", "Participants", {"Endpoints", "Audit trail", "Snapshots"}),
-        ("investigator", "Endpoints", {"Audit trail", "Snapshots"}),
-        ("data_manager", "Snapshots", set()),
-        ("monitor", "Audit trail", set()),
+        ("coordinator", "Participants", {"Endpoints", "Audit trail", "Snapshots", "Locks"}),
+        ("investigator", "Endpoints", {"Audit trail", "Snapshots", "Locks"}),
+        ("data_manager", "Locks", set()),
+        ("monitor", "Audit trail", {"Locks"}),
     ],
 )
 def test_each_role_gets_its_own_menu(request, fixture, sees, does_not_see):
