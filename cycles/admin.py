@@ -2,18 +2,8 @@
 
 from django.contrib import admin
 
+from blinatrial.admin_base import ReadOnlyAdmin
 from cycles.models import Administration, BlinatumomabSegment, Cycle, Transplant, VisitRecord
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Cycle)

@@ -1,19 +1,7 @@
 from django.contrib import admin
 
+from blinatrial.admin_base import ReadOnlyAdmin
 from endpoints.models import EndpointSnapshot, RecomputeRun
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Derived data: rebuilt by the recompute task, never edited by hand."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(EndpointSnapshot)

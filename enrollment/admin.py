@@ -5,6 +5,7 @@ Clinical records are read-only in the admin: they change through the forms, with
 
 from django.contrib import admin
 
+from blinatrial.admin_base import ReadOnlyAdmin
 from enrollment.models import Consent, Participant, ScreeningRecord, Site, StaffProfile, StatusChange, StudySettings
 
 
@@ -30,34 +31,23 @@ class StudySettingsAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyClinicalAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(ScreeningRecord)
-class ScreeningRecordAdmin(ReadOnlyClinicalAdmin):
+class ScreeningRecordAdmin(ReadOnlyAdmin):
     list_display = ("screening_number", "site", "screened_on", "status")
     list_filter = ("site", "status")
 
 
 @admin.register(Consent)
-class ConsentAdmin(ReadOnlyClinicalAdmin):
+class ConsentAdmin(ReadOnlyAdmin):
     list_display = ("screening", "document_version", "signed_on")
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ReadOnlyClinicalAdmin):
+class ParticipantAdmin(ReadOnlyAdmin):
     list_display = ("participant_id", "site", "enrolled_on", "status")
     list_filter = ("site", "status")
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(ReadOnlyClinicalAdmin):
+class StatusChangeAdmin(ReadOnlyAdmin):
     list_display = ("participant", "from_status", "to_status", "changed_on")
