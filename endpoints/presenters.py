@@ -7,6 +7,7 @@ compute_results), never cut out of the pooled ones. The request reads one render
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from endpoints.models import DashboardPanel
 
 ALL = DashboardPanel.ALL
 PLOT_NAMES = ("os", "efs", "mrd", "swimmer")
+_DRAWING = threading.Lock()
 TIMEPOINT_LABELS = {"EOC1": "EOC1", "EOC2": "EOC2", "BY_EOC2": "By EOC2 (either)"}
 RESPONSE_COLUMNS = ("CR", "CRh", "CRi", "NR", "RELAPSE", "NE", "missing")
 KM_LABELS = {
@@ -182,13 +184,16 @@ def panel_context(results: dict[str, Any], cutoff: date, scope: str, target: int
 def render_plots(results: dict[str, Any]) -> dict[str, str]:
     """name -> SVG: Kaplan-Meier OS and EFS, MRD per participant, swimmer."""
     participants = results["participants"]
-    svgs = {
-        "os": plots.km_svg(results["km"]["OS"], "Overall survival", "#2166ac"),
-        "efs": plots.km_svg(results["km"]["EFS"], "Event-free survival", "#b35806"),
-        "mrd": plots.mrd_svg(participants),
-    }
-    if participants:
-        svgs["swimmer"] = plots.swimmer_svg(participants)
+    # pyplot and matplotlib's mathtext parser keep global state: one drawing at a time per process (the
+    # development server draws on demand in request threads, several <img> requests at once).
+    with _DRAWING:
+        svgs = {
+            "os": plots.km_svg(results["km"]["OS"], "Overall survival", "#2166ac"),
+            "efs": plots.km_svg(results["km"]["EFS"], "Event-free survival", "#b35806"),
+            "mrd": plots.mrd_svg(participants),
+        }
+        if participants:
+            svgs["swimmer"] = plots.swimmer_svg(participants)
     return svgs
 
 

@@ -42,11 +42,14 @@ PLACEHOLDER_SVG = (
 
 
 def visible_scopes(user) -> list[str]:
-    """["ALL"] for a user who sees every site, else the codes of the user's sites (one block each)."""
+    """The results blocks a user may see: the pooled block ("ALL") first when they see every site (all
+    sites, or assigned to each site there is), then one block per site of theirs (2 queries)."""
     ids = visible_site_ids(user)
-    if ids is None:
-        return [ALL]
-    return list(Site.objects.filter(pk__in=ids).order_by("code").values_list("code", flat=True))
+    sites = Site.objects.order_by("code")
+    codes = list((sites if ids is None else sites.filter(pk__in=ids)).values_list("code", flat=True))
+    if ids is None or not Site.objects.exclude(pk__in=ids).exists():
+        return [ALL, *codes]
+    return codes
 
 
 def _parse_cutoff(value: str | None) -> date | None:

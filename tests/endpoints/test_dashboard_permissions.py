@@ -55,3 +55,18 @@ def test_plots_404_when_scope_not_visible(monitor_client, hand_snapshot):
 def test_plots_forbidden_when_coordinator(coordinator_client, hand_snapshot):
     url = reverse("endpoints:plot", args=[HAND_CUTOFF.isoformat(), "01", "os"])
     assert coordinator_client.get(url).status_code == 403
+
+
+def test_pooled_results_and_each_site_shown_when_investigator_is_assigned_to_every_site(
+    client, site_a, site_b, hand_snapshot
+):
+    from blinatrial import access
+    from tests.factories.enrollment import UserFactory
+
+    client.force_login(UserFactory(username="inv_both", role=access.INVESTIGATOR, sites=[site_a, site_b]))
+    response = client.get(URL)
+    assert b'data-scope="ALL"' in response.content  # the pooled block comes first
+    assert "EOC1 2/4 = 50.0 %" in page_text(response)
+    tabs = response.content.decode()
+    assert "All sites (pooled)" in tabs and "&site=01" in tabs and "&site=02" in tabs
+    assert b'data-scope="02"' in client.get(URL + "&site=02").content
