@@ -237,6 +237,7 @@ class BloodCount(ClinicalRecord):
 class ExtramedullaryDisease(ClinicalRecord):
     """Extramedullary disease including CNS status (DOMAIN 3.1)."""
 
+    export_name = "extramedullary_disease_assessments"  # the snapshot file stem
     site_lookup = "participant__site"
     participant_lookup = "participant"
 
@@ -260,6 +261,7 @@ class ExtramedullaryDisease(ClinicalRecord):
 class FlowMrd(ClinicalRecord):
     """Flow-cytometry MRD on a marrow sample (DOMAIN 3.3): value and LOD in % of nucleated cells."""
 
+    export_name = "flow_mrd_results"  # the snapshot file stem
     site_lookup = "marrow__participant__site"
     participant_lookup = "marrow__participant"
     timepoint_lookup = "marrow__timepoint"
@@ -296,6 +298,7 @@ class FlowMrd(ClinicalRecord):
 class NgsMrd(ClinicalRecord):
     """NGS (Ig/TCR clonotype) MRD on a marrow sample (DOMAIN 3.3): fractions of nucleated cells."""
 
+    export_name = "ngs_mrd_results"  # the snapshot file stem
     site_lookup = "marrow__participant__site"
     participant_lookup = "marrow__participant"
     timepoint_lookup = "marrow__timepoint"

@@ -11,6 +11,8 @@ import pytest
 from enrollment.models import ScreeningStatus
 from exports import services
 from exports.models import Snapshot
+from tests.factories import assessments as af
+from tests.factories.cycles import SegmentFactory, TransplantFactory, start_cycle
 from tests.factories.enrollment import ConsentFactory, ParticipantFactory, ScreeningFactory
 from tests.factories.exports import SnapshotFactory
 
@@ -51,7 +53,26 @@ def trial(site_a, site_b, coordinator, coordinator_b):
         a1.height_cm = Decimal("172.0")
         a1.row_version += 1
         a1.save()
+    treat_and_assess(a2, coordinator)
     return {"a1": a1, "a2": a2, "b1": b1}
+
+
+def treat_and_assess(participant, user) -> None:
+    """A row in every treatment and assessment form: cycle 1 with its planned administrations, an infusion
+    segment, EOC1 marrow with CBC, EMD, flow and NGS MRD and the investigator's call, a follow-up contact
+    and a transplant (all dated in the past)."""
+    day = lambda n: participant.enrolled_on + datetime.timedelta(days=n)  # noqa: E731
+    with pghistory.context(user=user.pk, reason="Initial entry"):
+        cycle = start_cycle(participant, day1_on=day(2), user=user)
+        SegmentFactory(cycle=cycle, rate_mcg_per_day=Decimal("9.5"))
+        marrow = af.MarrowFactory(participant=participant, sample_date=day(30), blasts_pct=2.5)
+        af.BloodCountFactory(participant=participant, sample_date=day(29), anc_e9_per_l=1.25)
+        af.EmdFactory(participant=participant, assessed_on=day(30))
+        af.FlowMrdFactory(marrow=marrow, value_pct=0.0123, lab=UNICODE_NAME)
+        af.NgsMrdFactory(marrow=marrow)
+        af.ResponseCallFactory(marrow=marrow)
+        af.FollowUpContactFactory(participant=participant, contact_date=day(45))
+        TransplantFactory(participant=participant, transplanted_on=day(50))
 
 
 def build(user, *, cutoff=None, sites=None) -> Snapshot:
