@@ -169,11 +169,14 @@ def _contacts(ctx: _Ctx, start: date, *, in_remission: bool, relapse_on: date | 
         }, participant=ctx.participant)
 
 
-def add_demo_assessments(participant, *, rng: random.Random, user, treatment: dict) -> None:
-    """Assessments consistent with the treatment dates {"c1d1", "c2d1", "hsct"} (None = not reached)."""
+def add_demo_assessments(participant, *, rng: random.Random, user, treatment: dict) -> date | None:
+    """Assessments consistent with the treatment dates {"c1d1", "c2d1", "hsct"} (None = not reached).
+
+    Returns the date of death when the participant dies in the demo, else None.
+    """
     c1d1 = treatment.get("c1d1")
     if c1d1 is None:
-        return
+        return None
     ctx = _Ctx(participant, user, rng, timezone.localdate())
     c2d1, hsct = treatment.get("c2d1"), treatment.get("hsct")
     for day in (8, 15):
@@ -181,7 +184,7 @@ def add_demo_assessments(participant, *, rng: random.Random, user, treatment: di
             _cbc(ctx, on, rng.uniform(0.1, 1.5), rng.uniform(15, 120), blasts=day == 8 and rng.random() < 0.4)
     eoc1_on = c1d1 + timedelta(days=rng.randint(25, 27))
     if eoc1_on > ctx.today:
-        return
+        return None
     trackable = rng.random() < 0.9
     category = _pick(rng, EOC1_OUTCOMES)
     flow_negative = rng.random() < 0.65
@@ -198,6 +201,7 @@ def add_demo_assessments(participant, *, rng: random.Random, user, treatment: di
     if relapse_on is not None:
         _relapse(ctx, relapse_on)
     _contacts(ctx, last_assessment, in_remission=in_remission, relapse_on=relapse_on, death=death, hsct=hsct)
+    return death[0] if death else None
 
 
 def _events(rng: random.Random, today: date, after: date, in_remission: bool, hsct: date | None):

@@ -115,11 +115,12 @@ def _visits(cycle, *, rng: random.Random, user, today: date) -> None:
 def add_demo_treatment(participant, *, rng: random.Random, user) -> dict[str, date | None]:
     """Give `participant` cycles 1-2 with doses and infusion up to today; about half are transplanted.
 
-    Returns {"c1d1", "c2d1", "hsct"} (None when not reached yet).
+    Returns {"c1d1", "c2d1", "hsct", "treatment_end"} (None when not reached yet; "treatment_end" is the
+    day after cycle 2 once it is completed).
     """
     today = timezone.localdate()
     now = timezone.now()
-    out: dict[str, date | None] = {"c1d1": None, "c2d1": None, "hsct": None}
+    out: dict[str, date | None] = {"c1d1": None, "c2d1": None, "hsct": None, "treatment_end": None}
     c1d1 = participant.enrolled_on + timedelta(days=rng.randint(1, 5))
     if c1d1 > today:
         return out
@@ -145,6 +146,7 @@ def add_demo_treatment(participant, *, rng: random.Random, user) -> dict[str, da
     out["c2d1"] = c2d1
     if c2d1 + timedelta(days=length) <= today:
         services.close_cycle(cycle=c2, status=CycleStatus.COMPLETED, user=user)
+        out["treatment_end"] = c2d1 + timedelta(days=length)
     hsct = c2d1 + timedelta(days=length + rng.randint(20, 45))
     if rng.random() < 0.5 and hsct <= today:
         intensity, regimen = rng.choice(CONDITIONING)

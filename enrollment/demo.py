@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from blinatrial import access
-from enrollment import services
+from enrollment import rules, services
 from enrollment.models import Participant, ScreeningRecord, Site, StaffProfile, StudySettings
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 
@@ -120,7 +120,7 @@ def _raise_target(participants: int) -> None:
 
 def _screening_date(index: int, total: int, today: date, rng: random.Random) -> date:
     span = DEMO_SPAN_DAYS - DEMO_RECENT_DAYS
-    return today - timedelta(days=DEMO_SPAN_DAYS - int(span * index / max(total, 1)) - rng.randint(0, 3))
+    return today - timedelta(days=DEMO_SPAN_DAYS - int(span * index / max(total - 1, 1)) - rng.randint(0, 3))
 
 
 def _candidate(site: Site, user, screened_on: date, rng: random.Random, criteria: dict) -> ScreeningRecord:
@@ -181,4 +181,21 @@ def _demo_clinical_data(participant: Participant, user, rng: random.Random) -> N
     treatment = add_treatment(participant, rng=rng, user=user) if add_treatment else None
     add_assessments = _optional("assessments.demo.add_demo_assessments")
     if add_assessments and treatment is not None:
-        add_assessments(participant, rng=rng, user=user, treatment=treatment)
+        died_on = add_assessments(participant, rng=rng, user=user, treatment=treatment)
+        _demo_lifecycle(participant, user, treatment_end=treatment.get("treatment_end"), died_on=died_on)
+
+
+def _demo_lifecycle(participant: Participant, user, *, treatment_end: date | None, died_on: date | None) -> None:
+    """As a coordinator records it: follow-up once protocol treatment is over, off study at death."""
+    participant.refresh_from_db()
+    if participant.status != rules.ON_TREATMENT:
+        return
+    if treatment_end is not None and (died_on is None or treatment_end < died_on):
+        participant = services.change_status(
+            participant=participant, to_status=rules.FOLLOW_UP, on=treatment_end,
+            reason="Protocol treatment completed", user=user,
+        )
+    if died_on is not None:
+        services.change_status(
+            participant=participant, to_status=rules.OFF_STUDY, on=died_on, reason="death", user=user
+        )
