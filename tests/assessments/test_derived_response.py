@@ -1,6 +1,6 @@
 """Morphologic response derivation (DOMAIN 3.2) and the response summaries built on it (DOMAIN 3.4).
 
-Expected values come from /work/shared/reference/worked_example_response.csv and from the
+Expected values come from ../shared/reference/worked_example_response.csv (beside the repository) and from the
 boundary cases DOMAIN 3.2 lists, written out by hand below.
 """
 
