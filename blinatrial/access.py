@@ -16,6 +16,8 @@ INVESTIGATOR = "Investigator"
 DATA_MANAGER = "Data manager"
 MONITOR = "Monitor"
 ROLES = (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)
+DATA_ENTRY_ROLES = (COORDINATOR, INVESTIGATOR, DATA_MANAGER)  # who enters and corrects data; monitors never
+
 
 
 def user_roles(user) -> frozenset[str]:

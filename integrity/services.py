@@ -107,6 +107,15 @@ def save_record(
     return obj
 
 
+# Records a user may remove (soft delete) through the removal form. A participant leaves the trial through
+# the status lifecycle (off study, with a reason), and status changes are that lifecycle's own history.
+NOT_REMOVABLE = frozenset({"enrollment.Participant", "enrollment.StatusChange"})
+
+
+def removable(model: type[models.Model]) -> bool:
+    return model._meta.label not in NOT_REMOVABLE
+
+
 @transaction.atomic
 def soft_delete_record(instance: models.Model, *, user, reason: str) -> models.Model:
     """Remove a record from the live data, keeping it (and its history) in the database."""

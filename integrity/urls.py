@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/participant/<int:pk>/", views.participant_audit, name="participant-audit"),
     path("audit/record/<int:ct_id>/<int:pk>/", views.record_audit, name="record-audit"),
     path("audit/record/<int:ct_id>/<int:pk>/<str:field>/", views.field_history, name="field-history"),
+    path("records/<int:ct_id>/<int:pk>/remove/", views.record_remove, name="record-remove"),
     path("queries/", views.query_list, name="query-list"),
     path("queries/raise/<int:ct_id>/<int:pk>/", views.query_raise, name="query-raise"),
     path("queries/<int:pk>/", views.query_detail, name="query-detail"),

@@ -8,11 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blinatrial.access import (
     COORDINATOR,
+    DATA_ENTRY_ROLES,
     DATA_MANAGER,
     INVESTIGATOR,
     MONITOR,
@@ -21,8 +23,16 @@ from blinatrial.access import (
 )
 from enrollment.models import Participant
 from exports.cells import escape_text
-from integrity import audit, locking, queries, signatures
-from integrity.forms import AuditFilterForm, LockForm, QueryMessageForm, QueryRaiseForm, SignForm, UnlockForm
+from integrity import audit, locking, queries, services, signatures
+from integrity.forms import (
+    AuditFilterForm,
+    LockForm,
+    QueryMessageForm,
+    QueryRaiseForm,
+    SignForm,
+    SoftDeleteForm,
+    UnlockForm,
+)
 from integrity.models import DataQuery, Lock, QueryStatus, Signature
 
 AUDIT_ROLES = (DATA_MANAGER, MONITOR, INVESTIGATOR)
@@ -145,6 +155,39 @@ def field_history(request: HttpRequest, ct_id: int, pk: int, field: str) -> Http
         field=field,
         template="integrity/field_history.html" if request.GET.get("partial") else "integrity/audit_list.html",
     )
+
+
+# --- Removal (soft delete with a reason) -----------------------------------------------------------
+
+
+@role_required(*DATA_ENTRY_ROLES)
+@require_http_methods(["GET", "POST"])
+def record_remove(request: HttpRequest, ct_id: int, pk: int) -> HttpResponse:
+    """Remove a live record of the user's sites: it stays in the database and in the audit trail, marked
+    removed with the reason; locks are honoured (services.soft_delete_record)."""
+    record = _clinical_record(request, ct_id, pk)
+    if record.is_deleted or not services.removable(type(record)):
+        raise Http404("This record cannot be removed here.")
+    form = SoftDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.soft_delete_record(record, user=request.user, reason=form.cleaned_data["reason"])
+        except services.RecordLocked as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{str(record._meta.verbose_name).capitalize()} {record} removed.")
+            return redirect(_after_removal_url(record))
+    status = 400 if request.method == "POST" else 200
+    kind = record._meta.verbose_name
+    context = {"form": form, "record": record, "kind": kind, "back_url": _after_removal_url(record)}
+    return render(request, "integrity/record_remove.html", context, status=status)
+
+
+def _after_removal_url(record) -> str:
+    participant = locking.participant_of(record)
+    if participant is not None:
+        return reverse("enrollment:participant-detail", args=[participant.pk])
+    return reverse("enrollment:screening-list")
 
 
 # --- Data queries ---------------------------------------------------------------------------------

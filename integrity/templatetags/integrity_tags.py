@@ -14,8 +14,8 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from blinatrial.access import DATA_MANAGER, INVESTIGATOR, MONITOR, has_role
-from integrity import audit, queries
+from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, INVESTIGATOR, MONITOR, has_role
+from integrity import audit, queries, services
 
 register = template.Library()
 AUDIT_ROLES = (DATA_MANAGER, MONITOR, INVESTIGATOR)
@@ -49,7 +49,9 @@ def record_integrity(context, form_or_record) -> dict:
             {"url": reverse("integrity:query-detail", args=[q.pk]), "text": q.text[:120], "status": q.status}
         )
     raise_url = reverse("integrity:query-raise", args=[ct.pk, record.pk]) if has_role(user, *queries.RAISERS) else ""
+    may_remove = not record.is_deleted and services.removable(type(record)) and has_role(user, *DATA_ENTRY_ROLES)
     return {
+        "remove_url": reverse("integrity:record-remove", args=[ct.pk, record.pk]) if may_remove else "",
         "show": True,
         "record": record,
         "audit_url": reverse("integrity:record-audit", args=[ct.pk, record.pk]) if can_audit else "",
