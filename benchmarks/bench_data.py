@@ -701,7 +701,8 @@ def _print_worker_runs(since: datetime) -> None:
     if computed:
         print(f"  worker: {len(runs)} recompute runs during the latency test, {len(computed)} computed, "
               f"median {statistics.median(computed):.2f} s each (the settings' debounce: "
-              f"{_debounce():.1f} s; plots are drawn by the same worker after each result)", flush=True)
+              f"{_debounce():.1f} s; the same worker draws plots ENDPOINT_PLOT_DELAY_SECONDS after a result, "
+              "unless a newer one came)", flush=True)
 
 
 def _debounce() -> float:

@@ -239,6 +239,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Debounce window for endpoint recomputes after a burst of saves (seconds).
 ENDPOINT_DEBOUNCE_SECONDS = env_float("ENDPOINT_DEBOUNCE_SECONDS", 0.5)
+# Plots are drawn this long after the numbers are stored; by then a newer result (a burst of saves) makes the
+# drawing of the older one a no-op, so seconds of matplotlib never hold the next recompute back.
+ENDPOINT_PLOT_DELAY_SECONDS = env_float("ENDPOINT_PLOT_DELAY_SECONDS", 3.0)
 
 # --- Audit trail (django-pghistory) ---------------------------------------------------------
 PGHISTORY_APPEND_ONLY = True  # audit rows cannot be updated or deleted: a database trigger refuses

@@ -77,11 +77,15 @@ def schedule_plots(cutoff: date, data_version: int) -> None:
 
     Without a broker (development, tests) nothing is queued: every save would otherwise draw inline; the
     plot view draws a missing plot there instead (views.plot), and the beat never runs.
+    Queued with a delay: if a newer result is stored meanwhile, drawing this one is a no-op
+    (services.store_plots), so a series of saves does not wait behind plots nobody will see.
     """
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return
     try:
-        render_endpoint_plots.delay(cutoff.isoformat(), data_version)
+        render_endpoint_plots.apply_async(
+            (cutoff.isoformat(), data_version), countdown=settings.ENDPOINT_PLOT_DELAY_SECONDS
+        )
     except Exception as exc:  # broker down: reconcile_endpoints finds panels without plots
         log.warning("could not queue the endpoint plots for %s (%s)", cutoff, exc)
 

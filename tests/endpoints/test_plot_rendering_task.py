@@ -40,12 +40,16 @@ def test_task_draws_nothing_when_snapshot_moved_to_newer_data(hand_participants)
     assert render_endpoint_plots(HAND_CUTOFF.isoformat(), snapshot.data_version - 1) == 0
 
 
-def test_recompute_queues_the_plots_when_it_stores_a_new_result(hand_participants, settings, monkeypatch):
+def test_recompute_queues_the_plots_after_a_delay_when_it_stores_a_new_result(hand_participants, settings,
+                                                                               monkeypatch):
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.ENDPOINT_PLOT_DELAY_SECONDS = 2.5
     queued = []
-    monkeypatch.setattr(tasks.render_endpoint_plots, "delay", lambda *args: queued.append(args))
+    monkeypatch.setattr(
+        tasks.render_endpoint_plots, "apply_async", lambda args, countdown: queued.append((args, countdown))
+    )
     recompute_endpoints("2026-05-31")
-    assert len(queued) == 1 and queued[0][0] == "2026-05-31"
+    assert len(queued) == 1 and queued[0][0][0] == "2026-05-31" and queued[0][1] == 2.5
     recompute_endpoints("2026-05-31")  # already current: nothing new to draw
     assert len(queued) == 1
 

@@ -91,3 +91,21 @@ def test_an_eoc1_marrow_saved_by_a_coordinator_reaches_the_stored_result_within_
     assert stored_eoc1_response(participant.participant_id) == "CR", "the stored result did not show the marrow"
     print(f"marrow saved through the view -> stored endpoint result shows it: {elapsed:.2f} s")
     assert elapsed < 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_draws_the_plots_of_the_latest_result_after_the_delay(live_broker, site_a):
+    from endpoints.models import DashboardPanel
+
+    with running_worker(extra_env={"ENDPOINT_PLOT_DELAY_SECONDS": "0.5"}):
+        assert wait_until_current(10) is not None
+        ScreeningFactory(site=site_a)
+        assert wait_until_current(5) is not None
+        version = current_data_version()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            panel = DashboardPanel.objects.filter(snapshot__data_version=version, scope="ALL").first()
+            if panel is not None and panel.plots:
+                break
+            time.sleep(0.1)
+    assert panel is not None and panel.plots["os"].startswith("<svg")
