@@ -1,5 +1,8 @@
-"""Acceptance 1, creates through the apps' own add views (not the generic test view): each new record gets
-exactly one insert event carrying the coordinator and "Initial entry", stamped by the database clock."""
+"""Acceptance 1, creates through the apps' own views (not the generic test view): each new record gets
+exactly one insert event carrying the coordinator and a reason ("Initial entry" for the forms), stamped
+by the database clock: assessments and transplant forms, then a whole coordinator journey (screening,
+consent, enrollment and its status change, cycle start with its planned administrations, infusion
+segment, visit)."""
 
 import datetime
 
@@ -61,3 +64,48 @@ def test_every_assessment_created_through_its_form_has_one_insert_event(particip
 def test_a_screening_created_through_its_form_has_one_insert_event(site_a, coordinator, coordinator_client):
     post(coordinator_client, reverse("enrollment:screening-add"), screening_data(site_a))
     only_insert_event(ScreeningRecord.objects.get(), coordinator)
+
+
+def token(client, url: str) -> str:
+    return client.get(url).context["form"]["submission_token"].value()
+
+
+def inserted_by(record, user) -> None:
+    """One insert event for the record, by `user`, with a reason (services name their own: "Enrolled", ...)."""
+    events = list(event_model_for(type(record)).objects.filter(pgh_obj_id=record.pk))
+    inserts = [e for e in events if e.pgh_label == "insert"]
+    assert len(inserts) == 1, type(record).__name__
+    metadata = inserts[0].pgh_context.metadata
+    assert metadata["user"] == user.pk and metadata.get("reason"), (type(record).__name__, metadata)
+
+
+def test_the_coordinators_journey_through_the_views_audits_every_record_it_creates(site_a, coordinator,
+                                                                                 coordinator_client):
+    from cycles.models import Administration, BlinatumomabSegment, Cycle, VisitRecord
+    from enrollment.models import Consent, Participant, StatusChange
+    from tests.enrollment.conftest import days_ago, enroll_data
+
+    post(coordinator_client, reverse("enrollment:screening-add"), screening_data(site_a))
+    screening = ScreeningRecord.objects.get()
+    post(coordinator_client, reverse("enrollment:consent-add", args=[screening.pk]), {
+        "document_version": "1.1", "signed_on": days_ago(9).isoformat(), "obtained_by": "Dr Zhang",
+    })
+    post(coordinator_client, reverse("enrollment:participant-enroll", args=[screening.pk]), enroll_data())
+    participant = Participant.objects.get()
+    url = reverse("cycles:cycle-start", args=[participant.pk])
+    post(coordinator_client, url, {"day1_on": days_ago(0).isoformat(), "weight_kg": "70",
+                                   "submission_token": token(coordinator_client, url)})
+    cycle = Cycle.objects.get()
+    start = datetime.datetime.combine(cycle.day1_on, datetime.time(0, 30), tzinfo=datetime.UTC)
+    post(coordinator_client, reverse("cycles:segment-add", args=[cycle.pk]), {
+        "started_at": start.strftime("%Y-%m-%dT%H:%M"), "stopped_at": "", "rate_mcg_per_day": "9",
+        "stop_reason": "", "premedication_at": "",
+    })
+    url = reverse("cycles:visit-record", args=[cycle.pk, "D15"])
+    post(coordinator_client, url, {"missed_reason": "In ICU", "submission_token": token(coordinator_client, url)})
+
+    created = [Consent.objects.get(), participant, cycle, BlinatumomabSegment.objects.get(), VisitRecord.objects.get(),
+               *StatusChange.objects.all(), *Administration.objects.filter(cycle=cycle)]
+    assert len(created) > 6
+    for record in created:
+        inserted_by(record, coordinator)
