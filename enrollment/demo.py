@@ -99,7 +99,8 @@ def _demo_candidates(first: int, total: int, seed: int, sites: dict, users: dict
     today = timezone.localdate()
     created = failed = 0
     for index in range(first, total):
-        rng = random.Random(f"{seed}-{index}")  # nosec B311 - synthetic demo data; per participant: reruns continue
+        # Synthetic demo data (not security); one generator per participant, so a re-run continues.
+        rng = random.Random(f"{seed}-{index}")  # nosec B311
         code = "01" if rng.random() < 0.6 else "02"
         screened_on = _screening_date(index, total, today, rng)
         if index % SCREEN_FAIL_EVERY == SCREEN_FAIL_EVERY - 1:
