@@ -9,7 +9,15 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessments.models import BloodCount, BoneMarrowAssessment, ExtramedullaryDisease, FlowMrd, ResponseCall
+from assessments.models import (
+    BloodCount,
+    BoneMarrowAssessment,
+    ExtramedullaryDisease,
+    FlowMrd,
+    FollowUpContact,
+    NgsMrd,
+    ResponseCall,
+)
 from cycles.models import Transplant
 from enrollment.models import ScreeningRecord
 from integrity.audit import event_model_for
@@ -51,11 +59,18 @@ def test_every_assessment_created_through_its_form_has_one_insert_event(particip
         "lab": "Central", "method_version": "v2",
     })
     post(coordinator_client, reverse("assessments:call-add", args=[marrow.pk]), {"response": "CR"})
+    post(coordinator_client, reverse("assessments:ngs-add", args=[marrow.pk]), {
+        "clone_trackable": "True", "result": "NOT_DETECTED", "lod_fraction": "1e-6",
+    })
+    post(coordinator_client, reverse("assessments:followup-add", args=[participant.pk]), {
+        "contact_date": day(45), "method": "VISIT", "vital_status": "ALIVE", "disease_status": "CONTINUED_REMISSION",
+    })
     post(coordinator_client, reverse("cycles:transplant-add", args=[participant.pk]), {
         "transplanted_on": day(40), "donor_type": "matched_sibling", "conditioning_intensity": "MAC",
         "conditioning_regimen": "TBI 12 Gy + cyclophosphamide",
     })
-    for model in (BoneMarrowAssessment, BloodCount, ExtramedullaryDisease, FlowMrd, ResponseCall, Transplant):
+    for model in (BoneMarrowAssessment, BloodCount, ExtramedullaryDisease, FlowMrd, NgsMrd, ResponseCall,
+                  FollowUpContact, Transplant):
         records = list(model.objects.all())
         assert len(records) == 1, model.__name__
         only_insert_event(records[0], coordinator)
