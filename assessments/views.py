@@ -20,11 +20,11 @@ from assessments.models import (
     ResponseCall,
     Timepoint,
 )
-from blinatrial.access import COORDINATOR, DATA_MANAGER, INVESTIGATOR, has_role, role_required
+from blinatrial.access import DATA_ENTRY_ROLES, has_role, role_required
 from enrollment.models import Participant
 from integrity.recording import handle_record_form
 
-WRITE_ROLES = (COORDINATOR, INVESTIGATOR, DATA_MANAGER)
+WRITE_ROLES = DATA_ENTRY_ROLES
 FORM_TEMPLATE = "assessments/record_form.html"
 
 # kind -> (model, form, title); the URL names are "<kind>-add" and "<kind>-edit".

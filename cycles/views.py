@@ -5,14 +5,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from blinatrial.access import COORDINATOR, DATA_MANAGER, INVESTIGATOR, has_role, role_required
+from blinatrial.access import DATA_ENTRY_ROLES, has_role, role_required
 from cycles import forms, rules, services
 from cycles.models import Administration, BlinatumomabSegment, Cycle, Transplant
 from cycles.regimen import REGIMEN
 from enrollment.models import Participant
 from integrity.recording import handle_record_form
 
-EDITORS = (COORDINATOR, INVESTIGATOR, DATA_MANAGER)
+EDITORS = DATA_ENTRY_ROLES
 FORM_TEMPLATE = "cycles/record_form.html"
 
 

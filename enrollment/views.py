@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods
 
-from blinatrial.access import COORDINATOR, DATA_MANAGER, INVESTIGATOR, has_role, role_required
+from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, has_role, role_required
 from enrollment import rules, services
 from enrollment.casebook import SECTION_PROVIDERS, CasebookSection, TimelineEntry
 from enrollment.forms import (
@@ -33,7 +33,7 @@ from enrollment.models import (
 )
 from integrity.recording import handle_record_form
 
-WRITE_ROLES = (COORDINATOR, INVESTIGATOR, DATA_MANAGER)
+WRITE_ROLES = DATA_ENTRY_ROLES
 PAGE_SIZE = 25
 PARTICIPANT_SORTS = {
     "id": "participant_id", "site": "site__code", "enrolled": "enrolled_on", "status": "status",
