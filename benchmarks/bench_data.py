@@ -592,6 +592,8 @@ def grow(n: int) -> int:
     Then the endpoint snapshot of today is recomputed (inline here: no broker in this process), so the
     dashboard has a current stored result.
     """
+    from django.utils import timezone
+
     from endpoints import triggers
     from enrollment.models import Participant, Site
 
@@ -608,6 +610,9 @@ def grow(n: int) -> int:
             _grow_chunk(min(GROW_CHUNK, missing - first), seq, sites, rng)
         _audit_inserts(marks)
         _bump_data_version()
+        # Loaded with row triggers off, so no participant was queued as changed: today's rows are dropped
+        # and the recompute at the end of this block derives the whole trial again.
+        _drop_today(timezone.localdate())
     analyze(grown_models())
     ensure_current_snapshot()
     print(f"  grew the trial by {missing} participants in {time.perf_counter() - start:.1f} s "
@@ -736,7 +741,6 @@ LOADER_TABLES = (
 )
 
 
-AGGREGATED_IN_SQL = ("cycles_administration", "cycles_blinatumomabsegment")  # first dose dates: MIN() per participant
 
 
 def bare_select() -> dict[str, tuple[float, int]]:
@@ -754,40 +758,82 @@ def bare_select() -> dict[str, tuple[float, int]]:
     return out
 
 
-def recompute_once(cutoff: date) -> dict[str, float]:
-    """What the Celery task does (endpoints.tasks.recompute_endpoints), in phases; returns seconds per phase.
+def _drop_today(cutoff: date) -> None:
+    from endpoints.models import EndpointSnapshot, ParticipantResult
 
-    Today's snapshot is deleted first (untimed), so that the store really writes.
+    EndpointSnapshot.objects.filter(cutoff=cutoff).delete()
+    ParticipantResult.objects.filter(cutoff=cutoff).delete()
+
+
+def recompute_once(cutoff: date) -> dict[str, float]:
+    """A recompute of the whole trial (the first of a day, or a past cut-off), as the Celery task does it
+    (endpoints.tasks.recompute_endpoints), in phases; returns seconds per phase.
+
+    Today's snapshot and participant rows are dropped first (untimed), so that every participant is
+    derived and stored again.
     """
     from django.db import transaction
 
-    from endpoints import calculations, loaders, presenters, services, tasks
-    from endpoints.models import EndpointSnapshot
+    from endpoints import calculations, presenters, services, tasks
     from integrity.models import current_data_version
 
-    EndpointSnapshot.objects.filter(cutoff=cutoff).delete()
+    _drop_today(cutoff)
     t0 = time.perf_counter()
     with transaction.atomic(), transaction.get_connection().cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         version = current_data_version()
-        cohort = loaders.load_cohort(cutoff)
+        work = tasks.load_work(cutoff)
     t1 = time.perf_counter()
-    results = tasks.compute_results(cohort, cutoff)
+    summaries = [calculations.summarise(p, cutoff) for p in work["cohort"].participants]
     t2 = time.perf_counter()
-    panels = presenters.render_panels(results, cutoff, version=f"{version}-{calculations.CALC_VERSION}")
-    t3 = time.perf_counter()
     outcome = services.store_snapshot(
-        cutoff=cutoff, data_version=version, calc_version=calculations.CALC_VERSION, results=results,
-        n_participants=len(cohort.participants), duration_ms=(t3 - t0) * 1000, panels=panels,
+        cutoff=cutoff, data_version=version, calc_version=calculations.CALC_VERSION, summaries=summaries,
+        started=t0, render=presenters.render_panels, **work,
     )
-    t4 = time.perf_counter()
-    if outcome != "computed":
-        raise RuntimeError(f"the timed recompute did not store a result: {outcome}")
-    return {"load": t1 - t0, "compute": t2 - t1, "render": t3 - t2, "store": t4 - t3, "total": t4 - t0}
+    t3 = time.perf_counter()
+    if outcome != "computed" or work["changed_pks"] is not None:
+        raise RuntimeError(f"the timed recompute did not store a whole-trial result: {outcome}")
+    return {"load": t1 - t0, "derive": t2 - t1, "aggregate+store": t3 - t2, "total": t3 - t0}
 
 
-def recompute_timing(size: int, repeat: int = 3) -> tuple[float, float]:
-    """(recompute seconds, bare SELECT seconds), medians of `repeat`, with the bench database grown to `size`."""
+def incremental_once(cutoff: date, rng: random.Random) -> tuple[float, float]:
+    """One clinical change (a blood count of a random participant updated through Django, with every
+    trigger on), then the recompute the commit runs (inline in this process: no broker here, as in
+    development). Returns (the task's own duration, seconds from the UPDATE to its return)."""
+    from django.db import connection
+
+    from assessments.models import BloodCount
+    from endpoints.models import RecomputeRun
+
+    ids = BloodCount.objects.live().values_list("pk", flat=True)
+    pk = ids[rng.randrange(ids.count())]
+    start = time.perf_counter()
+    with connection.cursor() as cursor:  # autocommit: the on-commit recompute runs before this returns
+        cursor.execute("UPDATE assessments_bloodcount SET updated_at = now() WHERE id = %s", [pk])
+    wall = time.perf_counter() - start
+    run = RecomputeRun.objects.order_by("-started_at").values_list("outcome", "duration_ms").first()
+    if run is None or run[0] != RecomputeRun.Outcome.COMPUTED:
+        raise RuntimeError(f"the change did not lead to a computed recompute: {run}")
+    return run[1] / 1000, wall
+
+
+def bare_select_results(cutoff: date) -> float:
+    """Seconds to SELECT what an incremental recompute aggregates: every participant row of the cut-off."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        start = time.perf_counter()
+        cursor.execute(
+            "SELECT site_code, groups, km, error FROM endpoints_participantresult WHERE cutoff = %s", [cutoff]
+        )
+        cursor.fetchall()
+        return time.perf_counter() - start
+
+
+def recompute_timing(size: int, repeat: int = 3) -> dict[str, float]:
+    """Medians of `repeat` with the bench database grown to `size`: "full" (whole trial) and "bare" (a bare
+    SELECT of every row it reads); "incremental" (after one change) and "bare_rows" (a bare SELECT of the
+    participant rows it aggregates)."""
     from django.utils import timezone
 
     grow(size)
@@ -796,11 +842,14 @@ def recompute_timing(size: int, repeat: int = 3) -> tuple[float, float]:
     bares = [bare_select() for _ in range(repeat)]
     phases = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     bare = statistics.median(sum(s for s, _ in b.values()) for b in bares)
-    print("  recompute phases (median s): " + ", ".join(f"{k} {v:.3f}" for k, v in phases.items()), flush=True)
+    print("  whole trial, phases (median s): " + ", ".join(f"{k} {v:.3f}" for k, v in phases.items()), flush=True)
     print(f"  bare SELECT: {sum(n for _, n in bares[0].values())} rows; the largest tables (median s): "
           + ", ".join(f"{t} {statistics.median(b[t][0] for b in bares):.2f} ({bares[0][t][1]} rows)"
                       for t in sorted(bares[0], key=lambda t: -bares[0][t][1])[:3]), flush=True)
-    rest = statistics.median(sum(s for t, (s, _) in b.items() if t not in AGGREGATED_IN_SQL) for b in bares)
-    print(f"  (without {' and '.join(AGGREGATED_IN_SQL)}, which the loader only aggregates in SQL: {rest:.3f} s, "
-          f"recompute / that = {phases['total'] / rest:.1f})", flush=True)
-    return phases["total"], bare
+    rng = random.Random(size)
+    incremental = [incremental_once(cutoff, rng) for _ in range(max(repeat, 5))]
+    task = statistics.median(t for t, _ in incremental)
+    print(f"  after one change: the task {task:.3f} s (median of {len(incremental)}), the UPDATE with its "
+          f"on-commit recompute {statistics.median(w for _, w in incremental):.3f} s", flush=True)
+    bare_rows = statistics.median(bare_select_results(cutoff) for _ in range(repeat))
+    return {"full": phases["total"], "bare": bare, "incremental": task, "bare_rows": bare_rows}

@@ -205,16 +205,20 @@ def print_table(title: str, results: dict[str, Timing], specs, queries: dict[str
         print(f"{label:<38}{t.p50 * 1000:>9.2f}{t.p95 * 1000:>9.2f}{ratio:>7.2f}{tgt:>8}  {q:<12}{verdict}")
 
 
-def print_recomputes(rows: list[tuple[int, float, float]]) -> None:
-    """The endpoint recompute (load, compute, store, as the task does) against a bare SELECT of the same rows."""
-    print("\n## endpoint recompute (median of 3) against a bare SELECT of the rows it reads")
-    print(f"{'participants':>12}{'recompute s':>13}{'SELECT s':>10}{'ratio':>7}  verdict (largest: <= 1 s, <= 3x)")
-    for i, (size, recompute, bare) in enumerate(rows):
+def print_recomputes(rows: list[tuple[int, dict[str, float]]]) -> None:
+    """The endpoint recompute as the task does it, against a bare SELECT of the rows it reads: of the whole
+    trial (first run of a day, a past cut-off), and after one change (every other run)."""
+    print("\n## endpoint recompute against a bare SELECT of the rows it reads (medians)")
+    print(f"{'participants':>12}{'whole s':>9}{'SELECT s':>10}{'ratio':>7}{'1 change s':>12}{'SELECT s':>10}"
+          f"{'ratio':>7}  verdict (largest, after one change: <= 1 s, <= 3x)")
+    for i, (size, t) in enumerate(rows):
         verdict = ""
         if i == len(rows) - 1:
-            verdict = (f"<= 1 s {'ok' if recompute <= 1 else 'MISSED'}, "
-                       f"<= 3x {'ok' if recompute <= 3 * bare else 'MISSED'}")
-        print(f"{size:>12}{recompute:>13.3f}{bare:>10.3f}{recompute / bare:>7.2f}  {verdict}")
+            verdict = (f"<= 1 s {'ok' if t['incremental'] <= 1 else 'MISSED'}, "
+                       f"<= 3x {'ok' if t['incremental'] <= 3 * t['bare_rows'] else 'MISSED'}; whole trial <= 3x "
+                       f"{'ok' if t['full'] <= 3 * t['bare'] else 'MISSED'}")
+        print(f"{size:>12}{t['full']:>9.3f}{t['bare']:>10.3f}{t['full'] / t['bare']:>7.2f}{t['incremental']:>12.3f}"
+              f"{t['bare_rows']:>10.3f}{t['incremental'] / t['bare_rows']:>7.2f}  {verdict}")
 
 
 def main() -> int:
@@ -235,7 +239,7 @@ def main() -> int:
     print(f"loading the demo trial ({args.small} participants) ...", flush=True)
     load_demo(args.small)
     print(f"\nendpoint recompute at {args.small} participants (the demo trial) ...", flush=True)
-    recomputes = [(args.small, *bench_data.recompute_timing(args.small))]
+    recomputes = [(args.small, bench_data.recompute_timing(args.small))]
     port = free_port()
     if not args.skip_http:
         specs = pages(port)
@@ -248,7 +252,7 @@ def main() -> int:
             latency = bench_data.save_to_current_latency(Client, port, PASSWORD)
         print(f"growing the trial to {args.big} participants ...", flush=True)
         print(f"\nendpoint recompute at {args.big} participants ...", flush=True)
-        recomputes.append((args.big, *bench_data.recompute_timing(args.big)))
+        recomputes.append((args.big, bench_data.recompute_timing(args.big)))
         big_queries = {label: bench_data.query_count(spec) for label, spec in bench_data.query_specs(specs)}
         queries = {k: (small_queries[k], big_queries[k]) for k in small_queries}
         with processes(port):
@@ -262,9 +266,9 @@ def main() -> int:
               f"{'ok' if latency.p95 <= 2 else 'MISSED'}")
     else:
         print(f"\nendpoint recompute at {args.big} participants ...", flush=True)
-        recomputes.append((args.big, *bench_data.recompute_timing(args.big)))
+        recomputes.append((args.big, bench_data.recompute_timing(args.big)))
     print(f"\nendpoint recompute at {args.recompute_size} synthetic participants ...", flush=True)
-    recomputes.append((args.recompute_size, *bench_data.recompute_timing(args.recompute_size)))
+    recomputes.append((args.recompute_size, bench_data.recompute_timing(args.recompute_size)))
     print_recomputes(recomputes)
     if not args.skip_export:
         print("\nCSV snapshot benchmark:", flush=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pghistory
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from cycles import rules
@@ -174,9 +174,11 @@ def add_segment(
     return seg
 
 
-def first_dose_dates(participant_ids: list[int]) -> dict[int, date]:
-    """C1D1 per participant: the first date any protocol drug was given (2 queries)."""
+def first_dose_dates(participant_ids: list[int], among: QuerySet | None = None) -> dict[int, date]:
+    """C1D1 per participant: the first date any protocol drug was given (2 queries). `among`: the same
+    participants as a queryset of pks, to select them in SQL instead of sending the list."""
     firsts: dict[int, date] = {}
+    participant_ids = among if among is not None else participant_ids
     given = (
         Administration.objects.live()
         .filter(cycle__participant_id__in=participant_ids, cycle__is_deleted=False, status__in=GIVEN_STATUSES)
@@ -224,10 +226,11 @@ class TreatmentDates:
     hsct: date | None = None  # first live transplant date
 
 
-def treatment_dates(participant_ids: list[int]) -> dict[int, TreatmentDates]:
-    """C1D1, each cycle's actual day 1 and the HSCT date for every participant id (4 queries in all)."""
-    ids = list(participant_ids)
-    out = {pid: TreatmentDates() for pid in ids}
+def treatment_dates(participant_ids: list[int], among: QuerySet | None = None) -> dict[int, TreatmentDates]:
+    """C1D1, each cycle's actual day 1 and the HSCT date for every participant id (4 queries in all).
+    `among`: as for first_dose_dates."""
+    out = {pid: TreatmentDates() for pid in participant_ids}
+    ids = among if among is not None else list(participant_ids)
     for pid, on in first_dose_dates(ids).items():
         out[pid].c1d1 = on
     for pid, number, day1 in (

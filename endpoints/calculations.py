@@ -25,6 +25,7 @@ Decisions where DOMAIN leaves room (also printed by ``conventions_text``):
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -54,7 +55,7 @@ from assessments.rules import (
     relapse_date,
 )
 
-CALC_VERSION = "2"  # 2: numeric MRD inputs, participant groups (drill-down lists) in the results
+CALC_VERSION = "3"  # 2: numeric MRD inputs, drill-down lists; 3: per-participant values stored as rows
 DAYS_PER_MONTH = 30.4375
 TIMEPOINTS = ("EOC1", "EOC2")
 PRIMARY_TIMEPOINTS = ("EOC1", "EOC2", "BY_EOC2")
@@ -695,106 +696,212 @@ def _eoc_summary(p: ParticipantData, tp: str, cutoff: date) -> dict[str, Any]:
     }
 
 
-def participant_groups(
-    participants: Sequence[ParticipantData], cutoff: date, adtte: dict[str, list[AdtteRow]]
-) -> dict[str, list[str]]:
+KM_PARAMS = (PARAM_OS, PARAM_EFS, PARAM_OS_HSCT, PARAM_EFS_HSCT)  # the order of ParticipantSummary.km
+KM_KEYS = {"OS": PARAM_OS, "EFS": PARAM_EFS, "EFS_HSCT_CENSORED": PARAM_EFS_HSCT, "OS_HSCT_CENSORED": PARAM_OS_HSCT}
+
+
+@dataclass(frozen=True)
+class ParticipantSummary:
+    """Everything the counts, rates and curves need from one participant, at one cut-off.
+
+    groups: the drill-down keys this participant belongs to (see participant_groups); entry: the
+    per-participant block the dashboard pages show, with "adtte" (PARAMCD -> ADTTE row), None when not
+    treated or in error; km: (AVAL_DAYS, CNSR) per KM_PARAMS, None likewise; error: why the ADTTE rows
+    could not be derived (a data error in one record must not hide everyone else's results).
+    """
+
+    participant_id: str
+    groups: tuple[str, ...]
+    entry: dict[str, Any] | None = None
+    km: tuple[int, ...] | None = None
+    error: str | None = None
+
+
+def summarise(p: ParticipantData, cutoff: date, cap_years: int | None = 5) -> ParticipantSummary:
+    """One participant's endpoint values at `cutoff` (DOMAIN 3.2-3.4, 5.5)."""
+    pid = p.participant_id
+    if not p.treated(cutoff):
+        return ParticipantSummary(pid, ("all", "not_treated"))
+    groups = ["all", "treated"]
+    for prefix, include_cri in (("primary", False), ("primary_cri", True)):
+        for tp in PRIMARY_TIMEPOINTS:
+            status, reason = participant_primary_status(p, tp, include_cri, cutoff)
+            groups.append(f"{prefix}.{tp}.{status}")
+            if status == NOT_EVALUABLE:
+                groups.append(f"{prefix}.{tp}.NE.{reason}")
+    for tp in RESPONSE_TABLE_TIMEPOINTS:
+        response = participant_response(p, tp, cutoff)
+        groups.append(f"response.{tp}.{response if response is not None else 'missing'}")
+        if composite_cr_cri(response):
+            groups.append(f"response.{tp}.CR_CRI")
+    try:
+        rows = {
+            PARAM_OS: derive_os(p, cutoff, cap_years),
+            PARAM_EFS: derive_efs(p, cutoff, cap_years),
+            PARAM_OS_HSCT: derive_os(p, cutoff, cap_years, censor_at_hsct=True),
+            PARAM_EFS_HSCT: derive_efs(p, cutoff, cap_years, censor_at_hsct=True),
+        }
+    except ValueError as exc:
+        return ParticipantSummary(pid, tuple(groups), error=str(exc))
+    km: list[int] = []
+    for paramcd in KM_PARAMS:
+        row = rows[paramcd]
+        assert row is not None
+        groups.append(f"{paramcd}.{'event' if row.event else 'censored'}")
+        km += [row.AVAL_DAYS, row.CNSR]
+    best = participant_response(p, "BY_EOC2", cutoff)
+    entry = {
+        "participant_id": pid,
+        "c1d1": p.c1d1.isoformat() if p.c1d1 else None,
+        "EOC1": _eoc_summary(p, "EOC1", cutoff),
+        "EOC2": _eoc_summary(p, "EOC2", cutoff),
+        "best_response_by_eoc2": best,
+        "cr_cri_by_eoc2": composite_cr_cri(best),
+        "primary_by_eoc2": participant_primary_status(p, "BY_EOC2", False, cutoff)[0],
+        "hsct_date": p.hsct_date.isoformat() if p.hsct_date and p.hsct_date <= cutoff else None,
+        "cycle_starts": sorted(d.isoformat() for d in p.cycle_starts if d <= cutoff),
+        "os": rows[PARAM_OS].to_dict(),
+        "efs": rows[PARAM_EFS].to_dict(),
+        "adtte": {paramcd: row.to_dict() for paramcd, row in rows.items() if row is not None},
+    }
+    return ParticipantSummary(pid, tuple(groups), entry, tuple(km))
+
+
+def participant_groups(summaries: Iterable[ParticipantSummary]) -> dict[str, list[str]]:
     """The participant ids behind every count the dashboard shows (drill-down lists), sorted.
 
     Keys: "all", "treated", "not_treated"; "primary.<TP>.<RESPONDER|NON_RESPONDER|NOT_EVALUABLE>" and
     "primary.<TP>.NE.<reason>" (and "primary_cri." for the CR/CRh/CRi variant); "response.<TP>.<category>"
     (categories of RESPONSES, "missing", "CR_CRI"); "<PARAMCD>.event" / "<PARAMCD>.censored".
     """
-    groups: dict[str, list[str]] = {"all": [p.participant_id for p in participants]}
-    treated = _treated(participants, cutoff)
-    groups["treated"] = [p.participant_id for p in treated]
-    groups["not_treated"] = [p.participant_id for p in participants if not p.treated(cutoff)]
-
-    def add(key: str, pid: str) -> None:
-        groups.setdefault(key, []).append(pid)
-
-    for p in treated:
-        pid = p.participant_id
-        for prefix, include_cri in (("primary", False), ("primary_cri", True)):
-            for tp in PRIMARY_TIMEPOINTS:
-                status, reason = participant_primary_status(p, tp, include_cri, cutoff)
-                add(f"{prefix}.{tp}.{status}", pid)
-                if status == NOT_EVALUABLE:
-                    add(f"{prefix}.{tp}.NE.{reason}", pid)
-        for tp in RESPONSE_TABLE_TIMEPOINTS:
-            response = participant_response(p, tp, cutoff)
-            add(f"response.{tp}.{response if response is not None else 'missing'}", pid)
-            if composite_cr_cri(response):
-                add(f"response.{tp}.CR_CRI", pid)
-    for paramcd, rows in adtte.items():
-        for row in rows:
-            add(f"{paramcd}.{'event' if row.event else 'censored'}", row.USUBJID)
+    groups: dict[str, list[str]] = {"all": [], "treated": [], "not_treated": []}
+    for summary in summaries:
+        for key in summary.groups:
+            groups.setdefault(key, []).append(summary.participant_id)
     return {key: sorted(ids) for key, ids in sorted(groups.items())}
 
 
-def compute_all(participants: Iterable[ParticipantData], cutoff: date, cap_years: int | None = 5) -> dict[str, Any]:
-    """Everything the endpoint dashboard shows, JSON-serialisable (DOMAIN 3.4, 5.1-5.6)."""
-    participants = list(participants)
-    ids = [p.participant_id for p in participants]
-    if len(set(ids)) != len(ids):
-        raise ValueError("duplicate participant_id")
-    treated = _treated(participants, cutoff)
+def _primary_from_counts(counts: Counter, prefix: str, tp: str, include_cri: bool) -> dict[str, Any]:
+    n_treated = counts["treated"]
+    n_resp = counts[f"{prefix}.{tp}.{RESPONDER}"]
+    ne_prefix = f"{prefix}.{tp}.NE."
+    ne_reasons = {key[len(ne_prefix):]: n for key, n in counts.items() if key.startswith(ne_prefix) and n}
+    n_ne = counts[f"{prefix}.{tp}.{NOT_EVALUABLE}"]
+    n_evaluable = n_treated - n_ne
+    lo, hi = clopper_pearson(n_resp, n_treated)
+    lo_e, hi_e = clopper_pearson(n_resp, n_evaluable)
+    return {
+        "timepoint": tp,
+        "include_cri": include_cri,
+        "mrd_cut_pct": 0.1,
+        "n_treated": n_treated,
+        "n_responders": n_resp,
+        "n_non_responders": n_treated - n_resp,
+        "n_not_evaluable": n_ne,
+        "ne_by_reason": dict(sorted(ne_reasons.items())),
+        "rate": (n_resp / n_treated) if n_treated else None,
+        "ci95": [lo, hi],
+        "n_evaluable": n_evaluable,
+        "rate_evaluable": (n_resp / n_evaluable) if n_evaluable else None,
+        "ci95_evaluable": [lo_e, hi_e],
+        "definition_text": primary_definition_text(tp, include_cri, 0.1, n_treated),
+    }
 
-    adtte: dict[str, list[AdtteRow]] = {k: [] for k in (PARAM_OS, PARAM_EFS, PARAM_OS_HSCT, PARAM_EFS_HSCT)}
-    errors: list[dict[str, str]] = []
-    per_participant: list[dict[str, Any]] = []
-    for p in treated:
-        try:
-            rows = {
-                PARAM_OS: derive_os(p, cutoff, cap_years),
-                PARAM_EFS: derive_efs(p, cutoff, cap_years),
-                PARAM_OS_HSCT: derive_os(p, cutoff, cap_years, censor_at_hsct=True),
-                PARAM_EFS_HSCT: derive_efs(p, cutoff, cap_years, censor_at_hsct=True),
-            }
-        except ValueError as exc:  # a data error in one record must not hide everyone else's results
-            errors.append({"participant_id": p.participant_id, "error": str(exc)})
+
+def _responses_from_counts(counts: Counter, tp: str) -> dict[str, Any]:
+    n = counts["treated"]
+    table = {r: counts[f"response.{tp}.{r}"] for r in (*RESPONSES, "missing")}
+    return {
+        "timepoint": tp,
+        "n_treated": n,
+        "counts": table,
+        "cr": _rate(table[CR], n),
+        "cr_cri": _rate(counts[f"response.{tp}.CR_CRI"], n),
+        "definition_text": (
+            "Response per DOMAIN 3.2 "
+            + ("(best of EOC1 and EOC2: CR > CRh > CRi > NR > RELAPSE > NE). " if tp == "BY_EOC2" else "")
+            + "CR/CRi = CR or CRh or CRi; denominator all treated; exact Clopper-Pearson 95 % CI."
+        ),
+    }
+
+
+def km_digest(km_inputs: Sequence[Sequence[int]], paramcd: str) -> str:
+    """A fingerprint of the multiset of (AVAL_DAYS, CNSR) of one parameter: equal fingerprints, equal curves."""
+    i = 2 * KM_PARAMS.index(paramcd)
+    pairs = np.asarray(km_inputs, dtype=np.int64).reshape(-1, 2 * len(KM_PARAMS))[:, i : i + 2]
+    ordered = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    return hashlib.sha1(ordered.tobytes(), usedforsecurity=False).hexdigest()
+
+
+def aggregate(
+    counts: Counter,
+    km_inputs: Sequence[Sequence[int]],
+    errors: Sequence[dict[str, str]],
+    cutoff: date,
+    cap_years: int | None = 5,
+    previous: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every number the dashboard shows, from the participants' summaries reduced to their group counts
+    (key -> number of participants) and their KM inputs (one ParticipantSummary.km per treated
+    participant without error). The same function serves a full recompute and an incremental one, so the
+    two cannot disagree; tests compare it with primary_endpoint and response_table on random cohorts.
+
+    previous: an earlier result of this function for the same cut-off and CALC_VERSION; a curve whose
+    inputs are the same multiset (km_digest) is taken from it instead of being fitted again.
+    """
+    kms, digests = {}, {}
+    for key, paramcd in KM_KEYS.items():
+        digests[key] = km_digest(km_inputs, paramcd)
+        if previous is not None and previous.get("km_digests", {}).get(key) == digests[key]:
+            kms[key] = previous["km"][key]
             continue
-        for key, row in rows.items():
-            assert row is not None
-            adtte[key].append(row)
-        os_row, efs_row = rows[PARAM_OS], rows[PARAM_EFS]
-        assert os_row is not None and efs_row is not None
-        best = participant_response(p, "BY_EOC2", cutoff)
-        per_participant.append(
-            {
-                "participant_id": p.participant_id,
-                "c1d1": p.c1d1.isoformat() if p.c1d1 else None,
-                "EOC1": _eoc_summary(p, "EOC1", cutoff),
-                "EOC2": _eoc_summary(p, "EOC2", cutoff),
-                "best_response_by_eoc2": best,
-                "cr_cri_by_eoc2": composite_cr_cri(best),
-                "primary_by_eoc2": participant_primary_status(p, "BY_EOC2", False, cutoff)[0],
-                "hsct_date": p.hsct_date.isoformat() if p.hsct_date and p.hsct_date <= cutoff else None,
-                "cycle_starts": sorted(d.isoformat() for d in p.cycle_starts if d <= cutoff),
-                "os": os_row.to_dict(),
-                "efs": efs_row.to_dict(),
-            }
-        )
-
+        i = 2 * KM_PARAMS.index(paramcd)
+        kms[key] = kaplan_meier([row[i] for row in km_inputs], [row[i + 1] == 0 for row in km_inputs])
     return {
         "calc_version": CALC_VERSION,
         "cutoff": cutoff.isoformat(),
         "cap_years": cap_years,
         "conventions_text": conventions_text(cap_years),
-        "n_participants": len(participants),
-        "n_treated": len(treated),
-        "primary_endpoint": {tp: primary_endpoint(participants, tp, False, cutoff) for tp in PRIMARY_TIMEPOINTS},
+        "n_participants": counts["all"],
+        "n_treated": counts["treated"],
+        "primary_endpoint": {tp: _primary_from_counts(counts, "primary", tp, False) for tp in PRIMARY_TIMEPOINTS},
         "primary_endpoint_incl_cri": {
-            tp: primary_endpoint(participants, tp, True, cutoff) for tp in PRIMARY_TIMEPOINTS
+            tp: _primary_from_counts(counts, "primary_cri", tp, True) for tp in PRIMARY_TIMEPOINTS
         },
-        "response_tables": {tp: response_table(participants, tp, cutoff) for tp in RESPONSE_TABLE_TIMEPOINTS},
-        "participants": per_participant,
-        "adtte": {key: [r.to_dict() for r in rows] for key, rows in adtte.items()},
-        "km": {
-            "OS": km_from_rows(adtte[PARAM_OS]),
-            "EFS": km_from_rows(adtte[PARAM_EFS]),
-            "EFS_HSCT_CENSORED": km_from_rows(adtte[PARAM_EFS_HSCT]),
-            "OS_HSCT_CENSORED": km_from_rows(adtte[PARAM_OS_HSCT]),
-        },
-        "groups": participant_groups(participants, cutoff, adtte),
-        "errors": errors,
+        "response_tables": {tp: _responses_from_counts(counts, tp) for tp in RESPONSE_TABLE_TIMEPOINTS},
+        "km": kms,
+        "km_digests": digests,
+        "errors": sorted(errors, key=lambda e: e["participant_id"]),
     }
+
+
+def aggregate_summaries(
+    summaries: Sequence[ParticipantSummary],
+    cutoff: date,
+    cap_years: int | None = 5,
+    previous: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """aggregate() over summaries held in memory."""
+    counts = Counter(key for s in summaries for key in s.groups)
+    km_inputs = [s.km for s in summaries if s.km is not None]
+    errors = [{"participant_id": s.participant_id, "error": s.error} for s in summaries if s.error]
+    return aggregate(counts, km_inputs, errors, cutoff, cap_years, previous)
+
+
+def compute_all(participants: Iterable[ParticipantData], cutoff: date, cap_years: int | None = 5) -> dict[str, Any]:
+    """Everything the endpoint dashboard shows, JSON-serialisable (DOMAIN 3.4, 5.1-5.6), with the
+    per-participant blocks ("participants"), ADTTE rows ("adtte") and drill-down lists ("groups")."""
+    participants = list(participants)
+    ids = [p.participant_id for p in participants]
+    if len(set(ids)) != len(ids):
+        raise ValueError("duplicate participant_id")
+    summaries = [summarise(p, cutoff, cap_years) for p in participants]
+    results = aggregate_summaries(summaries, cutoff, cap_years)
+    groups = participant_groups(summaries)
+    for tp, block in results["primary_endpoint"].items():
+        block["responder_ids"] = groups.get(f"primary.{tp}.{RESPONDER}", [])
+    entries = [s.entry for s in summaries if s.entry is not None]
+    results["participants"] = [{k: v for k, v in e.items() if k != "adtte"} for e in entries]
+    results["adtte"] = {paramcd: [e["adtte"][paramcd] for e in entries] for paramcd in KM_PARAMS}
+    results["groups"] = groups
+    return results

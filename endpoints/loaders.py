@@ -11,9 +11,7 @@ from endpoints.calculations import EocAssessment, ParticipantData
 class Cohort:
     participants: list[ParticipantData]
     site_of: dict[str, str]  # participant_id -> site code
-    consort: dict = field(default_factory=dict)
-    consort_by_site: dict[str, dict] = field(default_factory=dict)
-    target_enrollment: int | None = None
+    pk_of: dict[str, int] = field(default_factory=dict)  # participant_id -> enrollment.Participant pk
 
     def by_site(self) -> dict[str, list[ParticipantData]]:
         groups: dict[str, list[ParticipantData]] = defaultdict(list)
@@ -54,31 +52,29 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def load_cohort(cutoff: date) -> Cohort:
-    """Every live participant as ParticipantData, in a bounded number of queries (independent of the number
-    of participants: 17 + 4 per site).
+def load_cohort(cutoff: date, participant_pks: list[int] | None = None) -> Cohort:
+    """Every live participant (or the live ones of `participant_pks`) as ParticipantData, in a bounded
+    number of queries whatever their number (12).
 
     C1D1, cycle day-1 dates and HSCT from cycles.services.treatment_dates (4 queries); EOC responses,
     MRD, relapse, death, dates alive and adequate assessments from assessments.derived (7 queries);
-    HSCT also from follow-up contacts (the earliest date of either source); CONSORT funnel pooled and per
-    site from enrollment.consort.consort_counts (4 queries each), "treated" = C1D1 on/before the cut-off.
+    HSCT also from follow-up contacts (the earliest date of either source). For the whole trial the
+    participants are selected in SQL (a subquery), never sent back to the database as a list of ids.
     """
     from assessments.derived import derive_for_participants
     from cycles.services import treatment_dates
-    from enrollment.consort import consort_counts
-    from enrollment.models import Participant, StudySettings
-    from enrollment.protocol import ENROLLMENT_PROTOCOL
+    from enrollment.models import Participant
 
-    rows = list(
-        Participant.objects.live()
-        .values_list("pk", "participant_id", "site__code", "site_id")
-        .order_by("participant_id")
-    )
+    live = Participant.objects.live()
+    if participant_pks is not None:
+        live = live.filter(pk__in=participant_pks)
+    rows = list(live.values_list("pk", "participant_id", "site__code").order_by("participant_id"))
     pks = [row[0] for row in rows]
-    treatment = treatment_dates(pks)
-    derived = derive_for_participants(pks, cutoff)
+    in_sql = live.values("pk") if participant_pks is None else None
+    treatment = treatment_dates(pks, among=in_sql)
+    derived = derive_for_participants(pks, cutoff, among=in_sql)
     participants = []
-    for pk, pid, _, _ in rows:
+    for pk, pid, _ in rows:
         t, a = treatment[pk], derived.get(pk)
         hsct_dates = [d for d in (t.hsct, *(a.transplant_dates if a else ())) if d is not None]
         participants.append(
@@ -95,16 +91,24 @@ def load_cohort(cutoff: date) -> Cohort:
                 cycle_starts=[t.cycle_day1[n] for n in sorted(t.cycle_day1)],
             )
         )
-    site_of = {pid: code for _, pid, code, _ in rows}
-    treated_pks = [row[0] for row, p in zip(rows, participants, strict=True) if p.treated(cutoff)]
-    consort = consort_counts(None, treated_pks)
-    site_pks = sorted({(code, site_pk) for _, _, code, site_pk in rows})
-    consort_by_site = {code: consort_counts([site_pk], treated_pks) for code, site_pk in site_pks}
-    target = StudySettings.objects.filter(pk=1).values_list("target_enrollment", flat=True).first()
     return Cohort(
         participants=participants,
-        site_of=site_of,
-        consort=consort,
-        consort_by_site=consort_by_site,
-        target_enrollment=target or ENROLLMENT_PROTOCOL.target_enrollment,
+        site_of={pid: code for _, pid, code in rows},
+        pk_of={pid: pk for pk, pid, _ in rows},
     )
+
+
+def load_funnel() -> dict[str, dict[str, int]]:
+    """Site code -> the top of its CONSORT funnel (screened, eligible, consented), 2 queries; enrolled and
+    treated come from the participants' results."""
+    from enrollment.consort import screening_funnel_by_site
+
+    return screening_funnel_by_site()
+
+
+def target_enrollment() -> int:
+    from enrollment.models import StudySettings
+    from enrollment.protocol import ENROLLMENT_PROTOCOL
+
+    target = StudySettings.objects.filter(pk=1).values_list("target_enrollment", flat=True).first()
+    return target or ENROLLMENT_PROTOCOL.target_enrollment

@@ -1,3 +1,5 @@
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 
@@ -62,3 +64,37 @@ class DashboardPanel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} panel of {self.snapshot}"
+
+
+class ParticipantResult(models.Model):
+    """One participant's endpoint values for one cut-off: what the dashboard's drill-down lists, the
+    per-participant page, the plots and the snapshot's counts are made of.
+
+    Written only by endpoints.services.store_snapshot. For today's cut-off only the participants whose data
+    changed are re-derived (integrity.ParticipantChange); every count of the snapshot is then aggregated
+    from these rows, so that a recompute costs the changed participants, not the whole trial.
+    """
+
+    cutoff = models.DateField()
+    participant_pk = models.BigIntegerField(null=True)  # enrollment.Participant pk (None: synthetic data)
+    participant_id = models.CharField(max_length=12)
+    site_code = models.CharField(max_length=8)
+    data_version = models.BigIntegerField()
+    # drill-down keys (calculations.participant_groups): "treated", "primary.EOC1.RESPONDER", "OS.event", ...
+    groups = ArrayField(models.CharField(max_length=80))
+    # Kaplan-Meier inputs, [AVAL_DAYS, CNSR] per calculations.KM_PARAMS; None when not treated or in error
+    km = ArrayField(models.IntegerField(), null=True)
+    entry = models.JSONField(null=True)  # compute_all's per-participant block, with its ADTTE rows
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cutoff", "participant_id"], name="one_result_per_participant_cutoff")
+        ]
+        indexes = [
+            GinIndex(fields=["groups"], name="participantresult_groups"),
+            models.Index(fields=["cutoff", "participant_pk"], name="participantresult_pk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} at {self.cutoff}"

@@ -159,7 +159,6 @@ def _consort(consort: Any) -> list[dict[str, Any]]:
 
 
 def panel_context(results: dict[str, Any], cutoff: date, scope: str, target: int | None) -> dict[str, Any]:
-    participants = results["participants"]
     return {
         "scope": scope,
         "cutoff": cutoff,
@@ -175,15 +174,15 @@ def panel_context(results: dict[str, Any], cutoff: date, scope: str, target: int
         "response_columns": RESPONSE_COLUMNS,
         "responses": _responses(results["response_tables"], cutoff, scope),
         "km": _km(results["km"], cutoff, scope),
-        "has_participants": bool(participants),
+        "has_participants": results["n_treated"] > len(results.get("errors", [])),
         "conventions": results["conventions_text"].split("\n"),
         "errors": results.get("errors", []),
     }
 
 
-def render_plots(results: dict[str, Any]) -> dict[str, str]:
-    """name -> SVG: Kaplan-Meier OS and EFS, MRD per participant, swimmer."""
-    participants = results["participants"]
+def render_plots(results: dict[str, Any], participants: list[dict[str, Any]]) -> dict[str, str]:
+    """name -> SVG: Kaplan-Meier OS and EFS (from `results`), MRD per participant and swimmer (from the
+    participants' stored blocks, services.participant_entries)."""
     # pyplot and matplotlib's mathtext parser keep global state: one drawing at a time per process (the
     # development server draws on demand in request threads, several <img> requests at once).
     with _DRAWING:

@@ -1,53 +1,200 @@
-"""Storing endpoint results: one snapshot per cut-off, never moved to an older data version."""
+"""Storing endpoint results: one snapshot per cut-off, never moved to an older data version, aggregated
+from one stored row per participant (ParticipantResult)."""
+
+from __future__ import annotations
 
 import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
-from endpoints.models import DashboardPanel, EndpointSnapshot, RecomputeRun
+from endpoints.models import DashboardPanel, EndpointSnapshot, ParticipantResult, RecomputeRun
+from integrity.models import ParticipantChange
+
+if TYPE_CHECKING:  # the calculations import scipy and lifelines: not for the web process's first request
+    from endpoints.calculations import ParticipantSummary
+    from endpoints.loaders import Cohort
 
 log = logging.getLogger(__name__)
+LOCK_NAMESPACE = 7201  # pg_advisory_xact_lock(namespace, cut-off ordinal): the endpoint store
 
 
-@transaction.atomic
+def _load_funnel() -> dict[str, dict[str, int]]:
+    from endpoints.loaders import load_funnel
+
+    return load_funnel()
+
+
+def pending_changes() -> list[tuple[int, int | None]]:
+    """(change id, participant pk) of every change queued by the clinical tables' triggers (participant pk
+    None: a screening or consent record changed)."""
+    return list(ParticipantChange.objects.order_by("id").values_list("id", "participant_pk"))
+
+
+def has_rows(cutoff: date, calc_version: str) -> bool:
+    """A snapshot of `cutoff` exists, computed by this calculation version: its participant rows can be
+    brought current participant by participant."""
+    return EndpointSnapshot.objects.filter(cutoff=cutoff, calc_version=calc_version).exists()
+
+
+def _lock(cutoff: date) -> None:
+    """One writer per cut-off at a time (released at the end of the transaction)."""
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, cutoff.toordinal()])
+
+
+def _result_rows(
+    summaries: Sequence[ParticipantSummary], cohort: Cohort, cutoff: date, data_version: int
+) -> list[ParticipantResult]:
+    return [
+        ParticipantResult(
+            cutoff=cutoff,
+            participant_pk=cohort.pk_of.get(s.participant_id),
+            participant_id=s.participant_id,
+            site_code=cohort.site_of[s.participant_id],
+            data_version=data_version,
+            groups=list(s.groups),
+            km=list(s.km) if s.km is not None else None,
+            entry=s.entry,
+            error=s.error or "",
+        )
+        for s in summaries
+    ]
+
+
+def stored_inputs(cutoff: date) -> dict[str, tuple[Counter, list, list]]:
+    """Site code -> (group counts, KM inputs, errors) of the stored participant rows of `cutoff` (3 queries)."""
+    out: dict[str, tuple[Counter, list, list]] = {}
+
+    def site(code: str) -> tuple[Counter, list, list]:
+        return out.setdefault(code, (Counter(), [], []))
+
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            "SELECT site_code, g, count(*) FROM endpoints_participantresult, unnest(groups) AS g "
+            "WHERE cutoff = %s GROUP BY site_code, g",
+            [cutoff],
+        )
+        for code, key, n in cursor.fetchall():
+            site(code)[0][key] = n
+        cursor.execute(
+            "SELECT site_code, km FROM endpoints_participantresult WHERE cutoff = %s AND km IS NOT NULL", [cutoff]
+        )
+        for code, km in cursor.fetchall():
+            site(code)[1].append(km)
+        cursor.execute(
+            "SELECT site_code, participant_id, error FROM endpoints_participantresult "
+            "WHERE cutoff = %s AND error <> ''",
+            [cutoff],
+        )
+        for code, pid, error in cursor.fetchall():
+            site(code)[2].append({"participant_id": pid, "error": error})
+    return out
+
+
+def results_from_rows(
+    cutoff: date, funnel: dict[str, dict[str, int]], target: int | None, previous: dict | None = None
+) -> dict:
+    """The snapshot's results, pooled and per site, aggregated from the stored participant rows; `previous`:
+    the stored results of the same cut-off and calculation version (curves with unchanged inputs are kept)."""
+    from endpoints import calculations
+
+    by_site_inputs = stored_inputs(cutoff)
+    empty = {"screened": 0, "eligible": 0, "consented": 0}
+    pooled_counts, pooled_km, pooled_errors = Counter(), [], []
+    results_by_site = {}
+    for code in sorted(by_site_inputs):
+        counts, km, errors = by_site_inputs[code]
+        pooled_counts.update(counts)
+        pooled_km += km
+        pooled_errors += errors
+        site_previous = (previous or {}).get("by_site", {}).get(code)
+        site_results = calculations.aggregate(counts, km, errors, cutoff, previous=site_previous)
+        site_results["consort"] = {**funnel.get(code, empty), "enrolled": counts["all"], "treated": counts["treated"]}
+        site_results["target_enrollment"] = target
+        results_by_site[code] = site_results
+    results = calculations.aggregate(pooled_counts, pooled_km, pooled_errors, cutoff, previous=previous)
+    funnel_all = {k: sum(f.get(k, 0) for f in funnel.values()) for k in empty}
+    results["consort"] = {**funnel_all, "enrolled": pooled_counts["all"], "treated": pooled_counts["treated"]}
+    results["target_enrollment"] = target
+    results["by_site"] = results_by_site
+    results["funnel"] = funnel
+    return results
+
+
 def store_snapshot(
     *,
     cutoff: date,
     data_version: int,
     calc_version: str,
-    results: dict,
-    n_participants: int,
-    duration_ms: float,
-    panels: dict[str, dict] | None = None,
+    summaries: Sequence[ParticipantSummary],
+    cohort: Cohort,
+    funnel: dict[str, dict[str, int]] | None,
+    target: int | None,
+    started: float,
+    changed_pks: list[int] | None = None,
+    handled_changes: Sequence[int] = (),
+    render: Callable[..., dict[str, dict]] | None = None,
 ) -> RecomputeRun.Outcome:
-    """Write the snapshot for `cutoff` (and its dashboard panels, scope -> {"html", "plots"}) unless a result from a
-    newer data version is already stored."""
-    existing = EndpointSnapshot.objects.select_for_update().filter(cutoff=cutoff).first()
-    if existing is not None and (existing.data_version, existing.calc_version) == (data_version, calc_version):
-        outcome = RecomputeRun.Outcome.ALREADY_CURRENT
-    elif existing is not None and existing.data_version > data_version:
-        outcome = RecomputeRun.Outcome.STALE_SKIPPED
-    else:
+    """Store the participants' summaries of `cutoff` and the snapshot aggregated from them, in one
+    transaction, unless a result from a newer data version is already stored.
+
+    changed_pks None: `summaries` are the whole trial, and replace every row of the cut-off. Otherwise they
+    are the live ones of `changed_pks`, whose rows they replace (a participant no longer live loses its
+    row). `handled_changes`: ParticipantChange ids whose participants the summaries cover; deleted here,
+    by id, so a change committed meanwhile stays queued. `funnel` None: the screening funnel did not change
+    since the stored snapshot, whose counts are kept. `render(results, cutoff, version)`: scope ->
+    dashboard panel {"html"}.
+    """
+    with transaction.atomic():
+        _lock(cutoff)
+        existing = EndpointSnapshot.objects.select_for_update().filter(cutoff=cutoff).first()
+        if existing is not None and (existing.data_version, existing.calc_version) == (data_version, calc_version):
+            return RecomputeRun.Outcome.ALREADY_CURRENT
+        if existing is not None and existing.data_version > data_version:
+            return RecomputeRun.Outcome.STALE_SKIPPED
+        previous = existing.results if existing is not None and existing.calc_version == calc_version else None
+        if funnel is None:  # unchanged since the stored snapshot (which an incremental run always has)
+            funnel = previous["funnel"] if previous is not None else _load_funnel()
+        rows = ParticipantResult.objects.filter(cutoff=cutoff)
+        if changed_pks is not None:
+            rows = rows.filter(participant_pk__in=changed_pks)
+        rows.delete()
+        ParticipantResult.objects.bulk_create(_result_rows(summaries, cohort, cutoff, data_version), batch_size=2000)
+        if handled_changes:
+            ParticipantChange.objects.filter(id__in=list(handled_changes)).delete()
+        results = results_from_rows(cutoff, funnel, target, previous)
+        panels = render(results, cutoff, version=f"{data_version}-{calc_version}") if render else {}
         snapshot, _ = EndpointSnapshot.objects.update_or_create(
             cutoff=cutoff,
             defaults={
                 "data_version": data_version,
                 "calc_version": calc_version,
                 "computed_at": timezone.now(),
-                "duration_ms": duration_ms,
-                "n_participants": n_participants,
+                "duration_ms": (time.perf_counter() - started) * 1000,
+                "n_participants": results["n_participants"],
                 "results": results,
             },
         )
         snapshot.panels.all().delete()
         DashboardPanel.objects.bulk_create(
             DashboardPanel(snapshot=snapshot, scope=scope, html=panel["html"], plots=panel.get("plots", {}))
-            for scope, panel in (panels or {}).items()
+            for scope, panel in panels.items()
         )
-        outcome = RecomputeRun.Outcome.COMPUTED
-    return outcome
+    return RecomputeRun.Outcome.COMPUTED
+
+
+def participant_entries(cutoff: date, scope: str) -> list[dict]:
+    """The per-participant blocks of `cutoff` (treated, no error) for a scope ("ALL" or a site code)."""
+    rows = ParticipantResult.objects.filter(cutoff=cutoff, entry__isnull=False)
+    if scope != DashboardPanel.ALL:
+        rows = rows.filter(site_code=scope)
+    return list(rows.order_by("participant_id").values_list("entry", flat=True))
 
 
 def store_plots(*, cutoff: date, data_version: int, draw, scopes: list[str] | None = None) -> int:
@@ -68,7 +215,7 @@ def store_plots(*, cutoff: date, data_version: int, draw, scopes: list[str] | No
         if results is None:
             continue
         drawn += DashboardPanel.objects.filter(pk=panel_pk, snapshot__data_version=data_version).update(
-            plots=draw(results)
+            plots=draw(results, participant_entries(cutoff, scope))
         )
     return drawn
 

@@ -28,7 +28,7 @@ def recompute_endpoints(cutoff_iso: str | None = None) -> str:
     """Recompute every endpoint for a data cut-off (default: today) and store it; idempotent."""
     # Imported here, not at module level: the web process imports this module to publish the task,
     # and must not pay for pandas/scipy/lifelines on its first save.
-    from endpoints import calculations, loaders
+    from endpoints import calculations
 
     if cutoff_iso is None:
         clear_pending()  # before reading: a commit after this point schedules another run
@@ -44,21 +44,19 @@ def recompute_endpoints(cutoff_iso: str | None = None) -> str:
         if services.snapshot_is_current(cutoff, version, calculations.CALC_VERSION):
             outcome = "current"
         else:
-            cohort = loaders.load_cohort(cutoff)
+            work = load_work(cutoff)
             outcome = None
     if outcome is None:
         from endpoints import presenters
 
-        results = compute_results(cohort, cutoff)
-        panels = presenters.render_panels(results, cutoff, version=f"{version}-{calculations.CALC_VERSION}")
         outcome = services.store_snapshot(
             cutoff=cutoff,
             data_version=version,
             calc_version=calculations.CALC_VERSION,
-            results=results,
-            n_participants=len(cohort.participants),
-            duration_ms=(time.perf_counter() - t0) * 1000,
-            panels=panels,
+            summaries=[calculations.summarise(p, cutoff) for p in work["cohort"].participants],
+            started=t0,
+            render=presenters.render_panels,
+            **work,
         )
     if outcome == RecomputeRun.Outcome.COMPUTED:
         schedule_plots(cutoff, version)
@@ -70,6 +68,32 @@ def recompute_endpoints(cutoff_iso: str | None = None) -> str:
         duration_ms=(time.perf_counter() - t0) * 1000,
     )
     return str(outcome)
+
+
+def load_work(cutoff: date) -> dict:
+    """What a recompute of `cutoff` reads, inside the caller's snapshot of the data.
+
+    Today's cut-off follows the queue of changed participants (integrity.ParticipantChange): when a
+    snapshot of today from this calculation version exists, only those participants are loaded again;
+    otherwise (first run of the day, a past cut-off, a new calculation version) the whole trial is.
+    The screening funnel is counted again only when a screening or consent record changed (a queued
+    change without a participant). A past cut-off never consumes the queue: today's rows are the ones
+    it keeps current.
+    """
+    from endpoints import calculations, loaders
+
+    today = cutoff == timezone.localdate()
+    changes = services.pending_changes() if today else []
+    incremental = today and services.has_rows(cutoff, calculations.CALC_VERSION)
+    changed_pks = sorted({pk for _, pk in changes if pk is not None}) if incremental else None
+    screening_changed = any(pk is None for _, pk in changes)
+    return {
+        "cohort": loaders.load_cohort(cutoff, changed_pks),
+        "changed_pks": changed_pks,
+        "handled_changes": [change_id for change_id, _ in changes],
+        "funnel": loaders.load_funnel() if not incremental or screening_changed else None,
+        "target": loaders.target_enrollment(),
+    }
 
 
 def schedule_plots(cutoff: date, data_version: int) -> None:
@@ -98,22 +122,6 @@ def render_endpoint_plots(cutoff_iso: str, data_version: int) -> int:
     return services.store_plots(
         cutoff=date.fromisoformat(cutoff_iso), data_version=data_version, draw=presenters.render_plots
     )
-
-
-def compute_results(cohort, cutoff: date) -> dict:
-    """All sites together, and each site alone (monitors see their sites only)."""
-    from endpoints import calculations
-
-    results = calculations.compute_all(cohort.participants, cutoff)
-    results["consort"] = cohort.consort
-    results["target_enrollment"] = cohort.target_enrollment
-    results["by_site"] = {}
-    for site_code, members in cohort.by_site().items():
-        site_results = calculations.compute_all(members, cutoff)
-        site_results["consort"] = cohort.consort_by_site.get(site_code, {})
-        site_results["target_enrollment"] = cohort.target_enrollment
-        results["by_site"][site_code] = site_results
-    return results
 
 
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)

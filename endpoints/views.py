@@ -12,22 +12,25 @@ never shown to them, and never combined from site blocks (rates and Kaplan-Meier
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, Func, JSONField, OuterRef, Subquery, TextField, Value
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Subquery
 from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from blinatrial.access import DATA_MANAGER, INVESTIGATOR, MONITOR, role_required, visible_site_ids
+from blinatrial.access import DATA_MANAGER, INVESTIGATOR, MONITOR, has_role, role_required, visible_site_ids
 from endpoints import services
-from endpoints.models import DashboardPanel, EndpointSnapshot
+from endpoints.models import DashboardPanel, EndpointSnapshot, ParticipantResult
 from enrollment.models import Participant, Site
 from integrity.models import DataVersion
 
@@ -41,15 +44,17 @@ PLACEHOLDER_SVG = (
 )  # = presenters.PLOT_NAMES (not imported: it loads matplotlib)
 
 
+def scopes_for(site_ids: list[int] | None, sites: list[tuple[int, str]]) -> list[str]:
+    """The results blocks of a user who sees `site_ids` (None: every site) among `sites` (pk, code), by code:
+    the pooled block ("ALL") first when they see every site (all sites, or assigned to each site there is),
+    then one block per site of theirs."""
+    mine = [code for pk, code in sites if site_ids is None or pk in site_ids]
+    return [ALL, *mine] if len(mine) == len(sites) else mine
+
+
 def visible_scopes(user) -> list[str]:
-    """The results blocks a user may see: the pooled block ("ALL") first when they see every site (all
-    sites, or assigned to each site there is), then one block per site of theirs (2 queries)."""
-    ids = visible_site_ids(user)
-    sites = Site.objects.order_by("code")
-    codes = list((sites if ids is None else sites.filter(pk__in=ids)).values_list("code", flat=True))
-    if ids is None or not Site.objects.exclude(pk__in=ids).exists():
-        return [ALL, *codes]
-    return codes
+    """scopes_for the user (1 query: the sites)."""
+    return scopes_for(visible_site_ids(user), list(Site.objects.order_by("code").values_list("pk", "code")))
 
 
 def _parse_cutoff(value: str | None) -> date | None:
@@ -73,28 +78,81 @@ def _current_version_sq() -> Subquery:
     return Subquery(DataVersion.objects.filter(pk=1).values("version")[:1])
 
 
-@role_required(*DASHBOARD_ROLES)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    cutoff = _requested_cutoff(request)
-    scopes = visible_scopes(request.user)
-    scope = request.GET.get("site") if request.GET.get("site") in scopes else (scopes[0] if scopes else None)
-    snapshot = (
-        EndpointSnapshot.objects.filter(cutoff=cutoff)
-        .defer("results")
-        .annotate(
-            current_version=_current_version_sq(),
-            panel_html=Subquery(DashboardPanel.objects.filter(snapshot=OuterRef("pk"), scope=scope).values("html")[:1]),
-            stored_cutoffs=ArraySubquery(EndpointSnapshot.objects.order_by("-cutoff").values("cutoff")[:50]),
+# Everything the dashboard needs but the stored results block, in one statement: the user's roles, the sites,
+# the current data version, the stored cut-offs and the snapshot of the cut-off (its results are not read).
+DASHBOARD_SQL = (
+    "SELECT ARRAY(SELECT g.name FROM auth_group g JOIN auth_user_groups ug ON ug.group_id = g.id "
+    "WHERE ug.user_id = %s ORDER BY g.name), "
+    "ARRAY(SELECT id FROM enrollment_site ORDER BY code), ARRAY(SELECT code FROM enrollment_site ORDER BY code), "
+    "(SELECT version FROM integrity_dataversion WHERE id = 1), "
+    "ARRAY(SELECT cutoff FROM endpoints_endpointsnapshot ORDER BY cutoff DESC LIMIT 50), "
+    "s.id, s.data_version, s.calc_version, s.computed_at, s.duration_ms, s.n_participants "
+    "FROM (SELECT 1) AS one LEFT JOIN endpoints_endpointsnapshot s ON s.cutoff = %s"
+)
+PAGE_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class SnapshotMeta:
+    pk: int
+    data_version: int
+    calc_version: str
+    computed_at: datetime
+    duration_ms: float
+    n_participants: int
+    current_version: int
+
+
+def _page_key(request: HttpRequest, *parts) -> str:
+    """The rendered page depends on these and on nothing else: the session and CSRF cookie (the page carries a
+    CSRF token), the URL, who the user is, and `parts` (roles, sites, cut-off, snapshot and data versions)."""
+    user = request.user
+    raw = repr(
+        (
+            request.session.session_key,
+            request.COOKIES.get(settings.CSRF_COOKIE_NAME),
+            request.get_full_path(),
+            user.pk,
+            user.get_username(),
+            user.is_staff,
+            user.is_superuser,
+            *parts,
         )
-        .first()
     )
-    stored_cutoffs = (
-        snapshot.stored_cutoffs
-        if snapshot
-        else list(EndpointSnapshot.objects.order_by("-cutoff").values_list("cutoff", flat=True)[:50])
+    return "endpoints:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The stored results of a cut-off for the user's sites.
+
+    The page is rendered once per (user, session, roles, sites, cut-off, snapshot and data version) and
+    then served from the cache: each request still reads the roles, the sites and the versions afresh (one
+    statement, DASHBOARD_SQL), so a new result, a data change (stale banner) or a change of the user's roles
+    or sites shows at once. Pages with a message, a stale or a missing result are never cached.
+    """
+    cutoff = _requested_cutoff(request)  # a login is required by LoginRequiredMiddleware
+    site_ids = visible_site_ids(request.user)
+    with connection.cursor() as cursor:
+        cursor.execute(DASHBOARD_SQL, [request.user.pk, cutoff])
+        roles, site_pks, site_codes, current_version, stored_cutoffs, *snap = cursor.fetchone()
+    request.user._trial_roles = frozenset(roles)  # what access.user_roles would read, read here
+    if not has_role(request.user, *DASHBOARD_ROLES):
+        raise PermissionDenied("Your role does not allow this page.")
+    scopes = scopes_for(site_ids, list(zip(site_pks, site_codes, strict=True)))
+    scope = request.GET.get("site") if request.GET.get("site") in scopes else (scopes[0] if scopes else None)
+    snapshot = SnapshotMeta(*snap, current_version=current_version) if snap[0] is not None else None
+    stale = snapshot is not None and snapshot.data_version < current_version
+    cacheable = snapshot is not None and not stale and not len(messages.get_messages(request))
+    key = _page_key(request, tuple(roles), tuple(scopes), scope, cutoff, timezone.localdate(), tuple(stored_cutoffs),
+                    snapshot)
+    if cacheable and (content := cache.get(key)) is not None:
+        return HttpResponse(content)
+    panel_html = (
+        DashboardPanel.objects.filter(snapshot_id=snapshot.pk, scope=scope).values_list("html", flat=True).first()
+        if snapshot and scope
+        else None
     )
-    stale = snapshot is not None and snapshot.data_version < snapshot.current_version
-    computing = snapshot is None or (snapshot.panel_html is None and scope == ALL)
+    computing = snapshot is None or (panel_html is None and scope == ALL)
     if snapshot is None:
         services.schedule_recompute(cutoff)
     elif stale:
@@ -108,9 +166,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "snapshot": snapshot,
         "stale": stale,
         "computing": computing,
-        "panel_html": snapshot.panel_html if snapshot else None,
+        "panel_html": panel_html,
     }
-    return render(request, "endpoints/dashboard.html", context)
+    response = render(request, "endpoints/dashboard.html", context)
+    if cacheable and not computing:
+        cache.set(key, response.content, PAGE_CACHE_SECONDS)
+    return response
 
 
 def _scope_or_404(request: HttpRequest, scope: str) -> None:
@@ -165,25 +226,19 @@ def _participant_links(rows: list[dict]) -> list[dict]:
 
 @role_required(*DASHBOARD_ROLES)
 def group(request: HttpRequest, cutoff: str, scope: str) -> HttpResponse:
-    """The participants behind one count of the dashboard (ids stored in the snapshot's results)."""
+    """The participants behind one count of the dashboard (the stored participant rows in that group)."""
     day = _parse_cutoff(cutoff)
     if day is None:
         raise Http404("Bad cut-off.")
     _scope_or_404(request, scope)
     key = request.GET.get("g", "")
-    path = ["groups", key] if scope == ALL else ["by_site", scope, "groups", key]
-    expression = F("results")
-    for part in path:
-        expression = KeyTransform(part, expression)
-    row = (
-        EndpointSnapshot.objects.filter(cutoff=day)
-        .annotate(ids=expression)
-        .values("ids", "computed_at", "data_version")
-        .first()
-    )
+    row = EndpointSnapshot.objects.filter(cutoff=day).values("computed_at", "data_version").first()
     if row is None:
         raise Http404("No stored results for this cut-off.")
-    ids = row["ids"] or []
+    members = ParticipantResult.objects.filter(cutoff=day, groups__contains=[key])
+    if scope != ALL:
+        members = members.filter(site_code=scope)
+    ids = list(members.values_list("participant_id", flat=True))
     participants = _participant_links(
         list(
             Participant.objects.visible_to(request.user)
@@ -207,44 +262,27 @@ def group(request: HttpRequest, cutoff: str, scope: str) -> HttpResponse:
     return render(request, "endpoints/group.html", context)
 
 
-class _JsonPath(Func):
-    template = "(%(expressions)s)::jsonpath"
-
-
-def _path_first(path: str, pid: str) -> Func:
-    """jsonb_path_query_first(results, path, {"id": pid}): one item of the stored results, read in SQL."""
-    variables = Func(
-        Value("id", output_field=TextField()), Cast(Value(pid), TextField()), function="jsonb_build_object"
-    )
-    return Func(
-        F("results"),
-        _JsonPath(Value(path, output_field=TextField())),
-        variables,
-        function="jsonb_path_query_first",
-        output_field=JSONField(),
-    )
-
-
 @role_required(*DASHBOARD_ROLES)
 def participant(request: HttpRequest, pk: int) -> HttpResponse:
     """How each endpoint value of one participant was reached: inputs, rule, derived value, OS/EFS rows."""
     p = get_object_or_404(Participant.objects.visible_to(request.user).select_related("site"), pk=pk)
     cutoff = _requested_cutoff(request)
-    pid = p.participant_id
-    annotations = {"entry": _path_first("$.participants[*] ? (@.participant_id == $id)", pid)}
-    for param in ADTTE_PARAMS:
-        annotations[f"adtte_{param}"] = _path_first(f"$.adtte.{param}[*] ? (@.USUBJID == $id)", pid)
     snapshot = (
         EndpointSnapshot.objects.filter(cutoff=cutoff)
-        .annotate(current_version=_current_version_sq(), **annotations)
-        .values(
-            "cutoff", "computed_at", "data_version", "current_version", "entry", *[f"adtte_{x}" for x in ADTTE_PARAMS]
+        .annotate(
+            current_version=_current_version_sq(),
+            entry=Subquery(
+                ParticipantResult.objects.filter(cutoff=cutoff, participant_id=p.participant_id).values("entry")[:1]
+            ),
         )
+        .values("cutoff", "computed_at", "data_version", "current_version", "entry")
         .first()
     )
     if snapshot is None:
         services.schedule_recompute(cutoff)
     from endpoints.explain import explain_participant
+
+    adtte = ((snapshot or {}).get("entry") or {}).get("adtte", {})
 
     context = {
         "participant": p,
@@ -252,9 +290,7 @@ def participant(request: HttpRequest, pk: int) -> HttpResponse:
         "snapshot": snapshot,
         "stale": snapshot is not None and snapshot["data_version"] < snapshot["current_version"],
         "explanation": explain_participant(p.pk, snapshot, cutoff),
-        "adtte_rows": [snapshot[f"adtte_{x}"] for x in ADTTE_PARAMS if snapshot and snapshot[f"adtte_{x}"]]
-        if snapshot
-        else [],
+        "adtte_rows": [adtte[x] for x in ADTTE_PARAMS if x in adtte],
     }
     try:
         context["casebook_url"] = reverse("enrollment:participant-detail", args=[p.pk])

@@ -62,12 +62,68 @@ class ClinicalRecord(models.Model):
 
 
 def clinical_record(model: type[models.Model]) -> type[models.Model]:
-    """Class decorator: audit every insert and update of `model` in the trigger-based trail."""
-    return pghistory.track(
+    """Class decorator: audit every insert and update of `model` in the trigger-based trail, and note the
+    participant of each changed row (ParticipantChange) when the record belongs to one."""
+    model = pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
     )(model)
+    pgtrigger.register(_participant_change_trigger(model))(model)
+    return model
+
+
+def _participant_sql(model: type[models.Model], row: str) -> str | None:
+    """SQL giving the participant pk of trigger row `row` (NEW or OLD) of `model`, or None when the record
+    belongs to no participant (screening, consent). Follows `participant_lookup` ("participant" or
+    "<fk>__participant"); the Participant table is its own participant."""
+    if model._meta.db_table == "enrollment_participant":
+        return f"{row}.id"
+    lookup = getattr(model, "participant_lookup", None)
+    if lookup is None and any(f.name == "participant" for f in model._meta.local_fields):
+        lookup = "participant"
+    if lookup is None:
+        return None
+    parts = lookup.split("__")
+    if parts == ["participant"]:
+        return f"{row}.participant_id"
+    if len(parts) == 2 and parts[1] == "participant":
+        fk = model._meta.get_field(parts[0])
+        parent = fk.remote_field.model._meta.db_table  # a model defined above it in its module
+        # trigger body built from model metadata (table and column names), never from input
+        return f"(SELECT participant_id FROM {parent} WHERE id = {row}.{fk.column})"  # noqa: S608
+    raise ValueError(f"{model.__name__}.participant_lookup {lookup!r}: expected participant or <fk>__participant")
+
+
+def _participant_change_trigger(model: type[models.Model]) -> pgtrigger.Trigger:
+    """Row-level: every insert or update queues its participant in integrity_participantchange (both
+    participants when an update moves the row from one to another), in the writing transaction; a record of
+    no participant (screening, consent) queues a row without one: the screening funnel changed."""
+    new, old = _participant_sql(model, "NEW"), _participant_sql(model, "OLD")
+    if new is None:
+        return pgtrigger.Trigger(
+            name="note_participant_change",
+            when=pgtrigger.After,
+            operation=pgtrigger.Insert | pgtrigger.Update,
+            level=pgtrigger.Row,
+            func="INSERT INTO integrity_participantchange (participant_pk) VALUES (NULL); RETURN NULL;",
+        )
+    insert = (
+        "INSERT INTO integrity_participantchange (participant_pk) SELECT p FROM (SELECT {}) AS x(p) "
+        "WHERE p IS NOT NULL;"
+    )
+    return pgtrigger.Trigger(
+        name="note_participant_change",
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert | pgtrigger.Update,
+        level=pgtrigger.Row,
+        func=(
+            insert.format(new)
+            + f" IF TG_OP = 'UPDATE' AND ({old}) IS DISTINCT FROM ({new}) THEN "
+            + insert.format(old)
+            + " END IF; RETURN NULL;"
+        ),
+    )
 
 
 class DataVersion(models.Model):
@@ -96,6 +152,19 @@ class FormSubmission(models.Model):
     def find(cls, token) -> models.Model | None:
         sub = cls.objects.filter(token=token).select_related("content_type").first()
         return sub.content_object if sub else None
+
+
+class ParticipantChange(models.Model):
+    """A participant whose clinical data changed, written by a row trigger on every clinical table
+    (integrity.models.clinical_record), in the transaction of the change, whatever the write path; no
+    participant (null) = a screening or consent record changed (the top of the CONSORT funnel). The
+    endpoint engine re-derives these participants only, and deletes the rows it has handled
+    (endpoints.services.store_snapshot), by id: a change committed meanwhile stays queued."""
+
+    participant_pk = models.BigIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"participant {self.participant_pk} changed"
 
 
 def current_data_version() -> int:

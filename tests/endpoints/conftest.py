@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.factories.endpoints import HAND_CUTOFF, hand_cohort, store_synthetic_snapshot
+from tests.factories.endpoints import HAND_CUTOFF, HAND_FUNNEL, hand_cohort, store_synthetic_snapshot
 from tests.factories.enrollment import ParticipantFactory
 
 
@@ -17,7 +17,7 @@ def hand_participants(site_a, site_b):
 @pytest.fixture
 def hand_snapshot(hand_participants):
     ids = [p.participant_id for p in hand_participants]
-    return store_synthetic_snapshot(hand_cohort(ids[:3], ids[3:]), HAND_CUTOFF)
+    return store_synthetic_snapshot(hand_cohort(ids[:3], ids[3:]), HAND_CUTOFF, funnel=HAND_FUNNEL)
 
 
 def page_text(response) -> str:

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from integrity.models import DataVersion
 from tests.endpoints.conftest import page_text
-from tests.factories.endpoints import HAND_CUTOFF, hand_cohort, store_synthetic_snapshot
+from tests.factories.endpoints import HAND_CUTOFF, HAND_FUNNEL, hand_cohort, store_synthetic_snapshot
 
 URL = reverse("endpoints:dashboard") + f"?cutoff={HAND_CUTOFF.isoformat()}"
 
@@ -12,7 +12,8 @@ URL = reverse("endpoints:dashboard") + f"?cutoff={HAND_CUTOFF.isoformat()}"
 def _store(participants, data_version: int):
     ids = [p.participant_id for p in participants]
     DataVersion.objects.filter(pk=1).update(version=10)
-    return store_synthetic_snapshot(hand_cohort(ids[:3], ids[3:]), HAND_CUTOFF, data_version=data_version)
+    cohort = hand_cohort(ids[:3], ids[3:])
+    return store_synthetic_snapshot(cohort, HAND_CUTOFF, funnel=HAND_FUNNEL, data_version=data_version)
 
 
 def test_stale_banner_shown_when_data_version_is_behind(data_manager_client, hand_participants):

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from endpoints.loaders import load_cohort
-from endpoints.models import EndpointSnapshot
+from endpoints.models import EndpointSnapshot, ParticipantResult
 from endpoints.tasks import recompute_endpoints
 from tests.factories.cycles import TransplantFactory
 from tests.factories.endpoints import treated_with_mrd_negative_cr as _treated_with_mrd_negative_cr
@@ -27,8 +27,20 @@ def test_participant_data_filled_from_cycles_and_assessments_when_loaded(site_a,
     assert got.hsct_date == hsct.transplanted_on and got.eoc2 is None
     assert data[untreated.participant_id].c1d1 is None
     assert cohort.site_of == {p.participant_id: "01", untreated.participant_id: "02"}
-    assert (cohort.consort["enrolled"], cohort.consort["treated"]) == (2, 1)
-    assert cohort.consort_by_site["02"]["treated"] == 0 and cohort.target_enrollment == 20
+    assert cohort.pk_of == {p.participant_id: p.pk, untreated.participant_id: untreated.pk}
+    assert [d.participant_id for d in load_cohort(timezone.localdate(), [untreated.pk]).participants] == [
+        untreated.participant_id
+    ]
+
+
+def test_consort_funnel_counts_from_screening_and_the_participant_rows_when_recomputed(site_a, site_b):
+    _treated_with_mrd_negative_cr(site_a)
+    ParticipantFactory(screening__site=site_b)
+    recompute_endpoints()
+    results = EndpointSnapshot.objects.get().results
+    assert (results["consort"]["screened"], results["consort"]["enrolled"], results["consort"]["treated"]) == (2, 2, 1)
+    assert (results["by_site"]["02"]["consort"]["enrolled"], results["by_site"]["02"]["consort"]["treated"]) == (1, 0)
+    assert results["target_enrollment"] == 20
 
 
 def test_load_cohort_query_count_is_the_same_when_more_participants(site_a, site_b):
@@ -48,8 +60,10 @@ def test_recompute_counts_the_mrd_negative_cr_when_data_recorded(site_a):
     p, _ = _treated_with_mrd_negative_cr(site_a)
     recompute_endpoints()
     results = EndpointSnapshot.objects.get().results
-    assert results["primary_endpoint"]["EOC1"]["responder_ids"] == [p.participant_id]
+    assert results["primary_endpoint"]["EOC1"]["n_responders"] == 1
     assert results["by_site"]["01"]["primary_endpoint"]["EOC1"]["n_responders"] == 1
+    responders = ParticipantResult.objects.filter(groups__contains=["primary.EOC1.RESPONDER"])
+    assert list(responders.values_list("participant_id", flat=True)) == [p.participant_id]
 
 
 def test_death_after_the_cutoff_kept_so_os_is_censored_at_the_cutoff_when_loaded(site_a):

@@ -5,12 +5,12 @@ from django.urls import reverse
 from endpoints import tasks
 from endpoints.models import DashboardPanel
 from endpoints.tasks import recompute_endpoints, render_endpoint_plots
-from tests.factories.endpoints import HAND_CUTOFF, hand_cohort, store_synthetic_snapshot
+from tests.factories.endpoints import HAND_CUTOFF, HAND_FUNNEL, hand_cohort, store_synthetic_snapshot
 
 
 def _snapshot(participants):
     ids = [p.participant_id for p in participants]
-    return store_synthetic_snapshot(hand_cohort(ids[:3], ids[3:]), HAND_CUTOFF, draw_plots=False)
+    return store_synthetic_snapshot(hand_cohort(ids[:3], ids[3:]), HAND_CUTOFF, funnel=HAND_FUNNEL, draw_plots=False)
 
 
 def _plot_url(name="os"):

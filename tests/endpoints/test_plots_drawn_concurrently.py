@@ -16,7 +16,7 @@ def test_four_threads_drawing_at_once_all_get_valid_svgs_when_racing():
         barrier.wait()
         try:
             for _ in range(3):
-                svgs = presenters.render_plots(results)
+                svgs = presenters.render_plots(results, results["participants"])
                 outcomes.append(all(svg.startswith("<svg") for svg in svgs.values()) and len(svgs) == 4)
         except Exception as exc:  # noqa: BLE001 - the failure is the finding
             outcomes.append(repr(exc))

@@ -1,11 +1,14 @@
 import datetime
+import time
 
 import pytest
 
 from endpoints import services
-from endpoints.models import EndpointSnapshot, RecomputeRun
+from endpoints.calculations import summarise
+from endpoints.models import EndpointSnapshot, ParticipantResult, RecomputeRun
 from endpoints.tasks import recompute_endpoints
 from integrity.models import current_data_version
+from tests.factories.endpoints import synthetic_cohort
 from tests.factories.enrollment import ParticipantFactory
 
 
@@ -24,11 +27,20 @@ def test_running_the_task_twice_leaves_one_identical_result():
 @pytest.mark.django_db
 def test_a_late_result_from_an_older_data_version_never_replaces_a_newer_one():
     cutoff = datetime.date(2026, 6, 30)
-    kwargs = {"cutoff": cutoff, "calc_version": "1", "n_participants": 0, "duration_ms": 1.0}
-    assert services.store_snapshot(data_version=7, results={"v": 7}, **kwargs) == "computed"
-    assert services.store_snapshot(data_version=5, results={"v": 5}, **kwargs) == "stale"
+    newer, older = synthetic_cohort(4, cutoff, seed=7), synthetic_cohort(2, cutoff, seed=5)
+
+    def store(version: int, cohort) -> str:
+        return services.store_snapshot(
+            cutoff=cutoff, data_version=version, calc_version="1", cohort=cohort, funnel={}, target=20,
+            summaries=[summarise(p, cutoff) for p in cohort.participants], started=time.perf_counter(),
+        )
+
+    assert store(7, newer) == "computed"
+    assert store(5, older) == "stale"
     snap = EndpointSnapshot.objects.get(cutoff=cutoff)
-    assert (snap.data_version, snap.results) == (7, {"v": 7})
+    assert (snap.data_version, snap.results["n_participants"]) == (7, 4)
+    assert set(ParticipantResult.objects.values_list("data_version", flat=True)) == {7}
+    assert ParticipantResult.objects.count() == 4
 
 
 @pytest.mark.django_db

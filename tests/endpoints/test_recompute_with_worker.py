@@ -6,7 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from endpoints.models import EndpointSnapshot, RecomputeRun
+from endpoints.models import EndpointSnapshot, ParticipantResult, RecomputeRun
 from integrity.models import current_data_version
 from tests.celery_worker import TEST_REDIS_URL, running_worker
 from tests.factories.assessments import BloodCountFactory
@@ -62,8 +62,14 @@ def test_a_burst_of_100_saves_leads_to_a_handful_of_recomputes_and_a_current_res
 
 def stored_eoc1_response(participant_id: str) -> str | None:
     snapshot = EndpointSnapshot.objects.order_by("-computed_at").first()
-    rows = snapshot.results["participants"] if snapshot else []
-    return next((row["EOC1"]["response"] for row in rows if row["participant_id"] == participant_id), None)
+    entry = (
+        ParticipantResult.objects.filter(cutoff=snapshot.cutoff, participant_id=participant_id)
+        .values_list("entry", flat=True)
+        .first()
+        if snapshot
+        else None
+    )
+    return entry["EOC1"]["response"] if entry else None
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,9 +1,11 @@
-"""CONSORT funnel counts for the dashboard (screened, eligible, consented, enrolled, treated)."""
+"""The top of the CONSORT funnel per site (screened, eligible, consented); enrolled and treated are counted
+from the endpoint results (tests/endpoints/test_load_cohort.py)."""
 
 import pytest
 
 from enrollment import services
-from enrollment.consort import consort_counts
+from enrollment.consort import screening_funnel_by_site
+from enrollment.models import ScreeningRecord
 from tests.enrollment.conftest import days_ago
 from tests.factories.enrollment import ConsentFactory, ParticipantFactory, ScreeningFactory
 
@@ -26,17 +28,15 @@ def funnel(site_a, site_b, coordinator):
     return {"treated": treated, "site_a": site_a, "site_b": site_b}
 
 
-def test_consort_counts_the_funnel_when_sites_are_given(funnel, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
-        counts = consort_counts(site_ids=[funnel["site_a"].pk])
-    assert counts == {"screened": 5, "eligible": 4, "consented": 4, "enrolled": 3, "treated": 2}
+def test_the_screening_funnel_is_counted_per_site_in_two_queries(funnel, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        counts = screening_funnel_by_site()
+    assert counts == {
+        "01": {"screened": 5, "eligible": 4, "consented": 4},
+        "02": {"screened": 1, "eligible": 1, "consented": 1},
+    }
 
 
-def test_consort_counts_every_site_when_no_sites_are_given(funnel):
-    counts = consort_counts()
-    assert counts == {"screened": 6, "eligible": 5, "consented": 5, "enrolled": 4, "treated": 2}
-
-
-def test_consort_uses_the_callers_treated_ids_when_given(funnel):
-    counts = consort_counts(treated_ids=[funnel["treated"].pk])
-    assert counts["treated"] == 1
+def test_a_removed_screening_record_leaves_the_funnel(funnel):
+    ScreeningRecord.objects.filter(site=funnel["site_b"]).update(is_deleted=True, deleted_reason="duplicate")
+    assert "02" not in screening_funnel_by_site()

@@ -65,39 +65,43 @@ def synthetic_cohort(n: int, cutoff: date, site_codes: tuple[str, ...] = ("01", 
         pid = f"{code}-{i + 1:05d}"
         participants.append(synthetic_participant(rng, pid, cutoff))
         site_of[pid] = code
-    consort = {
-        "screened": n + 5,
-        "screen_failed": 5,
-        "enrolled": n,
-        "treated": sum(p.c1d1 is not None for p in participants),
-    }
-    by_site = {
-        code: {
-            "screened": sum(1 for c in site_of.values() if c == code),
-            "enrolled": sum(1 for c in site_of.values() if c == code),
-        }
-        for code in site_codes
-    }
-    return Cohort(participants=participants, site_of=site_of, consort=consort, consort_by_site=by_site)
+    return Cohort(participants=participants, site_of=site_of)
 
 
-def store_synthetic_snapshot(cohort: Cohort, cutoff: date, data_version: int | None = None, draw_plots: bool = True):
-    """Compute, render and store a snapshot for `cohort` as the tasks would; returns the EndpointSnapshot."""
+def synthetic_funnel(cohort: Cohort) -> dict[str, dict[str, int]]:
+    """Site code -> screened, eligible, consented: each site screened its participants and 5 more who failed."""
+    out = {}
+    for code, members in cohort.by_site().items():
+        out[code] = {"screened": len(members) + 5, "eligible": len(members), "consented": len(members)}
+    return out
+
+
+def store_synthetic_snapshot(
+    cohort: Cohort,
+    cutoff: date,
+    data_version: int | None = None,
+    draw_plots: bool = True,
+    funnel: dict[str, dict[str, int]] | None = None,
+):
+    """Compute, render and store a snapshot for `cohort` as the task does (only the database loader is
+    replaced); returns the EndpointSnapshot."""
+    import time
+
     from endpoints import calculations, presenters, services
     from endpoints.models import EndpointSnapshot
-    from endpoints.tasks import compute_results
     from integrity.models import current_data_version
 
-    results = compute_results(cohort, cutoff)
     version = current_data_version() if data_version is None else data_version
     services.store_snapshot(
         cutoff=cutoff,
         data_version=version,
         calc_version=calculations.CALC_VERSION,
-        results=results,
-        n_participants=len(cohort.participants),
-        duration_ms=1.0,
-        panels=presenters.render_panels(results, cutoff, version=f"{version}-{calculations.CALC_VERSION}"),
+        summaries=[calculations.summarise(p, cutoff) for p in cohort.participants],
+        cohort=cohort,
+        funnel=synthetic_funnel(cohort) if funnel is None else funnel,
+        target=20,
+        started=time.perf_counter(),
+        render=presenters.render_panels,
     )
     if draw_plots:  # as tasks.render_endpoint_plots does after the numbers
         services.store_plots(cutoff=cutoff, data_version=version, draw=presenters.render_plots)
@@ -129,14 +133,13 @@ def hand_cohort(site_a_ids: list[str], site_b_ids: list[str]) -> Cohort:
             d, start, EocAssessment(eoc1_day, "NE", ne_reason="HEMODILUTED"), dates_alive=[date(2025, 12, 1)]
         ),
     ]
-    site_of = {a: "01", b: "01", c: "01", d: "02"}
-    return Cohort(
-        participants=participants,
-        site_of=site_of,
-        consort={"screened": 6, "eligible": 5, "consented": 5, "enrolled": 4, "treated": 4},
-        consort_by_site={"01": {"screened": 4, "enrolled": 3, "treated": 3}, "02": {"screened": 2, "enrolled": 1}},
-        target_enrollment=20,
-    )
+    return Cohort(participants=participants, site_of={a: "01", b: "01", c: "01", d: "02"})
+
+
+HAND_FUNNEL = {  # screened 6, eligible 5, consented 5 in all; enrolled 4 and treated 4 come from the cohort
+    "01": {"screened": 4, "eligible": 3, "consented": 3},
+    "02": {"screened": 2, "eligible": 2, "consented": 2},
+}
 
 
 def treated_with_mrd_negative_cr(site):
