@@ -545,16 +545,17 @@ def _has_events_above(cursor: Any, event_table: str, mark: int) -> bool:
 
 
 def analyze(models: list[Any] | None = None) -> None:
-    """Planner statistics after a bulk load, as autovacuum would gather them (it may be off on a test server)."""
+    """Planner statistics and visibility maps after a bulk load, as autovacuum would leave them (it may be off
+    on a test server): VACUUM ANALYZE."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         if models is None:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
             return
         for model in models:
             for table in (model._meta.db_table, model.pgh_event_model._meta.db_table):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+                cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _bump_data_version() -> None:

@@ -78,10 +78,14 @@ class SiteScopedQuerySet(models.QuerySet):
             return self.filter(is_deleted=False)
         return self
 
-    def for_sites(self, site_ids: Iterable[int] | None) -> "SiteScopedQuerySet":
+    def sites_q(self, site_ids: Iterable[int] | None) -> models.Q:
+        """The condition "belongs to one of `site_ids`" (None: every site), for a filter or a conditional count."""
         if site_ids is None:
-            return self
-        return self.filter(**{f"{self.model.site_lookup}__in": list(site_ids)})
+            return models.Q()
+        return models.Q(**{f"{self.model.site_lookup}__in": list(site_ids)})
+
+    def for_sites(self, site_ids: Iterable[int] | None) -> "SiteScopedQuerySet":
+        return self.filter(self.sites_q(site_ids))
 
     def visible_to(self, user) -> "SiteScopedQuerySet":
         return self.live().for_sites(visible_site_ids(user))

@@ -108,6 +108,12 @@ class ScreeningRecord(ClinicalRecord):
                 name="screening_age_or_birth_date",
             )
         ]
+        indexes = [  # the screening log's default order, per site (coordinators) and over all sites
+            models.Index(
+                fields=["site", "-screened_on", "-id"], condition=models.Q(is_deleted=False), name="screening_log_site"
+            ),
+            models.Index(fields=["-screened_on", "-id"], condition=models.Q(is_deleted=False), name="screening_log"),
+        ]
 
     def __str__(self) -> str:
         return self.screening_number

@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods
 
-from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, has_role, role_required
-from enrollment import rules, services
+from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, has_role, role_required, visible_site_ids
+from enrollment import presenters, rules, services
 from enrollment.casebook import SECTION_PROVIDERS, CasebookSection, TimelineEntry
 from enrollment.forms import (
     ConsentForm,
@@ -52,6 +53,18 @@ def _sorted(queryset, request: HttpRequest, sorts: dict[str, str], default: str)
     return queryset.order_by(prefix + field, prefix + "pk"), key
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its number of rows (counted together with other numbers in one query)."""
+
+    def __init__(self, object_list, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._given_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._given_count
+
+
 def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -66,20 +79,21 @@ def _participant_or_404(request: HttpRequest, pk: int) -> Participant:
 
 
 def screening_list(request: HttpRequest) -> HttpResponse:
-    live_consents = Consent.objects.filter(screening=OuterRef("pk"), is_deleted=False)
-    queryset = (
-        ScreeningRecord.objects.visible_to(request.user)
-        .select_related("site", "participant")
-        .annotate(consented=Exists(live_consents))
-    )
+    queryset = ScreeningRecord.objects.visible_to(request.user)
     if status := request.GET.get("status"):
         queryset = queryset.filter(status=status)
     if q := request.GET.get("q", "").strip():
         queryset = queryset.filter(Q(screening_number__icontains=q) | Q(initials__iexact=q))
-    queryset, sort = _sorted(queryset, request, SCREENING_SORTS, "-date")
+    rows, sort = _sorted(queryset.values(*presenters.SCREENING_ROW_FIELDS), request, SCREENING_SORTS, "-date")
+    page = CountedPaginator(rows, PAGE_SIZE, queryset.count()).get_page(request.GET.get("page"))
+    page_rows = list(page.object_list)
+    consented = set(  # for the rows shown only (an EXISTS per row made the planner scan every consent)
+        Consent.objects.filter(screening_id__in=[r["pk"] for r in page_rows], is_deleted=False)
+        .values_list("screening_id", flat=True)
+    )
     return render(request, "enrollment/screening_list.html", {
-        "page": _page(request, queryset), "sort": sort, "status": status, "q": q,
-        "statuses": ScreeningStatus.choices, "can_write": has_role(request.user, *WRITE_ROLES),
+        "page": page, "rows": presenters.screening_rows(page_rows, consented), "sort": sort, "status": status,
+        "q": q, "statuses": ScreeningStatus.choices, "can_write": has_role(request.user, *WRITE_ROLES),
     })
 
 
@@ -215,16 +229,20 @@ def participant_enroll(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def participant_list(request: HttpRequest) -> HttpResponse:
-    queryset = Participant.objects.visible_to(request.user).select_related("site", "screening")
+    live = Participant.objects.live()
+    shown = live.sites_q(visible_site_ids(request.user))  # = visible_to(user), as a condition
     if status := request.GET.get("status"):
-        queryset = queryset.filter(status=status)
+        shown &= Q(status=status)
     if q := request.GET.get("q", "").strip():
-        queryset = queryset.filter(participant_id__icontains=q)
-    queryset, sort = _sorted(queryset, request, PARTICIPANT_SORTS, "id")
+        shown &= Q(participant_id__icontains=q)
+    counts = live.aggregate(trial=Count("pk"), shown=Count("pk", filter=shown))  # one scan for both numbers
+    queryset, sort = _sorted(live.filter(shown).values(*presenters.PARTICIPANT_ROW_FIELDS), request,
+                             PARTICIPANT_SORTS, "id")
+    page = CountedPaginator(queryset, PAGE_SIZE, counts["shown"]).get_page(request.GET.get("page"))
     return render(request, "enrollment/participant_list.html", {
-        "page": _page(request, queryset), "sort": sort, "status": status, "q": q,
+        "page": page, "rows": presenters.participant_rows(page.object_list), "sort": sort, "status": status, "q": q,
         "statuses": ParticipantStatus.choices, "target": StudySettings.current().target_enrollment,
-        "trial_enrolled": Participant.objects.live().count(), "is_data_manager": has_role(request.user, DATA_MANAGER),
+        "trial_enrolled": counts["trial"], "is_data_manager": has_role(request.user, DATA_MANAGER),
     })
 
 

@@ -1,8 +1,9 @@
 """Automatic edit checks: a registry of small check functions that raise and close data queries.
 
 A check looks at one record of one model and returns the text of the problem, or None when the
-record passes. `run_for_participant` runs every check on the participant's live records: the write
-path (integrity.services.save_record) calls it after each save, and `sweep()` (a periodic task,
+record passes; it names the other models its answer depends on (`reads`). After each save the write
+path (integrity.services.save_record) runs, for the record's participant, the checks whose model or
+`reads` include the saved record's model (`run_for_record`); `sweep()` (a periodic task,
 integrity.tasks.sweep_edit_checks) runs it for every participant, which catches checks that depend
 on time passing (a marrow missing after its window). An open automatic query whose problem is gone
 closes itself; a new problem raises one query per check, record and field.
@@ -27,16 +28,23 @@ class EditCheck:
     problem: Callable[[models.Model, dict], str | None]  # (record, per-run cache) -> problem text or None
     # Optional: the records to check for a participant (default: its live records of `model`).
     records: Callable[[object], models.QuerySet] | None = None
+    reads: tuple[str, ...] = ()  # other models ("app_label.ModelName") whose changes can change the answer
+
+    def affected_by(self, label: str) -> bool:
+        """Can a change to a record of model `label` change this check's answer?"""
+        return label == self.model or label in self.reads
 
 
 REGISTRY: dict[str, EditCheck] = {}
 
 
-def register(code: str, *, model: str, field: str, records: Callable | None = None) -> Callable:
-    """Decorator: `@register("RSP_DIFF", model="assessments.ResponseCall", field="response")`."""
+def register(
+    code: str, *, model: str, field: str, records: Callable | None = None, reads: tuple[str, ...] = ()
+) -> Callable:
+    """Decorator: `@register("RSP_DIFF", model="assessments.ResponseCall", field="response", reads=(...))`."""
 
     def decorator(func: Callable[[models.Model, dict], str | None]) -> Callable:
-        REGISTRY[code] = EditCheck(code=code, model=model, field=field, problem=func, records=records)
+        REGISTRY[code] = EditCheck(code=code, model=model, field=field, problem=func, records=records, reads=reads)
         return func
 
     return decorator
@@ -97,13 +105,15 @@ def run_for_participant(participant, checks: list[EditCheck] | None = None) -> t
 
 
 def run_for_record(record: models.Model) -> tuple[int, int]:
-    """After a save: run the checks for the record's participant (if it has one)."""
-    if not REGISTRY:
+    """After a save: run, for the record's participant (if it has one), the checks the change can affect."""
+    label = record._meta.label
+    checks = [check for check in REGISTRY.values() if check.affected_by(label)]
+    if not checks:
         return 0, 0
     participant = locking.participant_of(record)
     if participant is None:
         return 0, 0
-    return run_for_participant(participant)
+    return run_for_participant(participant, checks)
 
 
 def sweep() -> tuple[int, int]:
@@ -129,7 +139,14 @@ def _derived_marrow(cache: dict, marrow_id: int):
     return next((m for m in cache["derived"].marrows if m.marrow_id == marrow_id), None)
 
 
-@register("RSP_DIFF", model="assessments.ResponseCall", field="response")
+# The derived response reads the marrow, the blood counts, EMD and MRD (assessments.derived).
+DERIVATION_INPUTS = (
+    "assessments.BoneMarrowAssessment", "assessments.BloodCount", "assessments.ExtramedullaryDisease",
+    "assessments.FlowMrd", "assessments.NgsMrd", "assessments.FollowUpContact",
+)
+
+
+@register("RSP_DIFF", model="assessments.ResponseCall", field="response", reads=DERIVATION_INPUTS)
 def investigator_call_differs(call, cache) -> str | None:
     """Investigator's response call differs from the response derived from the marrow, counts and EMD."""
     derived = _derived_marrow(cache, call.marrow_id)
@@ -164,7 +181,7 @@ def _eoc_window_end(cycle):
     return cycle.day1_on + datetime.timedelta(days=visit.day - 1 + visit.window_after_days)
 
 
-@register("EOC_MARROW_MISSING", model="cycles.Cycle", field="day1_on")
+@register("EOC_MARROW_MISSING", model="cycles.Cycle", field="day1_on", reads=("assessments.BoneMarrowAssessment",))
 def eoc_marrow_missing(cycle, cache) -> str | None:
     """End-of-cycle marrow not entered after its window closed (periodic sweep and every save)."""
     from django.utils import timezone

@@ -114,3 +114,42 @@ def test_a_missing_end_of_cycle_marrow_raises_a_query_after_its_window_when_swep
     MarrowFactory(participant=participant, timepoint="EOC1")
     edit_checks.sweep()
     assert _live("EOC_MARROW_MISSING") == []
+
+
+def test_a_save_runs_only_the_checks_its_model_can_affect(participant):
+    from tests.factories.assessments import BloodCountFactory
+
+    ran = []
+
+    @register("TEST_READS_CBC", model="enrollment.Participant", field="weight_kg", reads=("assessments.BloodCount",))
+    def reads_blood_counts(record, cache):
+        ran.append("reads blood counts")
+
+    @register("TEST_READS_NOTHING_ELSE", model="enrollment.Participant", field="weight_kg")
+    def reads_the_participant_only(record, cache):
+        ran.append("participant only")
+
+    try:
+        edit_checks.run_for_record(BloodCountFactory(participant=participant))
+        assert ran == ["reads blood counts"]
+        ran.clear()
+        edit_checks.run_for_record(participant)
+        assert sorted(ran) == ["participant only", "reads blood counts"]
+    finally:
+        unregister("TEST_READS_CBC")
+        unregister("TEST_READS_NOTHING_ELSE")
+
+
+def test_a_marrow_edit_reruns_the_response_check_of_its_call_when_saved(participant, coordinator):
+    from assessments.derived import derive_for_participant
+
+    def derived_response(marrow) -> str:
+        return next(m for m in derive_for_participant(participant.pk).marrows if m.marrow_id == marrow.pk).derived_response
+
+    marrow = MarrowFactory(participant=participant, timepoint="EOC1", blasts_pct=1)
+    before = derived_response(marrow)
+    ResponseCallFactory(marrow=marrow, response=before)  # the call agrees with the data
+    marrow = _save(marrow, coordinator, blasts_pct="30")
+    assert derived_response(marrow) != before  # precondition: the edit changes the derived response
+    [query] = _live("RSP_DIFF")  # raised by the marrow's save, though the call itself was not touched
+    assert query.field_name == "response"

@@ -1,0 +1,84 @@
+"""Rows of the enrollment lists as plain dicts: the list templates only print them (no model lookups,
+no per-row includes), so a page costs its two queries and little rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import reverse
+
+from cycles.rules import bsa_mosteller
+from enrollment import rules
+from enrollment.models import ParticipantStatus, ScreeningStatus
+from enrollment.protocol import ENROLLMENT_PROTOCOL
+
+STATUS_BADGES = {
+    "screening": "text-bg-secondary",
+    "screen_failed": "text-bg-danger",
+    "enrolled": "text-bg-primary",
+    "on_treatment": "text-bg-success",
+    "follow_up": "text-bg-info",
+}
+STATUS_LABELS = dict(ParticipantStatus.choices)
+SCREENING_LABELS = dict(ScreeningStatus.choices)
+SCREENING_ROW_FIELDS = (
+    "pk", "screening_number", "site__code", "screened_on", "initials", "sex", "birth_date", "age_years", "criteria",
+    "status", "screen_fail_reason", "participant__pk", "participant__participant_id",
+)
+PARTICIPANT_ROW_FIELDS = (
+    "pk", "participant_id", "site__code", "site__name", "screening__screening_number", "enrolled_on", "status",
+    "status_on", "height_cm", "weight_kg",
+)
+
+
+def status_badge_class(status: str) -> str:
+    return STATUS_BADGES.get(status, "text-bg-dark")
+
+
+def participant_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """values(*PARTICIPANT_ROW_FIELDS) rows -> what a participant list row shows."""
+    return [
+        {
+            "participant_id": r["participant_id"],
+            "url": reverse("enrollment:participant-detail", args=[r["pk"]]),
+            "site_code": r["site__code"],
+            "site_name": r["site__name"],
+            "screening_number": r["screening__screening_number"],
+            "enrolled_on": r["enrolled_on"].isoformat(),
+            "status_label": STATUS_LABELS.get(r["status"], r["status"]),
+            "badge": status_badge_class(r["status"]),
+            "status_on": r["status_on"].isoformat(),
+            "bsa": f"{bsa_mosteller(float(r['height_cm']), float(r['weight_kg'])):.2f}",
+        }
+        for r in rows
+    ]
+
+
+def screening_rows(rows: Iterable[dict[str, Any]], consented: set[int]) -> list[dict[str, Any]]:
+    """values(*SCREENING_ROW_FIELDS) rows -> what a screening log row shows, eligibility derived per row."""
+    out = []
+    for r in rows:
+        age = rules.age_on(r["birth_date"], r["screened_on"]) if r["birth_date"] else r["age_years"]
+        eligibility = rules.derive_eligibility(r["criteria"] or {}, ENROLLMENT_PROTOCOL, age_years=age)
+        pk = r["participant__pk"]
+        out.append(
+            {
+                "url": reverse("enrollment:screening-detail", args=[r["pk"]]),
+                "screening_number": r["screening_number"],
+                "site_code": r["site__code"],
+                "screened_on": r["screened_on"].isoformat(),
+                "initials": r["initials"],
+                "sex": r["sex"],
+                "age": age,
+                "eligible": eligibility.eligible,
+                "failed": eligibility.failed,
+                "consented": r["pk"] in consented,
+                "status_label": SCREENING_LABELS.get(r["status"], r["status"]),
+                "badge": status_badge_class(r["status"]),
+                "screen_fail_reason": r["screen_fail_reason"],
+                "participant_id": r["participant__participant_id"],
+                "participant_url": reverse("enrollment:participant-detail", args=[pk]) if pk else None,
+            }
+        )
+    return out
