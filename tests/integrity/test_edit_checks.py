@@ -144,7 +144,8 @@ def test_a_marrow_edit_reruns_the_response_check_of_its_call_when_saved(particip
     from assessments.derived import derive_for_participant
 
     def derived_response(marrow) -> str:
-        return next(m for m in derive_for_participant(participant.pk).marrows if m.marrow_id == marrow.pk).derived_response
+        marrows = derive_for_participant(participant.pk).marrows
+        return next(m for m in marrows if m.marrow_id == marrow.pk).derived_response
 
     marrow = MarrowFactory(participant=participant, timepoint="EOC1", blasts_pct=1)
     before = derived_response(marrow)
