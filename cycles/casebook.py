@@ -38,6 +38,11 @@ def section(participant, user) -> CasebookSection:
                 due.append(DueItem(label, v.target, v.window_start, v.window_end, v.status, visit_url))
     for t in transplants:
         timeline.append(TimelineEntry(t.transplanted_on, "transplant", f"HSCT ({t.get_donor_type_display()})"))
+    # C1D1 from the rows already read, as services.first_dose_dates computes it in SQL for many participants
+    c1d1 = rules.first_dose_on(
+        [a.given_on for a in adms if a.status in services.GIVEN_STATUSES and a.given_on],
+        [timezone.localtime(s.started_at).date() for c in cycles for s in segs[c.pk]],
+    )
     return CasebookSection(
         title="Treatment cycles",
         template="cycles/casebook_section.html",
@@ -46,6 +51,7 @@ def section(participant, user) -> CasebookSection:
             "cycles": rows,
             "transplants": transplants,
             "calendar_url": reverse("cycles:participant-calendar", args=[participant.pk]),
+            "c1d1": c1d1,  # the casebook header's C1D1 (None: not treated)
         },
         order=200,
         timeline=timeline,

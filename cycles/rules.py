@@ -14,6 +14,12 @@ from cycles.regimen import MG_PER_M2, REGIMEN, BlinatumomabStep, CycleRegimen, D
 # Doses
 
 
+def first_dose_on(dose_dates: list[date], segment_starts: list[date]) -> date | None:
+    """C1D1: the first date any protocol drug was given (a discrete dose or the start of a blinatumomab
+    infusion); None when nothing was given."""
+    return min([*dose_dates, *segment_starts], default=None)
+
+
 def bsa_mosteller(height_cm: float, weight_kg: float) -> float:
     """Body surface area (m2), Mosteller: sqrt(height_cm x weight_kg / 3600), 2 decimals (DOMAIN 2.3)."""
     return round(math.sqrt(float(height_cm) * float(weight_kg) / 3600), 2)

@@ -295,7 +295,9 @@ def casebook_context(participant: Participant, request: HttpRequest) -> dict:
     timeline = sorted(_own_timeline(participant, changes) + [e for s in sections for e in s.timeline],
                       key=lambda e: e.on)
     today = timezone.localdate()
-    c1d1 = _section_value(sections, "c1d1") or _first_dose_date(participant)
+    c1d1 = _section_value(sections, "c1d1", default=MISSING)
+    if c1d1 is MISSING:  # no section tells (cycles app not in this build)
+        c1d1 = _first_dose_date(participant)
     return {
         "participant": participant,
         "c1d1": c1d1,
@@ -310,9 +312,14 @@ def casebook_context(participant: Participant, request: HttpRequest) -> dict:
     }
 
 
-def _section_value(sections: list[CasebookSection], key: str):
-    """A header value a section may provide in its context ("c1d1", "current_cycle")."""
-    return next((s.context[key] for s in sections if s.context.get(key)), None)
+MISSING = object()
+
+
+def _section_value(sections: list[CasebookSection], key: str, default=None):
+    """A header value a section may provide in its context ("c1d1", "current_cycle"): the first truthy one,
+    else the first given (even None), else `default`."""
+    given = [s.context[key] for s in sections if key in s.context]
+    return next((v for v in given if v), given[0] if given else default)
 
 
 def _first_dose_date(participant: Participant):

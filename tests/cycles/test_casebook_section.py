@@ -41,3 +41,27 @@ def test_section_lists_doses_due_visits_and_timeline_when_cycle_ongoing(particip
 def test_section_is_empty_when_no_cycle(participant, coordinator):
     s = section(participant, coordinator)
     assert s.context["cycles"] == [] and s.due == [] and s.timeline == []
+
+
+def test_the_section_gives_the_casebook_c1d1_as_the_first_dose_dates_query_does(participant, today, coordinator):
+    assert section(participant, coordinator).context["c1d1"] is None  # nothing given yet
+    c1 = start_cycle(participant, today - D(days=8), coordinator)
+    SegmentFactory(cycle=c1, started_at=datetime.datetime.combine(c1.day1_on + D(days=1), datetime.time(8),
+                                                                   tzinfo=datetime.UTC))
+    adm = c1.administrations.get(drug_code="VDS", cycle_day=1)
+    services.record_administration(administration=adm, status=AdministrationStatus.GIVEN, given_on=adm.planned_on,
+                                   actual_dose_mg=adm.planned_dose_mg, user=coordinator)
+    c1d1 = section(participant, coordinator).context["c1d1"]
+    assert c1d1 == c1.day1_on == services.first_dose_dates([participant.pk])[participant.pk]
+
+
+def test_the_casebook_header_takes_c1d1_from_the_section_without_querying_again(participant, coordinator_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    url = reverse("enrollment:participant-detail", args=[participant.pk])
+    coordinator_client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert coordinator_client.get(url).status_code == 200
+    assert not any("MIN(" in q["sql"] and "cycles_administration" in q["sql"] for q in ctx.captured_queries)
