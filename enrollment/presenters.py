@@ -55,8 +55,9 @@ def participant_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def screening_rows(rows: Iterable[dict[str, Any]], consented: set[int]) -> list[dict[str, Any]]:
-    """values(*SCREENING_ROW_FIELDS) rows -> what a screening log row shows, eligibility derived per row."""
+def screening_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """values(*SCREENING_ROW_FIELDS, "consent_pk") rows -> what a screening log row shows, eligibility derived
+    per row."""
     out = []
     for r in rows:
         age = rules.age_on(r["birth_date"], r["screened_on"]) if r["birth_date"] else r["age_years"]
@@ -73,7 +74,7 @@ def screening_rows(rows: Iterable[dict[str, Any]], consented: set[int]) -> list[
                 "age": age,
                 "eligible": eligibility.eligible,
                 "failed": eligibility.failed,
-                "consented": r["pk"] in consented,
+                "consented": r["consent_pk"] is not None,
                 "status_label": SCREENING_LABELS.get(r["status"], r["status"]),
                 "badge": status_badge_class(r["status"]),
                 "screen_fail_reason": r["screen_fail_reason"],

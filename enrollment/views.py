@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -84,15 +84,16 @@ def screening_list(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(status=status)
     if q := request.GET.get("q", "").strip():
         queryset = queryset.filter(Q(screening_number__icontains=q) | Q(initials__iexact=q))
-    rows, sort = _sorted(queryset.values(*presenters.SCREENING_ROW_FIELDS), request, SCREENING_SORTS, "-date")
-    page = CountedPaginator(rows, PAGE_SIZE, queryset.count()).get_page(request.GET.get("page"))
-    page_rows = list(page.object_list)
-    consented = set(  # for the rows shown only (an EXISTS per row made the planner scan every consent)
-        Consent.objects.filter(screening_id__in=[r["pk"] for r in page_rows], is_deleted=False)
-        .values_list("screening_id", flat=True)
+    # consented: a scalar subquery, run for the 25 rows shown only (an EXISTS per row was planned as a scan of
+    # every consent)
+    consent = Consent.objects.filter(screening=OuterRef("pk"), is_deleted=False).values("pk")[:1]
+    rows, sort = _sorted(
+        queryset.annotate(consent_pk=Subquery(consent)).values(*presenters.SCREENING_ROW_FIELDS, "consent_pk"),
+        request, SCREENING_SORTS, "-date",
     )
+    page = CountedPaginator(rows, PAGE_SIZE, queryset.count()).get_page(request.GET.get("page"))
     return render(request, "enrollment/screening_list.html", {
-        "page": page, "rows": presenters.screening_rows(page_rows, consented), "sort": sort, "status": status,
+        "page": page, "rows": presenters.screening_rows(page.object_list), "sort": sort, "status": status,
         "q": q, "statuses": ScreeningStatus.choices, "can_write": has_role(request.user, *WRITE_ROLES),
     })
 
@@ -235,13 +236,16 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         shown &= Q(status=status)
     if q := request.GET.get("q", "").strip():
         shown &= Q(participant_id__icontains=q)
-    counts = live.aggregate(trial=Count("pk"), shown=Count("pk", filter=shown))  # one scan for both numbers
+    target = Subquery(StudySettings.objects.filter(pk=1).values("target_enrollment")[:1])
+    counts = live.aggregate(  # one statement: the rows shown, the trial's enrolled participants, the target
+        trial=Count("pk"), shown=Count("pk", filter=shown), target=Max(target)
+    )
     queryset, sort = _sorted(live.filter(shown).values(*presenters.PARTICIPANT_ROW_FIELDS), request,
                              PARTICIPANT_SORTS, "id")
     page = CountedPaginator(queryset, PAGE_SIZE, counts["shown"]).get_page(request.GET.get("page"))
     return render(request, "enrollment/participant_list.html", {
         "page": page, "rows": presenters.participant_rows(page.object_list), "sort": sort, "status": status, "q": q,
-        "statuses": ParticipantStatus.choices, "target": StudySettings.current().target_enrollment,
+        "statuses": ParticipantStatus.choices, "target": counts["target"] or StudySettings.current().target_enrollment,
         "trial_enrolled": counts["trial"], "is_data_manager": has_role(request.user, DATA_MANAGER),
     })
 
