@@ -332,12 +332,19 @@ def primary_endpoint(
         raise ValueError(f"unknown timepoint {timepoint!r}; expected one of {PRIMARY_TIMEPOINTS}")
     treated = _treated(participants, cutoff)
     statuses = {p.participant_id: participant_primary_status(p, timepoint, include_cri, cutoff) for p in treated}
-    n_treated = len(treated)
     responders = sorted(pid for pid, (s, _) in statuses.items() if s == RESPONDER)
     ne_reasons = Counter(reason for s, reason in statuses.values() if s == NOT_EVALUABLE)
+    block = _primary_block(timepoint, include_cri, mrd_cut_pct, len(treated), len(responders), ne_reasons)
+    block["responder_ids"] = responders
+    return block
+
+
+def _primary_block(
+    timepoint: str, include_cri: bool, mrd_cut_pct: float, n_treated: int, n_resp: int, ne_reasons: dict[str, int]
+) -> dict[str, Any]:
+    """The primary-endpoint figures of one timepoint from its counts: rates, exact CIs, NE by reason."""
     n_ne = sum(ne_reasons.values())
     n_evaluable = n_treated - n_ne
-    n_resp = len(responders)
     lo, hi = clopper_pearson(n_resp, n_treated)
     lo_e, hi_e = clopper_pearson(n_resp, n_evaluable)
     return {
@@ -355,7 +362,6 @@ def primary_endpoint(
         "n_evaluable": n_evaluable,
         "rate_evaluable": (n_resp / n_evaluable) if n_evaluable else None,
         "ci95_evaluable": [lo_e, hi_e],
-        "responder_ids": responders,
         "definition_text": primary_definition_text(timepoint, include_cri, mrd_cut_pct, n_treated),
     }
 
@@ -782,30 +788,9 @@ def participant_groups(summaries: Iterable[ParticipantSummary]) -> dict[str, lis
 
 
 def _primary_from_counts(counts: Counter, prefix: str, tp: str, include_cri: bool) -> dict[str, Any]:
-    n_treated = counts["treated"]
-    n_resp = counts[f"{prefix}.{tp}.{RESPONDER}"]
     ne_prefix = f"{prefix}.{tp}.NE."
     ne_reasons = {key[len(ne_prefix):]: n for key, n in counts.items() if key.startswith(ne_prefix) and n}
-    n_ne = counts[f"{prefix}.{tp}.{NOT_EVALUABLE}"]
-    n_evaluable = n_treated - n_ne
-    lo, hi = clopper_pearson(n_resp, n_treated)
-    lo_e, hi_e = clopper_pearson(n_resp, n_evaluable)
-    return {
-        "timepoint": tp,
-        "include_cri": include_cri,
-        "mrd_cut_pct": 0.1,
-        "n_treated": n_treated,
-        "n_responders": n_resp,
-        "n_non_responders": n_treated - n_resp,
-        "n_not_evaluable": n_ne,
-        "ne_by_reason": dict(sorted(ne_reasons.items())),
-        "rate": (n_resp / n_treated) if n_treated else None,
-        "ci95": [lo, hi],
-        "n_evaluable": n_evaluable,
-        "rate_evaluable": (n_resp / n_evaluable) if n_evaluable else None,
-        "ci95_evaluable": [lo_e, hi_e],
-        "definition_text": primary_definition_text(tp, include_cri, 0.1, n_treated),
-    }
+    return _primary_block(tp, include_cri, 0.1, counts["treated"], counts[f"{prefix}.{tp}.{RESPONDER}"], ne_reasons)
 
 
 def _responses_from_counts(counts: Counter, tp: str) -> dict[str, Any]:
