@@ -1,8 +1,9 @@
 """Stored results -> what the dashboard shows: formatted numbers, drill-down links and SVG plots.
 
-render_panels runs in the Celery task (after compute_results), once per scope: "ALL" (every site pooled)
-and each site alone. Each site's numbers were computed for that site's participants only (tasks.
-compute_results), never cut out of the pooled ones. The request reads one rendered panel.
+render_panels runs in the Celery task (services.store_snapshot, after the aggregation), once per scope:
+"ALL" (every site pooled) and each site alone. Each site's numbers were aggregated from that site's
+participant rows only (services.results_from_rows), never cut out of the pooled ones. The request reads
+one rendered panel.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ def _km(km_all: dict[str, Any], cutoff: date, scope: str) -> list[dict[str, Any]
 
 
 def _consort(consort: Any) -> list[dict[str, Any]]:
-    """CONSORT funnel rows from enrollment.consort.consort_counts (a mapping or a list of steps)."""
+    """CONSORT funnel rows from results["consort"] (a mapping or a list of steps)."""
     if isinstance(consort, dict):
         items = [{"label": str(k).replace("_", " "), "n": v} for k, v in consort.items() if isinstance(v, int)]
     elif isinstance(consort, list):

@@ -6,7 +6,7 @@ The dashboard makes a fixed number of queries whatever the number of participant
 
 Site scoping of results: a user who sees every site (data manager, all-sites profile, superuser) gets the
 pooled results ("ALL"). A user limited to some sites gets one block per site, each computed from that
-site's participants alone by the task (tasks.compute_results -> results["by_site"]); pooled numbers are
+site's participants alone by the task (services.results_from_rows -> results["by_site"]); pooled numbers are
 never shown to them, and never combined from site blocks (rates and Kaplan-Meier estimates do not add up).
 """
 

@@ -1,6 +1,6 @@
 """Synthetic endpoint data: ParticipantData cohorts of any size, and stored snapshots built from them.
 
-The snapshot is made by the real pipeline pieces (calculations.compute_all through tasks.compute_results,
+The snapshot is made by the real pipeline pieces (calculations.summarise, services.store_snapshot with its aggregation,
 presenters.render_panels, services.store_snapshot), only the database loader is replaced.
 """
 
