@@ -23,6 +23,7 @@ run: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -q -c pyproject.toml -r blinatrial enrollment cycles assessments endpoints integrity exports
 
 check-migrations: install

@@ -31,6 +31,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from assessments import rules
+from assessments.facts import EocAssessment
 from assessments.models import (
     BloodCount,
     BoneMarrowAssessment,
@@ -137,9 +138,7 @@ class MarrowDerived:
         return self.flow is not None and self.flow.result_type == rules.NOT_DETECTED and self.flow.lod_pct is None
 
     def to_eoc_assessment(self):
-        """The endpoint engine's view of this marrow (endpoints.calculations.EocAssessment)."""
-        from endpoints.calculations import EocAssessment
-
+        """The endpoint engine's view of this marrow (assessments.facts.EocAssessment)."""
         return EocAssessment(
             marrow_date=self.marrow_date,
             response=self.derived_response,

@@ -7,7 +7,7 @@ from blinatrial import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("health", views.health, name="health"),
-    path("status/participants", views.participant_count, name="participant-count"),
+    path("status/", include("enrollment.status_urls")),
     path("accounts/login/", views.TrialLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -38,9 +38,3 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = access.user_roles(request.user)
     return render(request, "home.html", {"roles": roles, "is_coordinator": access.COORDINATOR in roles})
 
-
-def participant_count(request: HttpRequest) -> JsonResponse:
-    """How many participants the user may see: one COUNT query (also the benchmarks' baseline, B1)."""
-    from enrollment.models import Participant
-
-    return JsonResponse({"participants": Participant.objects.visible_to(request.user).count()})

@@ -5,6 +5,7 @@ from django.db import models
 
 from blinatrial.access import SiteScopedQuerySet
 from cycles.regimen import REGIMEN
+from cycles.rules import dose_deviation_pct
 from integrity.models import ClinicalRecord, clinical_record
 
 
@@ -126,8 +127,6 @@ class Administration(ClinicalRecord):
 
     @property
     def deviation_pct(self) -> float | None:
-        from cycles.rules import dose_deviation_pct
-
         if self.actual_dose_mg is None:
             return None
         return dose_deviation_pct(self.planned_dose_mg, self.actual_dose_mg)

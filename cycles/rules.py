@@ -3,12 +3,12 @@
 Every threshold comes from cycles.regimen (passed in, defaulting to REGIMEN).
 """
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from cycles.regimen import MG_PER_M2, REGIMEN, BlinatumomabStep, CycleRegimen, DrugSchedule, Regimen, VisitSpec
+from enrollment.rules import bsa_mosteller  # noqa: F401 - the dose rules use it as rules.bsa_mosteller
 
 # ---------------------------------------------------------------------------------------------------
 # Doses
@@ -18,11 +18,6 @@ def first_dose_on(dose_dates: list[date], segment_starts: list[date]) -> date | 
     """C1D1: the first date any protocol drug was given (a discrete dose or the start of a blinatumomab
     infusion); None when nothing was given."""
     return min([*dose_dates, *segment_starts], default=None)
-
-
-def bsa_mosteller(height_cm: float, weight_kg: float) -> float:
-    """Body surface area (m2), Mosteller: sqrt(height_cm x weight_kg / 3600), 2 decimals (DOMAIN 2.3)."""
-    return round(math.sqrt(float(height_cm) * float(weight_kg) / 3600), 2)
 
 
 def planned_dose_mg(drug: DrugSchedule, bsa_m2: float) -> float:

@@ -23,6 +23,7 @@ from cycles.models import (
 from cycles.regimen import REGIMEN
 from enrollment import rules as enrollment_rules
 from enrollment.models import Participant
+from enrollment.services import change_status
 
 GIVEN_STATUSES = (AdministrationStatus.GIVEN, AdministrationStatus.REDUCED)
 
@@ -201,8 +202,6 @@ def first_dose_dates(participant_ids: list[int], among: QuerySet | None = None) 
 
 def mark_on_treatment_if_first_dose(*, participant: Participant, user) -> bool:
     """Move an enrolled participant to "on treatment" once a dose is recorded, dated C1D1. Idempotent."""
-    from enrollment.services import change_status
-
     current = Participant.objects.filter(pk=participant.pk).values_list("status", flat=True).first()
     if current != enrollment_rules.ENROLLED:
         return False

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from assessments import rules
+from assessments.derived import derive_for_participant
 
 STATUS_TEXT = {
     "RESPONDER": "responder",
@@ -102,8 +103,6 @@ def _inputs(m) -> dict[str, Any]:
 
 def explain_participant(participant_pk: int, snapshot: dict[str, Any] | None, cutoff: date) -> dict[str, Any]:
     """Per EOC timepoint: current inputs and derivation, the stored values, and the rules in words."""
-    from assessments.derived import derive_for_participant
-
     derived = derive_for_participant(participant_pk, cutoff)
     entry = (snapshot or {}).get("entry") or {}
     timepoints = []

@@ -4,7 +4,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from assessments.derived import derive_for_participants
+from assessments.models import VitalStatus
+from cycles.services import treatment_dates
 from endpoints.calculations import EocAssessment, ParticipantData
+from enrollment.consort import screening_funnel_by_site
+from enrollment.models import Participant, StudySettings
+from enrollment.protocol import ENROLLMENT_PROTOCOL
 
 
 @dataclass
@@ -42,8 +48,6 @@ def _death_date(a) -> date | None:
     the data show happened later means alive at the cut-off), which derived.death_date (cut) cannot tell."""
     if a is None:
         return None
-    from assessments.models import VitalStatus
-
     deaths = [c.death_date for c in a.contacts if c.vital_status == VitalStatus.DEAD and c.death_date]
     return min(deaths) if deaths else a.death_date
 
@@ -61,10 +65,6 @@ def load_cohort(cutoff: date, participant_pks: list[int] | None = None) -> Cohor
     HSCT also from follow-up contacts (the earliest date of either source). For the whole trial the
     participants are selected in SQL (a subquery), never sent back to the database as a list of ids.
     """
-    from assessments.derived import derive_for_participants
-    from cycles.services import treatment_dates
-    from enrollment.models import Participant
-
     live = Participant.objects.live()
     if participant_pks is not None:
         live = live.filter(pk__in=participant_pks)
@@ -101,14 +101,9 @@ def load_cohort(cutoff: date, participant_pks: list[int] | None = None) -> Cohor
 def load_funnel() -> dict[str, dict[str, int]]:
     """Site code -> the top of its CONSORT funnel (screened, eligible, consented), 2 queries; enrolled and
     treated come from the participants' results."""
-    from enrollment.consort import screening_funnel_by_site
-
     return screening_funnel_by_site()
 
 
 def target_enrollment() -> int:
-    from enrollment.models import StudySettings
-    from enrollment.protocol import ENROLLMENT_PROTOCOL
-
     target = StudySettings.objects.filter(pk=1).values_list("target_enrollment", flat=True).first()
     return target or ENROLLMENT_PROTOCOL.target_enrollment

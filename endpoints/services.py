@@ -10,13 +10,18 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from blinatrial.broker import redis_client
+from blinatrial.tasking import publish, run_inline
+from endpoints import calculations, loaders
 from endpoints.models import DashboardPanel, EndpointSnapshot, ParticipantResult, RecomputeRun
+from endpoints.triggers import PENDING_TTL_SECONDS, RECOMPUTE_TASK, pending_key
 from integrity.models import ParticipantChange
 
-if TYPE_CHECKING:  # the calculations import scipy and lifelines: not for the web process's first request
+if TYPE_CHECKING:
     from endpoints.calculations import ParticipantSummary
     from endpoints.loaders import Cohort
 
@@ -25,9 +30,7 @@ LOCK_NAMESPACE = 7201  # pg_advisory_xact_lock(namespace, cut-off ordinal): the 
 
 
 def _load_funnel() -> dict[str, dict[str, int]]:
-    from endpoints.loaders import load_funnel
-
-    return load_funnel()
+    return loaders.load_funnel()
 
 
 def pending_changes() -> list[tuple[int, int | None]]:
@@ -102,8 +105,6 @@ def results_from_rows(
 ) -> dict:
     """The snapshot's results, pooled and per site, aggregated from the stored participant rows; `previous`:
     the stored results of the same cut-off and calculation version (curves with unchanged inputs are kept)."""
-    from endpoints import calculations
-
     by_site_inputs = stored_inputs(cutoff)
     empty = {"screened": 0, "eligible": 0, "consented": 0}
     pooled_counts, pooled_km, pooled_errors = Counter(), [], []
@@ -243,22 +244,16 @@ def log_run(*, cutoff: date, data_version: int, outcome: str, started_at, durati
 
 def _publish_once(cutoff: date) -> bool:
     """Publish recompute_endpoints(cutoff) unless one was published for it in the last 30 s; never raises."""
-    from django.conf import settings
-
-    from blinatrial.broker import redis_client
-    from endpoints.tasks import recompute_endpoints
-    from endpoints.triggers import PENDING_TTL_SECONDS, pending_key
-
     if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker, no worker (development): compute now
         try:
-            recompute_endpoints.apply(args=[cutoff.isoformat()])
+            run_inline(RECOMPUTE_TASK, [cutoff.isoformat()])
         except Exception:
             log.exception("inline endpoint recompute for %s failed", cutoff)
         return True
     client = redis_client()
     try:
         if client.set(f"{pending_key()}:{cutoff.isoformat()}", "1", nx=True, ex=PENDING_TTL_SECONDS):
-            recompute_endpoints.apply_async(args=[cutoff.isoformat()])
+            publish(RECOMPUTE_TASK, [cutoff.isoformat()])
             return True
     except Exception as exc:  # broker down or hung: the page still answers; the user can reload later
         log.warning("could not schedule the endpoint recompute for %s (%s)", cutoff, exc)
@@ -276,8 +271,6 @@ def schedule_stale_recompute(cutoff: date) -> bool:
     """A stored snapshot is behind the data. Today's is brought current by the write trigger and the beat
     reconciliation; a past cut-off's only on demand, here. Without a broker (eager mode) every write has
     already recomputed inline, so nothing is done in the request."""
-    from django.conf import settings
-
     if settings.CELERY_TASK_ALWAYS_EAGER or cutoff == timezone.localdate():
         return False
     return _publish_once(cutoff)

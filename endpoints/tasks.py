@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from endpoints import services
+from endpoints import calculations, loaders, presenters, services
 from endpoints.models import RecomputeRun
 from endpoints.triggers import clear_pending
 from integrity.models import current_data_version
@@ -26,10 +26,6 @@ log = logging.getLogger(__name__)
 )
 def recompute_endpoints(cutoff_iso: str | None = None) -> str:
     """Recompute every endpoint for a data cut-off (default: today) and store it; idempotent."""
-    # Imported here, not at module level: the web process imports this module to publish the task,
-    # and must not pay for pandas/scipy/lifelines on its first save.
-    from endpoints import calculations
-
     if cutoff_iso is None:
         clear_pending()  # before reading: a commit after this point schedules another run
     cutoff = date.fromisoformat(cutoff_iso) if cutoff_iso else timezone.localdate()
@@ -47,8 +43,6 @@ def recompute_endpoints(cutoff_iso: str | None = None) -> str:
             work = load_work(cutoff)
             outcome = None
     if outcome is None:
-        from endpoints import presenters
-
         outcome = services.store_snapshot(
             cutoff=cutoff,
             data_version=version,
@@ -80,8 +74,6 @@ def load_work(cutoff: date) -> dict:
     change without a participant). A past cut-off never consumes the queue: today's rows are the ones
     it keeps current.
     """
-    from endpoints import calculations, loaders
-
     today = cutoff == timezone.localdate()
     changes = services.pending_changes() if today else []
     incremental = today and services.has_rows(cutoff, calculations.CALC_VERSION)
@@ -117,8 +109,6 @@ def schedule_plots(cutoff: date, data_version: int) -> None:
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
 def render_endpoint_plots(cutoff_iso: str, data_version: int) -> int:
     """Draw the SVG plots of the snapshot of `cutoff_iso` computed from `data_version`; idempotent."""
-    from endpoints import presenters
-
     return services.store_plots(
         cutoff=date.fromisoformat(cutoff_iso), data_version=data_version, draw=presenters.render_plots
     )
@@ -127,8 +117,6 @@ def render_endpoint_plots(cutoff_iso: str, data_version: int) -> int:
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
 def reconcile_endpoints() -> str:
     """Beat job (every minute) and worker start-up: recompute whatever is behind the data."""
-    from endpoints import calculations
-
     cutoff = timezone.localdate()
     if services.snapshot_is_current(cutoff, current_data_version(), calculations.CALC_VERSION):
         undrawn = services.panels_without_plots(cutoff)

@@ -19,13 +19,20 @@ import re
 from contextlib import contextmanager
 from threading import local
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+
+from blinatrial.broker import redis_client
+from blinatrial.celery import app
+from blinatrial.tasking import publish, run_inline
+from integrity.models import ClinicalRecord
 
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "blinatrial:endpoints:recompute-pending"  # + ":<queue>", so deployments sharing a Redis don't mix
 PENDING_TTL_SECONDS = 30
+RECOMPUTE_TASK = "endpoints.tasks.recompute_endpoints"
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 _state = local()
 
@@ -33,10 +40,6 @@ _state = local()
 def clinical_tables() -> frozenset[str]:
     tables = getattr(_state, "tables", None)
     if tables is None:
-        from django.apps import apps
-
-        from integrity.models import ClinicalRecord
-
         tables = frozenset(
             m._meta.db_table for m in apps.get_models() if issubclass(m, ClinicalRecord) and not m._meta.proxy
         )
@@ -97,26 +100,21 @@ def suppressed():
 
 
 def pending_key() -> str:
-    from blinatrial.celery import app
-
     return f"{PENDING_KEY}:{app.conf.task_default_queue}"
 
 
 def request_recompute() -> None:
     """Ask for a recompute of today's endpoints; never raises, never waits more than ~1 s for the broker."""
-    from blinatrial.broker import redis_client
-    from endpoints.tasks import recompute_endpoints
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
         try:
-            recompute_endpoints.apply()
+            run_inline(RECOMPUTE_TASK)
         except Exception:
             log.exception("inline endpoint recompute failed; the next change or the reconciliation retries")
         return
     client = redis_client()
     try:
         if client.set(pending_key(), "1", nx=True, ex=PENDING_TTL_SECONDS):
-            recompute_endpoints.apply_async(countdown=settings.ENDPOINT_DEBOUNCE_SECONDS)
+            publish(RECOMPUTE_TASK, countdown=settings.ENDPOINT_DEBOUNCE_SECONDS)
     except Exception as exc:  # broker down or hung: the beat reconciliation catches up
         log.warning("could not schedule an endpoint recompute (%s); reconciliation will catch up", exc)
     finally:
@@ -124,8 +122,6 @@ def request_recompute() -> None:
 
 
 def clear_pending() -> None:
-    from blinatrial.broker import redis_client
-
     client = redis_client()
     if client is None:
         return

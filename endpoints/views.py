@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from blinatrial.access import DATA_MANAGER, INVESTIGATOR, MONITOR, has_role, role_required, visible_site_ids
 from endpoints import services
+from endpoints.explain import explain_participant
 from endpoints.models import DashboardPanel, EndpointSnapshot, ParticipantResult
 from enrollment.models import Participant, Site
 from integrity.models import DataVersion
@@ -143,8 +144,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     snapshot = SnapshotMeta(*snap, current_version=current_version) if snap[0] is not None else None
     stale = snapshot is not None and snapshot.data_version < current_version
     cacheable = snapshot is not None and not stale and not len(messages.get_messages(request))
-    key = _page_key(request, tuple(roles), tuple(scopes), scope, cutoff, timezone.localdate(), tuple(stored_cutoffs),
-                    snapshot)
+    key = _page_key(
+        request, tuple(roles), tuple(scopes), scope, cutoff, timezone.localdate(), tuple(stored_cutoffs), snapshot
+    )
     if cacheable and (content := cache.get(key)) is not None:
         return HttpResponse(content)
     panel_html = (
@@ -196,7 +198,7 @@ def plot(request: HttpRequest, cutoff: str, scope: str, name: str) -> HttpRespon
         raise Http404("No stored results.")
     svg, data_version, calc_version = row
     if svg is None and settings.CELERY_TASK_ALWAYS_EAGER:  # no worker (development): draw it once, store it
-        from endpoints.presenters import render_plots
+        from endpoints.presenters import render_plots  # deferred: matplotlib, only without a worker
 
         services.store_plots(cutoff=day, data_version=data_version, draw=render_plots, scopes=[scope])
         svg = (
@@ -280,8 +282,6 @@ def participant(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if snapshot is None:
         services.schedule_recompute(cutoff)
-    from endpoints.explain import explain_participant
-
     adtte = ((snapshot or {}).get("entry") or {}).get("adtte", {})
 
     context = {

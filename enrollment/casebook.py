@@ -5,8 +5,7 @@ Contract: an app lists a provider in SECTION_PROVIDERS; the provider is a functi
 growing with the participant's records), and may return timeline entries and due items with it.
 """
 
-from dataclasses import dataclass, field
-from datetime import date
+from integrity.sections import CasebookSection, DueItem, TimelineEntry
 
 SECTION_PROVIDERS = (
     "cycles.casebook.section",
@@ -14,31 +13,4 @@ SECTION_PROVIDERS = (
     "integrity.casebook.section",
 )
 
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    on: date
-    kind: str  # e.g. "consent", "dose", "marrow", "follow-up"
-    label: str
-    url: str | None = None
-    flag: str | None = None  # e.g. "investigator call differs from derived response"
-
-
-@dataclass(frozen=True)
-class DueItem:
-    label: str
-    target: date
-    window_start: date
-    window_end: date
-    status: str  # "due" | "overdue" | "upcoming" | "done" | "missed"
-    url: str | None = None
-
-
-@dataclass
-class CasebookSection:
-    title: str
-    template: str
-    context: dict
-    order: int = 100
-    timeline: list[TimelineEntry] = field(default_factory=list)
-    due: list[DueItem] = field(default_factory=list)
+__all__ = ["SECTION_PROVIDERS", "CasebookSection", "DueItem", "TimelineEntry"]

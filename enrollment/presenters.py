@@ -8,10 +8,10 @@ from typing import Any
 
 from django.urls import reverse
 
-from cycles.rules import bsa_mosteller
 from enrollment import rules
 from enrollment.models import ParticipantStatus, ScreeningStatus
 from enrollment.protocol import ENROLLMENT_PROTOCOL
+from enrollment.rules import bsa_mosteller
 
 STATUS_BADGES = {
     "screening": "text-bg-secondary",

@@ -1,5 +1,6 @@
 """Pure enrollment rules: eligibility, age, status lifecycle, participant numbering (no Django)."""
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -171,3 +172,8 @@ def study_day(on: date, c1d1: date | None) -> int | None:
         return None
     delta = (on - c1d1).days
     return delta + 1 if delta >= 0 else delta
+
+
+def bsa_mosteller(height_cm: float, weight_kg: float) -> float:
+    """Body surface area (m2), Mosteller: sqrt(height_cm x weight_kg / 3600), 2 decimals (DOMAIN 2.3)."""
+    return round(math.sqrt(float(height_cm) * float(weight_kg) / 3600), 2)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -32,6 +32,7 @@ from enrollment.models import (
     ScreeningStatus,
     StudySettings,
 )
+from enrollment.protocol import ENROLLMENT_PROTOCOL
 from integrity.recording import handle_record_form
 
 WRITE_ROLES = DATA_ENTRY_ROLES
@@ -140,8 +141,6 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _answers(screening: ScreeningRecord) -> list[dict]:
-    from enrollment.protocol import ENROLLMENT_PROTOCOL
-
     rows = []
     for c in ENROLLMENT_PROTOCOL.criteria:
         answer = screening.criteria.get(c.code, "not_assessed")
@@ -396,3 +395,8 @@ def _status_label(change, labels: dict) -> str:
     label = f"Status: {labels.get(change.to_status, change.to_status)}"
     reason = rules.OFF_STUDY_REASON_LABELS.get(change.reason, change.reason)
     return f"{label} ({reason})" if reason and reason != "Enrolled" else label
+
+
+def participant_count(request: HttpRequest) -> JsonResponse:
+    """How many participants the user may see: one COUNT query (also the benchmarks' baseline, B1)."""
+    return JsonResponse({"participants": Participant.objects.visible_to(request.user).count()})

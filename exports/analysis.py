@@ -13,7 +13,7 @@ from datetime import date
 from assessments.rules import MRD_NE, MRD_NEG, MRD_POS, RESPONSES
 from endpoints import calculations as calc
 from endpoints.calculations import ParticipantData
-from exports.cells import CODE, DATE, FLOAT, INTEGER, TEXT, Column
+from integrity.cells import CODE, DATE, FLOAT, INTEGER, TEXT, Column
 
 YES, NO = "Y", "N"
 YES_NO = f"{YES}=Yes; {NO}=No"

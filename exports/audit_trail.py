@@ -15,9 +15,9 @@ from django.db.models import CharField, F, TextField, Value
 from django.db.models.functions import Cast
 from pghistory.core import event_models
 
-from exports.cells import DATETIME, FORMATTED, INTEGER, JSON, TEXT, Column, format_cell
 from exports.datasets import HIDDEN_FIELDS, TRAILING_FIELDS, FormFile, field_kind
 from integrity.audit import diff_events
+from integrity.cells import DATETIME, FORMATTED, INTEGER, JSON, TEXT, Column, format_cell
 
 AUDIT_COLUMNS = (
     Column("record_type", TEXT, "Form file the record is in (without .csv)"),

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,7 +21,7 @@ from django.db import connection, models
 from django.db.models import F
 from django.utils.text import slugify
 
-from exports.cells import (
+from integrity.cells import (
     BOOLEAN,
     CODE,
     DATE,
@@ -39,8 +38,9 @@ from exports.cells import (
     TIME,
     Column,
 )
+from integrity.model_meta import clinical_models, field_kind, participant_path, timepoint_path
+from integrity.models import ClinicalRecord
 
-PARTICIPANT_MODEL = "enrollment.Participant"
 CYCLE_MODEL = "cycles.Cycle"
 # Bookkeeping of the write path that says nothing to an analyst (the audit trail has who and why);
 # `is_deleted` and friends are constant in a file of live rows.
@@ -48,26 +48,6 @@ HIDDEN_FIELDS = {"is_deleted", "deleted_at", "deleted_reason", "created_by", "up
 # Shown after the model's own fields.
 TRAILING_FIELDS = ("row_version", "created_at", "updated_at")
 
-_FIELD_KINDS = {
-    "AutoField": INTEGER,
-    "BigAutoField": INTEGER,
-    "SmallAutoField": INTEGER,
-    "IntegerField": INTEGER,
-    "SmallIntegerField": INTEGER,
-    "BigIntegerField": INTEGER,
-    "PositiveIntegerField": INTEGER,
-    "PositiveSmallIntegerField": INTEGER,
-    "PositiveBigIntegerField": INTEGER,
-    "DecimalField": DECIMAL,
-    "FloatField": FLOAT,
-    "BooleanField": BOOLEAN,
-    "NullBooleanField": BOOLEAN,
-    "DateField": DATE,
-    "DateTimeField": DATETIME,
-    "TimeField": TIME,
-    "JSONField": JSON,
-    "DurationField": DURATION,
-}
 _POSITIVE_TYPES = {"PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField"}
 # Units named by a field's suffix (height_cm, weight_kg, blasts_pct ...) when no label says it.
 _SUFFIX_UNITS = {
@@ -91,27 +71,9 @@ _SUFFIX_UNITS = {
 _UNIT_IN_TEXT = re.compile(r"\(([^()]{1,24})\)\s*\.?\s*$")
 
 
-def clinical_models() -> list[type[models.Model]]:
-    """Every concrete clinical model, in app and definition order (the order of the files)."""
-    from integrity.models import ClinicalRecord
-
-    return [
-        m for m in apps.get_models() if issubclass(m, ClinicalRecord) and not m._meta.abstract and not m._meta.proxy
-    ]
-
-
 def file_name_for(model: type[models.Model]) -> str:
     stem = getattr(model, "export_name", None) or slugify(str(model._meta.verbose_name_plural)).replace("-", "_")
     return f"{stem}.csv"
-
-
-def field_kind(field: models.Field) -> str:
-    if field.is_relation:
-        return field_kind(field.target_field)
-    kind = _FIELD_KINDS.get(field.get_internal_type(), TEXT)
-    if kind == TEXT and field.choices:
-        return CODE
-    return kind
 
 
 def _label(text) -> str:
@@ -163,34 +125,6 @@ def allowed_values(field: models.Field) -> str:
     return "; ".join(f"{code}={label}" for code, label in field.flatchoices if code not in ("", None))
 
 
-def participant_path(model: type[models.Model], _depth: int = 0) -> str | None:
-    """ORM path to the participant ID: `participant_lookup`, a relation named "participant" (either side),
-    or one hop through a parent record that has one (a consent -> its screening -> the participant)."""
-    if model._meta.label == PARTICIPANT_MODEL:
-        return "participant_id"
-    lookup = getattr(model, "participant_lookup", None)
-    if lookup:
-        return f"{lookup}__participant_id"
-    try:
-        field = model._meta.get_field("participant")
-    except FieldDoesNotExist:
-        field = None
-    if field is not None and field.is_relation and (field.many_to_one or field.one_to_one):
-        return "participant__participant_id"
-    if _depth == 0:
-        from integrity.models import ClinicalRecord
-
-        parents = [
-            f
-            for f in model._meta.concrete_fields
-            if (f.many_to_one or f.one_to_one) and issubclass(f.related_model, ClinicalRecord)
-        ]
-        for parent in parents:
-            if (path := participant_path(parent.related_model, _depth + 1)) is not None:
-                return f"{parent.name}__{path}"
-    return None
-
-
 def site_path(model: type[models.Model]) -> str | None:
     lookup = getattr(model, "site_lookup", None)
     return f"{lookup}__code" if lookup else None
@@ -213,16 +147,6 @@ def cycle_path(model: type[models.Model]) -> str | None:
     return None
 
 
-def timepoint_path(model: type[models.Model]) -> str | None:
-    if getattr(model, "timepoint_lookup", None):
-        return model.timepoint_lookup
-    try:
-        field = model._meta.get_field("timepoint")
-    except FieldDoesNotExist:
-        return None
-    return "timepoint" if field.concrete and not field.is_relation else None
-
-
 def _has_field(model: type[models.Model], name: str) -> bool:
     try:
         model._meta.get_field(name)
@@ -233,8 +157,6 @@ def _has_field(model: type[models.Model], name: str) -> bool:
 
 def _related_column(field: models.Field) -> Column:
     """A foreign key to another record: its record id, a site's code or a user's username."""
-    from integrity.models import ClinicalRecord
-
     target = field.related_model
     label = _label(field.verbose_name)
     if issubclass(target, ClinicalRecord):

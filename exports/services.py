@@ -34,15 +34,16 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from blinatrial.access import DATA_MANAGER, MONITOR, has_role, visible_site_ids
+from blinatrial.tasking import send
 from endpoints.loaders import load_cohort
 from enrollment.models import Site
 from exports import analysis
 from exports.audit_trail import AUDIT_COLUMNS, all_usernames, audit_rows
-from exports.cells import CODE, DECIMAL, TEXT, TYPE_DESCRIPTIONS, Column
 from exports.datasets import FormFile, form_files
 from exports.models import Snapshot, SnapshotStatus
 from exports.storage import snapshot_storage, store_file
 from exports.zipwriter import WrittenFile, write_bytes, write_copy, write_rows
+from integrity.cells import CODE, DECIMAL, TEXT, TYPE_DESCRIPTIONS, Column
 from integrity.models import current_data_version
 
 log = logging.getLogger(__name__)
@@ -135,15 +136,13 @@ def visible_snapshots(user) -> QuerySet:
 @transaction.atomic
 def request_snapshot(*, user, cutoff: date, sites: list[str] | None) -> Snapshot:
     """Record the request and queue the build (after commit: the worker must find the row)."""
-    from exports.tasks import build_snapshot as build_snapshot_task
-
     if not may_export(user):
         raise PermissionDenied("Your role does not allow exports.")
     snapshot = Snapshot.objects.create(created_by=user, cutoff=cutoff, sites=resolve_sites(user, sites))
 
     def enqueue() -> None:
         try:
-            build_snapshot_task.delay(snapshot.pk)
+            send("exports.tasks.build_snapshot", [snapshot.pk])
         except BrokerError as exc:  # the row stays, marked failed: the user sees why and may retry
             log.warning("Could not queue snapshot %s: %s", snapshot.pk, exc)
             _finish(snapshot.pk, status=SnapshotStatus.FAILED, error="The task queue is unreachable; try again.")

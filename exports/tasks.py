@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from exports import services
 from exports.services import BUILD_TIME_LIMIT_SECONDS
 
 
@@ -13,6 +14,4 @@ from exports.services import BUILD_TIME_LIMIT_SECONDS
 )
 def build_snapshot(snapshot_id: int) -> str:
     """Build one queued snapshot; a redelivered message finds it claimed and does nothing."""
-    from exports import services
-
     return str(services.build_snapshot(snapshot_id))

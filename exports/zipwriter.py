@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from exports.cells import Column, format_cell
+from integrity.cells import Column, format_cell
 
 ZIP_ENTRY_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: a constant, not "now"
 COMPRESSION = zipfile.ZIP_DEFLATED

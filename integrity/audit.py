@@ -9,13 +9,14 @@ import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 from pghistory.core import event_models
 
 from blinatrial.access import visible_site_ids
-from exports.cells import TEXT_KINDS, format_cell
+from integrity.cells import TEXT_KINDS, format_cell
+from integrity.model_meta import clinical_models, field_kind, participant_object_path
+from integrity.models import Lock, Signature
 
 # Bookkeeping that every save changes: not a change of data (soft delete shows as is_deleted / deleted_reason).
 BOOKKEEPING = {"created_at", "updated_at", "row_version", "created_by", "updated_by", "deleted_at"}
@@ -49,21 +50,8 @@ def event_model_for(model: type[models.Model]) -> type[models.Model] | None:
     return found[0] if found else None
 
 
-def clinical_models() -> list[type[models.Model]]:
-    """Every concrete ClinicalRecord model (whatever app defines it), in app and model order."""
-    from integrity.models import ClinicalRecord
-
-    return [
-        m
-        for m in apps.get_models()
-        if issubclass(m, ClinicalRecord) and not m._meta.abstract and not m._meta.proxy
-    ]
-
-
 def audited_models() -> list[type[models.Model]]:
     """Models shown in the audit views: the clinical records plus locks and signatures."""
-    from integrity.models import Lock, Signature
-
     return [*clinical_models(), Lock, Signature]
 
 
@@ -103,8 +91,6 @@ def _fields(model: type[models.Model], event_model: type[models.Model]) -> list[
 
 
 def _display(field: models.Field, value: object) -> str:
-    from exports.datasets import field_kind
-
     if value is None or value == "":
         return ""
     if field.is_relation:
@@ -114,11 +100,9 @@ def _display(field: models.Field, value: object) -> str:
 
 
 def _site_path(model: type[models.Model]) -> str | None:
-    from integrity import locking
-
     if getattr(model, "site_lookup", None):
         return model.site_lookup
-    path = locking.participant_path(model)
+    path = participant_object_path(model)
     if path is None:
         return None
     return f"{path}__site" if path else "site"
@@ -140,8 +124,6 @@ def changes(
     One query per audited model (or one for a single record); filters on field, actor and dates are
     applied after diffing, so the first change shown still has its true old value.
     """
-    from integrity import locking
-
     site_ids = visible_site_ids(user)
     selected = [type(record)] if record is not None else audited_models()
     if model_keys:
@@ -153,7 +135,7 @@ def changes(
         event_model = event_model_for(model)
         if event_model is None:
             continue
-        ppath = locking.participant_path(model)
+        ppath = participant_object_path(model)
         events = event_model.objects.all()
         if site_ids is not None:
             spath = _site_path(model)
@@ -170,11 +152,16 @@ def changes(
         if participant is not None:
             if ppath is None:
                 continue
-            events = events.filter(pgh_obj_id=participant.pk) if ppath == "" else events.filter(
-                **{f"pgh_obj__{ppath}": participant}
+            events = (
+                events.filter(pgh_obj_id=participant.pk)
+                if ppath == ""
+                else events.filter(**{f"pgh_obj__{ppath}": participant})
             )
-        pid_lookup = None if ppath is None else ("pgh_obj__participant_id" if ppath == "" else
-                                                 f"pgh_obj__{ppath}__participant_id")
+        pid_lookup = (
+            None
+            if ppath is None
+            else ("pgh_obj__participant_id" if ppath == "" else f"pgh_obj__{ppath}__participant_id")
+        )
         fields = _fields(model, event_model)
         rows = events.order_by("pgh_obj_id", "pgh_id").values_list(
             "pgh_obj_id",

@@ -2,14 +2,13 @@
 
 from django.urls import reverse
 
-from enrollment.casebook import CasebookSection
+from integrity import locking, signatures
 from integrity.models import DataQuery, QueryStatus, Signature
+from integrity.sections import CasebookSection
 
 
 def section(participant, user) -> CasebookSection:
     """Open queries, e-signatures (with their validity) and active locks of `participant` (4-5 queries)."""
-    from integrity import locking, signatures
-
     queries = list(
         DataQuery.objects.filter(participant=participant)
         .exclude(status=QueryStatus.CLOSED)

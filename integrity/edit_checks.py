@@ -7,6 +7,9 @@ path (integrity.services.save_record) runs, for the record's participant, the ch
 integrity.tasks.sweep_edit_checks) runs it for every participant, which catches checks that depend
 on time passing (a marrow missing after its window). An open automatic query whose problem is gone
 closes itself; a new problem raises one query per check, record and field.
+
+This module keeps the registry and runs it; it knows no clinical app. The checks live with the data
+they check (`assessments/checks.py`, ...), each app importing its module from `AppConfig.ready()`.
 """
 
 from collections.abc import Callable
@@ -16,7 +19,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from integrity import locking
+from integrity import locking, queries
+from integrity.model_meta import PARTICIPANT_LABEL
 from integrity.models import DataQuery, QueryStatus
 
 
@@ -74,8 +78,6 @@ def _records(check: EditCheck, model: type[models.Model], participant) -> models
 @transaction.atomic
 def run_for_participant(participant, checks: list[EditCheck] | None = None) -> tuple[int, int]:
     """Run the checks on the participant's records; returns (queries raised, queries closed)."""
-    from integrity import queries
-
     raised = closed = 0
     cache: dict = {"participant": participant}
     for check in checks if checks is not None else list(REGISTRY.values()):
@@ -86,8 +88,9 @@ def run_for_participant(participant, checks: list[EditCheck] | None = None) -> t
         records = {r.pk: r for r in _records(check, model, participant)}
         live = {
             q.object_id: q
-            for q in DataQuery.objects.filter(check_code=check.code, content_type=ct, participant=participant)
-            .exclude(status=QueryStatus.CLOSED)
+            for q in DataQuery.objects.filter(check_code=check.code, content_type=ct, participant=participant).exclude(
+                status=QueryStatus.CLOSED
+            )
         }
         for pk, record in records.items():
             text = check.problem(record, cache)
@@ -118,85 +121,8 @@ def run_for_record(record: models.Model) -> tuple[int, int]:
 
 def sweep() -> tuple[int, int]:
     """Run every check for every participant (periodic)."""
-    from enrollment.models import Participant
-
     raised = closed = 0
-    for participant in Participant.objects.filter(is_deleted=False):
+    for participant in apps.get_model(PARTICIPANT_LABEL).objects.filter(is_deleted=False):
         r, c = run_for_participant(participant)
         raised, closed = raised + r, closed + c
     return raised, closed
-
-
-# --- The trial's checks ---------------------------------------------------------------------------
-# Thresholds and windows come from the protocol definitions (assessments.rules via derived, cycles.regimen).
-
-
-def _derived_marrow(cache: dict, marrow_id: int):
-    from assessments.derived import derive_for_participant
-
-    if "derived" not in cache:
-        cache["derived"] = derive_for_participant(cache["participant"].pk)
-    return next((m for m in cache["derived"].marrows if m.marrow_id == marrow_id), None)
-
-
-# The derived response reads the marrow, the blood counts, EMD and MRD (assessments.derived).
-DERIVATION_INPUTS = (
-    "assessments.BoneMarrowAssessment", "assessments.BloodCount", "assessments.ExtramedullaryDisease",
-    "assessments.FlowMrd", "assessments.NgsMrd", "assessments.FollowUpContact",
-)
-
-
-@register("RSP_DIFF", model="assessments.ResponseCall", field="response", reads=DERIVATION_INPUTS)
-def investigator_call_differs(call, cache) -> str | None:
-    """Investigator's response call differs from the response derived from the marrow, counts and EMD."""
-    derived = _derived_marrow(cache, call.marrow_id)
-    if derived is None or call.response == derived.derived_response:
-        return None
-    return (
-        f"The investigator's response ({call.response}) differs from the derived response "
-        f"({derived.derived_response}) at {derived.timepoint}. Please check the marrow, blood count and EMD "
-        "entries, or confirm the call with a comment."
-    )
-
-
-@register("FLOW_NO_LOD", model="assessments.FlowMrd", field="lod_pct")
-def flow_not_detected_without_lod(flow, cache) -> str | None:
-    """Flow MRD 'not detected' needs its limit of detection (negative only when LOD is below the cut-off)."""
-    from assessments.models import FlowResultType
-
-    if flow.result_type == FlowResultType.NOT_DETECTED and flow.lod_pct is None:
-        return "Flow MRD is 'not detected' but no limit of detection (LOD, %) is entered."
-    return None
-
-
-def _eoc_window_end(cycle):
-    import datetime
-
-    from cycles.regimen import REGIMEN
-
-    regimen = REGIMEN.cycle(cycle.number)
-    visit = next((v for v in getattr(regimen, "visits", ()) if v.code == "EOC"), None)
-    if visit is None or cycle.day1_on is None:
-        return None
-    return cycle.day1_on + datetime.timedelta(days=visit.day - 1 + visit.window_after_days)
-
-
-@register("EOC_MARROW_MISSING", model="cycles.Cycle", field="day1_on", reads=("assessments.BoneMarrowAssessment",))
-def eoc_marrow_missing(cycle, cache) -> str | None:
-    """End-of-cycle marrow not entered after its window closed (periodic sweep and every save)."""
-    from django.utils import timezone
-
-    from assessments.models import EOC_CYCLE_NUMBER, BoneMarrowAssessment
-
-    timepoint = next((str(tp) for tp, n in EOC_CYCLE_NUMBER.items() if n == cycle.number), None)
-    end = _eoc_window_end(cycle) if timepoint else None
-    if end is None or timezone.now().date() <= end:
-        return None
-    if "eoc_marrows" not in cache:
-        cache["eoc_marrows"] = set(
-            BoneMarrowAssessment.objects.filter(participant=cache["participant"], is_deleted=False)
-            .values_list("timepoint", flat=True)
-        )
-    if timepoint in cache["eoc_marrows"]:
-        return None
-    return f"The end-of-cycle {cycle.number} marrow ({timepoint}) is missing: its window closed on {end.isoformat()}."

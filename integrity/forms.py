@@ -5,6 +5,10 @@ import uuid
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth import get_user_model
+
+from integrity.audit import audited_models, model_key
+from integrity.models import LockScope, SignatureMeaning
 
 CHANGE_REASONS = (
     ("", "— choose —"),
@@ -74,10 +78,6 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(required=False, label="To (UTC date)", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
-        from django.contrib.auth import get_user_model
-
-        from integrity.audit import audited_models, model_key
-
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", "All forms")] + [
             (model_key(m), str(m._meta.verbose_name).capitalize()) for m in audited_models()
@@ -117,8 +117,6 @@ class SignForm(forms.Form):
     )
 
     def __init__(self, *args, timepoints=(), **kwargs):
-        from integrity.models import SignatureMeaning
-
         super().__init__(*args, **kwargs)
         self.fields["timepoint"].choices = [("", "Whole casebook")] + [(tp, f"Timepoint {tp}") for tp in timepoints]
         self.fields["timepoint"].required = False
@@ -132,8 +130,6 @@ class LockForm(forms.Form):
     reason = forms.CharField(required=False, max_length=400)
 
     def __init__(self, *args, participants=None, **kwargs):
-        from integrity.models import LockScope
-
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = LockScope.choices
         self.fields["participant"].queryset = participants

@@ -2,7 +2,7 @@
 
 `save_record` and `soft_delete_record` ask here before every write, so a lock holds for everyone
 (data managers included) whatever the view. A record's participant and timepoint come from the
-model's `participant_lookup` / `timepoint_lookup` (or the conventions exports.datasets derives).
+model's `participant_lookup` / `timepoint_lookup` (integrity.model_meta reads them).
 """
 
 from django.db import models, transaction
@@ -10,9 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from integrity.audit_context import own_context
+from integrity.model_meta import participant_object_path, timepoint_path
 from integrity.models import Lock, LockScope
-
-PARTICIPANT_LABEL = "enrollment.Participant"
 
 
 def _walk(obj, path: str | None):
@@ -30,20 +29,7 @@ def _walk(obj, path: str | None):
 
 def participant_path(model: type[models.Model]) -> str | None:
     """ORM path from `model` to its enrollment.Participant ("" for the participant itself)."""
-    if model._meta.label == PARTICIPANT_LABEL:
-        return ""
-    if getattr(model, "participant_lookup", None):
-        return model.participant_lookup
-    from exports.datasets import participant_path as id_path
-
-    found = id_path(model)
-    return found.removesuffix("__participant_id") if found else None
-
-
-def timepoint_path(model: type[models.Model]) -> str | None:
-    from exports.datasets import timepoint_path as tp_path
-
-    return tp_path(model)
+    return participant_object_path(model)
 
 
 def participant_of(instance: models.Model):

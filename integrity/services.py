@@ -12,7 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.forms import ModelForm
 from django.utils import timezone
 
-from integrity import locking
+from integrity import edit_checks, locking, signatures
 from integrity.audit_context import own_context
 from integrity.models import FormSubmission
 
@@ -138,7 +138,5 @@ def soft_delete_record(instance: models.Model, *, user, reason: str) -> models.M
 def _after_change(obj: models.Model) -> None:
     """Consequences of a change, in the same transaction but outside its audit context (their own
     audit rows carry their own reason): automatic edit checks, signatures the change breaks."""
-    from integrity import edit_checks, signatures
-
     edit_checks.run_for_record(obj)
     signatures.check_after_change(obj)

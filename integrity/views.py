@@ -21,9 +21,8 @@ from blinatrial.access import (
     role_required,
     visible_site_ids,
 )
-from enrollment.models import Participant
-from exports.cells import escape_text
 from integrity import audit, locking, queries, services, signatures
+from integrity.cells import escape_text
 from integrity.forms import (
     AuditFilterForm,
     LockForm,
@@ -33,6 +32,7 @@ from integrity.forms import (
     SoftDeleteForm,
     UnlockForm,
 )
+from integrity.model_meta import participant_model
 from integrity.models import DataQuery, Lock, QueryStatus, Signature
 
 AUDIT_ROLES = (DATA_MANAGER, MONITOR, INVESTIGATOR)
@@ -129,7 +129,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @role_required(*AUDIT_ROLES)
 @require_GET
 def participant_audit(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    participant = get_object_or_404(participant_model().objects.visible_to(request.user), pk=pk)
     return _audit_page(request, title=f"Audit trail of {participant.participant_id}", participant=participant)
 
 
@@ -277,7 +277,7 @@ def query_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @role_required(INVESTIGATOR)
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    participant = get_object_or_404(participant_model().objects.visible_to(request.user), pk=pk)
     form = SignForm(request.POST or None, timepoints=signatures.timepoints(participant),
                     initial={"timepoint": request.GET.get("timepoint", "")})
     status = 200
@@ -308,7 +308,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def signature_print(request: HttpRequest, pk: int) -> HttpResponse:
     """Print view of a signed timepoint (?timepoint=EOC1) or casebook: the content and its signatures."""
-    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    participant = get_object_or_404(participant_model().objects.visible_to(request.user), pk=pk)
     timepoint = request.GET.get("timepoint", signatures.CASEBOOK)
     content = signatures.signed_records(participant, timepoint)
     sigs = list(Signature.objects.filter(participant=participant, timepoint=timepoint).select_related("signer"))
@@ -337,7 +337,7 @@ def lock_list(request: HttpRequest) -> HttpResponse:
 @role_required(DATA_MANAGER)
 @require_http_methods(["GET", "POST"])
 def lock_create(request: HttpRequest) -> HttpResponse:
-    participants = Participant.objects.visible_to(request.user)
+    participants = participant_model().objects.visible_to(request.user)
     initial = {"participant": request.GET.get("participant"), "scope": "participant" if request.GET.get("participant")
                else "study"}
     form = LockForm(request.POST or None, participants=participants, initial=initial)

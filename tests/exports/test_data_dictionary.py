@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from enrollment.models import Consent
-from exports.cells import TYPE_DESCRIPTIONS
 from exports.datasets import FormFile, clinical_models, file_name_for, form_files
+from integrity.cells import TYPE_DESCRIPTIONS
 from tests.exports.conftest import build, open_zip
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from exports.cells import BOOLEAN, CODE, DATE, DATETIME, DECIMAL, FLOAT, INTEGER, TEXT, format_cell, unescape_text
 from exports.datasets import sql_cell
+from integrity.cells import BOOLEAN, CODE, DATE, DATETIME, DECIMAL, FLOAT, INTEGER, TEXT, format_cell, unescape_text
 
 TEXT_CASES = [
     ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),

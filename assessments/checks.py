@@ -1,0 +1,77 @@
+"""Automatic edit checks on assessments data, registered in integrity's registry (imported by AssessmentsConfig.ready).
+
+Thresholds and windows come from the protocol definitions (assessments.rules via derived, cycles.regimen).
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from assessments.derived import derive_for_participant
+from assessments.models import EOC_CYCLE_NUMBER, BoneMarrowAssessment, FlowResultType
+from cycles.regimen import REGIMEN
+from integrity.edit_checks import register
+
+
+def _derived_marrow(cache: dict, marrow_id: int):
+    if "derived" not in cache:
+        cache["derived"] = derive_for_participant(cache["participant"].pk)
+    return next((m for m in cache["derived"].marrows if m.marrow_id == marrow_id), None)
+
+
+# The derived response reads the marrow, the blood counts, EMD and MRD (assessments.derived).
+DERIVATION_INPUTS = (
+    "assessments.BoneMarrowAssessment",
+    "assessments.BloodCount",
+    "assessments.ExtramedullaryDisease",
+    "assessments.FlowMrd",
+    "assessments.NgsMrd",
+    "assessments.FollowUpContact",
+)
+
+
+@register("RSP_DIFF", model="assessments.ResponseCall", field="response", reads=DERIVATION_INPUTS)
+def investigator_call_differs(call, cache) -> str | None:
+    """Investigator's response call differs from the response derived from the marrow, counts and EMD."""
+    derived = _derived_marrow(cache, call.marrow_id)
+    if derived is None or call.response == derived.derived_response:
+        return None
+    return (
+        f"The investigator's response ({call.response}) differs from the derived response "
+        f"({derived.derived_response}) at {derived.timepoint}. Please check the marrow, blood count and EMD "
+        "entries, or confirm the call with a comment."
+    )
+
+
+@register("FLOW_NO_LOD", model="assessments.FlowMrd", field="lod_pct")
+def flow_not_detected_without_lod(flow, cache) -> str | None:
+    """Flow MRD 'not detected' needs its limit of detection (negative only when LOD is below the cut-off)."""
+    if flow.result_type == FlowResultType.NOT_DETECTED and flow.lod_pct is None:
+        return "Flow MRD is 'not detected' but no limit of detection (LOD, %) is entered."
+    return None
+
+
+def _eoc_window_end(cycle):
+    regimen = REGIMEN.cycle(cycle.number)
+    visit = next((v for v in getattr(regimen, "visits", ()) if v.code == "EOC"), None)
+    if visit is None or cycle.day1_on is None:
+        return None
+    return cycle.day1_on + datetime.timedelta(days=visit.day - 1 + visit.window_after_days)
+
+
+@register("EOC_MARROW_MISSING", model="cycles.Cycle", field="day1_on", reads=("assessments.BoneMarrowAssessment",))
+def eoc_marrow_missing(cycle, cache) -> str | None:
+    """End-of-cycle marrow not entered after its window closed (periodic sweep and every save)."""
+    timepoint = next((str(tp) for tp, n in EOC_CYCLE_NUMBER.items() if n == cycle.number), None)
+    end = _eoc_window_end(cycle) if timepoint else None
+    if end is None or timezone.now().date() <= end:
+        return None
+    if "eoc_marrows" not in cache:
+        cache["eoc_marrows"] = set(
+            BoneMarrowAssessment.objects.filter(participant=cache["participant"], is_deleted=False).values_list(
+                "timepoint", flat=True
+            )
+        )
+    if timepoint in cache["eoc_marrows"]:
+        return None
+    return f"The end-of-cycle {cycle.number} marrow ({timepoint}) is missing: its window closed on {end.isoformat()}."

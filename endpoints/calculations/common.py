@@ -1,0 +1,186 @@
+"""Constants, the engine's input (ParticipantData), ADTTE rows and small helpers shared by the endpoint calculations."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from scipy import stats
+
+from assessments.facts import EocAssessment
+
+CALC_VERSION = "3"  # 2: numeric MRD inputs, drill-down lists; 3: per-participant values stored as rows
+DAYS_PER_MONTH = 30.4375
+TIMEPOINTS = ("EOC1", "EOC2")
+PRIMARY_TIMEPOINTS = ("EOC1", "EOC2", "BY_EOC2")
+RESPONSE_TABLE_TIMEPOINTS = ("EOC1", "EOC2", "BY_EOC2")
+
+# ADTTE parameter codes (sensitivity variants censor at HSCT).
+PARAM_OS = "OS"
+PARAM_EFS = "EFS"
+PARAM_OS_HSCT = "OSHSCT"
+PARAM_EFS_HSCT = "EFSHSCT"
+
+# EVNTDESC / CNSDTDSC strings, exactly as in reference/worked_example_adtte.csv ...
+DESC_DEATH = "DEATH"
+DESC_RELAPSE = "HEMATOLOGIC RELAPSE"
+DESC_FAILURE_DAY1 = "TREATMENT FAILURE (NO CR/CRi BY EOC2) - EVENT AT DAY 1"
+DESC_DEATH_NO_RESPONSE_DAY1 = "DEATH BEFORE LANDMARK WITHOUT RESPONSE - EVENT AT DAY 1"
+DESC_NOT_EVALUABLE_DAY1 = "NOT EVALUABLE FOR RESPONSE - CENSORED AT DAY 1"
+DESC_LAST_ALIVE = "LAST KNOWN ALIVE"
+DESC_DATA_CUTOFF = "DATA CUTOFF"
+DESC_LAST_ASSESSMENT = "LAST ADEQUATE DISEASE ASSESSMENT"
+# ... and two the reference file has no example of (project choice).
+DESC_HSCT = "ALLOGENEIC HSCT (SENSITIVITY)"
+DESC_CAP_TEMPLATE = "CAPPED AT {years} YEARS"
+
+# Reasons for "not evaluable" in the primary endpoint (besides those carried by the data).
+REASON_MISSING_ASSESSMENT = "MISSING_ASSESSMENT"
+REASON_RESPONSE_NE = "RESPONSE_NE"
+REASON_MRD_MISSING = "MRD_MISSING"
+REASON_MRD_NE = "MRD_NE"
+
+RESPONDER = "RESPONDER"
+NON_RESPONDER = "NON_RESPONDER"
+NOT_EVALUABLE = "NOT_EVALUABLE"
+
+DEFAULT_LANDMARKS_MONTHS = (12, 36, 60)
+DEFAULT_RISK_TIMES_MONTHS = (0, 6, 12, 18, 24, 36, 48, 60)
+
+
+# --------------------------------------------------------------------------- input data
+
+
+@dataclass(frozen=True)
+class ParticipantData:
+    """Everything the endpoint engine needs for one participant (DOMAIN 3.4, 5.5).
+
+    c1d1: first dose of any protocol drug (None = never treated, excluded from every denominator).
+    eoc1 / eoc2: the EOC marrows (None = no assessment recorded).
+    death_date: any-cause death; relapse_dates: dates of samples/exams documenting haematologic
+    relapse (an EOC marrow with response RELAPSE counts as well); dates_alive: every complete date
+    the participant is known alive (visits, dosing, labs, contacts; C1D1, marrow and assessment
+    dates are added automatically); assessment_dates: adequate disease assessments (EOC marrows
+    with an evaluable response are added automatically); hsct_date: allogeneic HSCT.
+    Lists are accepted and stored as tuples.
+    """
+
+    participant_id: str
+    c1d1: date | None
+    eoc1: EocAssessment | None = None
+    eoc2: EocAssessment | None = None
+    death_date: date | None = None
+    relapse_dates: tuple[date, ...] = ()
+    dates_alive: tuple[date, ...] = ()
+    assessment_dates: tuple[date, ...] = ()
+    hsct_date: date | None = None
+    cycle_starts: tuple[date, ...] = ()  # day 1 of each treatment cycle (swimmer plot only)
+
+    def __post_init__(self) -> None:
+        for name in ("relapse_dates", "dates_alive", "assessment_dates", "cycle_starts"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    def eoc(self, timepoint: str) -> EocAssessment | None:
+        """The EOC1 or EOC2 assessment (DOMAIN 3.4)."""
+        if timepoint == "EOC1":
+            return self.eoc1
+        if timepoint == "EOC2":
+            return self.eoc2
+        raise ValueError(f"unknown timepoint {timepoint!r}; expected one of {TIMEPOINTS}")
+
+    def treated(self, cutoff: date | None = None) -> bool:
+        """Received any dose on/before the cut-off (DOMAIN decision 5 denominator)."""
+        return self.c1d1 is not None and (cutoff is None or self.c1d1 <= cutoff)
+
+
+@dataclass(frozen=True)
+class AdtteRow:
+    """One ADTTE row (DOMAIN 5.5; CDISC ADaM BDS-TTE): CNSR 0 = event, 1 = censored."""
+
+    USUBJID: str
+    PARAMCD: str
+    STARTDT: date
+    ADT: date
+    AVAL_DAYS: int
+    AVAL_MONTHS: float  # full precision; round only for display
+    CNSR: int
+    EVNTDESC_or_CNSDTDSC: str
+
+    @property
+    def event(self) -> bool:
+        """True for an event (CNSR = 0)."""
+        return self.CNSR == 0
+
+    @property
+    def aval_months_display(self) -> str:
+        """AVAL in months with 2 decimals, for display only."""
+        return f"{self.AVAL_MONTHS:.2f}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable dict (ISO dates, full-precision months)."""
+        return {
+            "USUBJID": self.USUBJID,
+            "PARAMCD": self.PARAMCD,
+            "STARTDT": self.STARTDT.isoformat(),
+            "ADT": self.ADT.isoformat(),
+            "AVAL_DAYS": self.AVAL_DAYS,
+            "AVAL_MONTHS": self.AVAL_MONTHS,
+            "CNSR": self.CNSR,
+            "EVNTDESC_or_CNSDTDSC": self.EVNTDESC_or_CNSDTDSC,
+        }
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def clean_float(value: Any) -> float | None:
+    """Plain Python float, or None for None/NaN/inf (JSON-safe output, DOMAIN 5.6)."""
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) or math.isinf(number) else number
+
+
+def days_to_months(days: float) -> float:
+    """Days -> months with 30.4375 days a month (DOMAIN decision 1)."""
+    return days / DAYS_PER_MONTH
+
+
+def add_years(start: date, years: int) -> date:
+    """Same calendar day `years` later, 29 Feb -> 28 Feb (DOMAIN 5.5 cap)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
+def eoc_at(p: ParticipantData, timepoint: str, cutoff: date | None) -> EocAssessment | None:
+    a = p.eoc(timepoint)
+    if a is None or a.response is None:
+        return None
+    if cutoff is not None and a.marrow_date is not None and a.marrow_date > cutoff:
+        return None
+    return a
+
+
+def treated_participants(participants: Iterable[ParticipantData], cutoff: date | None) -> list[ParticipantData]:
+    return [p for p in participants if p.treated(cutoff)]
+
+
+def clopper_pearson(x: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
+    """Exact two-sided Clopper-Pearson CI for x/n (DOMAIN 5.1); n = 0 gives (0.0, 1.0)."""
+    if n < 0 or not 0 <= x <= n:
+        raise ValueError(f"need 0 <= x <= n, got x={x}, n={n}")
+    if not 0 < alpha < 1:
+        raise ValueError("alpha must be in (0, 1)")
+    lower = 0.0 if x == 0 else float(stats.beta.ppf(alpha / 2, x, n - x + 1))
+    upper = 1.0 if x == n else float(stats.beta.ppf(1 - alpha / 2, x + 1, n - x))
+    return lower, upper
+
+
+def rate_with_ci(x: int, n: int) -> dict[str, Any]:
+    lo, hi = clopper_pearson(x, n)
+    return {"n": x, "denominator": n, "rate": (x / n) if n else None, "ci95": [lo, hi]}
