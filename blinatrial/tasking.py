@@ -6,6 +6,7 @@ triggers), and a web process that only publishes never loads a task module's hea
 """
 
 from collections.abc import Sequence
+from importlib import import_module
 
 from django.conf import settings
 
@@ -14,6 +15,7 @@ from blinatrial.celery import app
 
 def run_inline(name: str, args: Sequence = ()) -> object:
     """Run a task now, in this process (no broker configured: development and eager tests)."""
+    import_module(name.rpartition(".")[0])  # registers the task; a web process has not autodiscovered it
     return app.tasks[name].apply(args=list(args))
 
 
