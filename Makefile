@@ -24,7 +24,7 @@ run: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/bandit -q -c pyproject.toml -r blinatrial enrollment cycles assessments endpoints integrity exports
+	$(VENV)/bin/bandit -q -c pyproject.toml -r blinatrial enrollment cycles assessments safety endpoints integrity exports
 
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -1,6 +1,9 @@
 """Automatic edit checks on assessments data, registered in integrity's registry (imported by AssessmentsConfig.ready).
 
 Thresholds and windows come from the protocol definitions (assessments.rules via derived, cycles.regimen).
+The date order (issue 14: screening <= consent <= enrollment <= C1D1 <= every clinical date) for data entered
+before the forms refused it, or by another path: marrows and follow-up contacts after C1D1, blood counts and
+EMD assessments (possibly baseline values) after consent.
 """
 
 import datetime
@@ -9,7 +12,9 @@ from django.utils import timezone
 
 from assessments.derived import derive_for_participant
 from assessments.models import EOC_CYCLE_NUMBER, BoneMarrowAssessment, FlowResultType
+from cycles.checks import C1D1_SOURCES, ENROLLMENT_DATES, trial_dates
 from cycles.regimen import REGIMEN
+from enrollment.rules import date_order_problem
 from integrity.edit_checks import register
 
 
@@ -75,3 +80,36 @@ def eoc_marrow_missing(cycle, cache) -> str | None:
     if timepoint in cache["eoc_marrows"]:
         return None
     return f"The end-of-cycle {cycle.number} marrow ({timepoint}) is missing: its window closed on {end.isoformat()}."
+
+
+AFTER_C1D1 = (*ENROLLMENT_DATES, *C1D1_SOURCES)
+
+
+@register("DATE_ORDER_MARROW", model="assessments.BoneMarrowAssessment", field="sample_date", reads=AFTER_C1D1)
+def marrow_before_c1d1(marrow, cache) -> str | None:
+    return date_order_problem(marrow.sample_date, trial_dates(cache), "c1d1", "The aspirate date")
+
+
+FOLLOW_UP_DATES = (
+    ("contact_date", "The contact date"),
+    ("relapse_date", "The relapse date"),
+    ("death_date", "The death date"),
+    ("transplant_date", "The transplant date"),
+)
+
+
+@register("DATE_ORDER_FOLLOW_UP", model="assessments.FollowUpContact", field="contact_date", reads=AFTER_C1D1)
+def follow_up_before_c1d1(contact, cache) -> str | None:
+    dates = trial_dates(cache)
+    problems = (date_order_problem(getattr(contact, name), dates, "c1d1", label) for name, label in FOLLOW_UP_DATES)
+    return next((p for p in problems if p), None)
+
+
+@register("DATE_ORDER_BLOOD_COUNT", model="assessments.BloodCount", field="sample_date", reads=ENROLLMENT_DATES)
+def blood_count_before_consent(cbc, cache) -> str | None:
+    return date_order_problem(cbc.sample_date, trial_dates(cache), "consent_on", "The sample date")
+
+
+@register("DATE_ORDER_EMD", model="assessments.ExtramedullaryDisease", field="assessed_on", reads=ENROLLMENT_DATES)
+def emd_before_consent(emd, cache) -> str | None:
+    return date_order_problem(emd.assessed_on, trial_dates(cache), "consent_on", "The assessment date")

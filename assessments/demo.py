@@ -214,7 +214,11 @@ def _events(rng: random.Random, today: date, after: date, in_remission: bool, hs
         if left > 30 and rng.random() < DEATH_AFTER_RELAPSE_PROBABILITY:
             death = (relapse_on + timedelta(days=rng.randint(30, min(left, 300))), "DISEASE")
     elif not in_remission and span > 60 and rng.random() < DEATH_IF_REFRACTORY_PROBABILITY:
-        death = (after + timedelta(days=rng.randint(45, min(span, 400))), "DISEASE")
+        # after the transplant, if any: a transplant dated after the death would prove them alive after it
+        anchor = max(after, hsct) if hsct else after
+        left = (today - anchor).days
+        if left > 45:
+            death = (anchor + timedelta(days=rng.randint(45, min(left, 400))), "DISEASE")
     elif in_remission and span > 120 and rng.random() < DEATH_IN_REMISSION_PROBABILITY:
         anchor = hsct if hsct and (today - hsct).days > 60 else after
         death = (anchor + timedelta(days=rng.randint(30, (today - anchor).days)), "TRANSPLANT" if hsct else "INFECTION")

@@ -1,7 +1,8 @@
 """ORM -> assessments.rules bridge, shared by the casebook, the EOC page, edit checks and the endpoint engine.
 
 ``derive_for_participants(ids, cutoff)`` loads every assessment of the given participants in ONE query per
-model (7 in all, whatever the number of participants or records) and returns plain dataclasses.
+model, and their last dates known alive in one more (8 in all, whatever the number of participants or records),
+and returns plain dataclasses.
 
 Conventions (DOMAIN 3.1-3.3, decisions 2-4 and 6; where DOMAIN leaves room, chosen here):
 - Every marrow (EOC, unscheduled, follow-up) gets a derived response, in date order; "prior remission"
@@ -13,8 +14,10 @@ Conventions (DOMAIN 3.1-3.3, decisions 2-4 and 6; where DOMAIN leaves room, chos
   circulating blasts, EMD present (incl. CNS2/3), and relapse dates reported on follow-up contacts
   (those count whatever the derived remission, since the site documented a relapse).
 - Death date: the earliest death date on a contact with vital status "dead".
-- Dates known alive: marrow, CBC, EMD and contact dates (not those of "dead"/"unknown" contacts).
-  They are NOT cut at ``cutoff``: the engine truncates LSTALVDT at the cut-off itself (DOMAIN 5.5).
+- Dates known alive: the one definition of enrollment.alive (Project decision 11: every dated record that
+  declares it, from doses and infusion segments to "alive" contacts), as the latest such date (one query);
+  dropped when after the death date. NOT cut at ``cutoff``: the engine truncates LSTALVDT at the cut-off
+  itself (DOMAIN 5.5).
 - Adequate disease assessment dates: marrows with an evaluable (non-NE) derived response and contacts
   whose disease status was assessed (continued remission or relapse).
 - ``cutoff``: records dated after it are ignored (except dates known alive, see above).
@@ -45,6 +48,7 @@ from assessments.models import (
     Timepoint,
     VitalStatus,
 )
+from enrollment.alive import latest_alive_dates
 
 EOC_TIMEPOINTS = (Timepoint.EOC1.value, Timepoint.EOC2.value)
 
@@ -113,7 +117,9 @@ class MarrowDerived:
     flow_class: str | None = None  # NEG/POS/NE at the protocol cut-off (0.1 %); None = no flow result
     flow_ne_reason: str | None = None
     flow_label: str | None = None  # e.g. NE_INSUFFICIENT_SENSITIVITY
-    flow_class_reporting: str | None = None  # at 0.01 %
+    flow_class_reporting: str | None = None  # label at 0.01 % (NE_INSUFFICIENT_SENSITIVITY spelled out)
+    flow_reporting_class: str | None = None  # NEG/POS/NE at 0.01 %
+    flow_reporting_ne_reason: str | None = None
     ngs: NgsRow | None = None
     ngs_class: str | None = None  # NEG/POS/NE at 1e-6; None = no NGS result
     ngs_ne_reason: str | None = None
@@ -137,14 +143,25 @@ class MarrowDerived:
         """Flow 'not detected' entered without a LOD (edit check "MRD entered without LOD")."""
         return self.flow is not None and self.flow.result_type == rules.NOT_DETECTED and self.flow.lod_pct is None
 
-    def to_eoc_assessment(self):
-        """The endpoint engine's view of this marrow (assessments.facts.EocAssessment)."""
+    def to_eoc_assessment(self) -> EocAssessment:
+        """The endpoint engine's view of this marrow (assessments.facts.EocAssessment), numeric MRD included."""
+        flow, ngs = self.flow, self.ngs
         return EocAssessment(
             marrow_date=self.marrow_date,
             response=self.derived_response,
             flow_class=self.flow_class,
             ne_reason=self.ne_reason,
             mrd_ne_reason=self.flow_ne_reason,
+            flow_value_pct=_f(flow.value_pct) if flow else None,
+            flow_lod_pct=_f(flow.lod_pct) if flow else None,
+            ngs_value=_f(ngs.fraction) if ngs else None,
+            ngs_lod=_f(ngs.lod_fraction) if ngs else None,
+            ngs_class=self.ngs_class,
+            flow_class_reporting=self.flow_reporting_class,
+            flow_reporting_ne_reason=self.flow_reporting_ne_reason,
+            ngs_ne_reason=self.ngs_ne_reason,
+            ngs_band=self.ngs_band,
+            ngs_clone_trackable=ngs.clone_trackable if ngs else None,
         )
 
 
@@ -292,7 +309,8 @@ def _flow_fields(row: dict | None, mrd: rules.MrdCriteria) -> dict[str, Any]:
         flow.result_type, flow.value_pct, flow.lod_pct, mrd.flow_reporting_cutoff_pct
     )
     return {"flow": flow, "flow_class": protocol.cls, "flow_ne_reason": protocol.ne_reason,
-            "flow_label": protocol.label, "flow_class_reporting": reporting.label}
+            "flow_label": protocol.label, "flow_class_reporting": reporting.label,
+            "flow_reporting_class": reporting.cls, "flow_reporting_ne_reason": reporting.ne_reason}
 
 
 def _ngs_fields(row: dict | None, mrd: rules.MrdCriteria) -> dict[str, Any]:
@@ -355,18 +373,15 @@ def _relapse_dates(pa: ParticipantAssessments, cutoff: date | None) -> tuple[dat
     return tuple(sorted(d for d in dates if cutoff is None or d <= cutoff))
 
 
-def _summarise(pa: ParticipantAssessments, cutoff: date | None) -> None:
+def _summarise(pa: ParticipantAssessments, cutoff: date | None, last_alive: date | None) -> None:
     pa.eoc = {m.timepoint: m for m in pa.marrows if m.is_eoc}
     pa.first_remission_date = rules.first_remission_date([(m.marrow_date, m.derived_response) for m in pa.marrows])
     pa.relapse_dates = _relapse_dates(pa, cutoff)
     deaths = [c.death_date for c in pa.contacts if c.vital_status == VitalStatus.DEAD and c.death_date]
     deaths = [d for d in deaths if cutoff is None or d <= cutoff]
     pa.death_date = min(deaths) if deaths else None
-    alive = {m.marrow_date for m in pa.marrows} | {c.sample_date for c in pa.cbcs} | {e.sample_date for e in pa.emds}
-    alive |= {c.contact_date for c in pa.contacts if c.vital_status == VitalStatus.ALIVE}
-    if pa.death_date is not None:
-        alive = {d for d in alive if d <= pa.death_date}
-    pa.dates_alive = tuple(sorted(alive))
+    alive_before_death = last_alive is not None and (pa.death_date is None or last_alive <= pa.death_date)
+    pa.dates_alive = (last_alive,) if alive_before_death else ()
     assessed = {m.marrow_date for m in pa.marrows if m.derived_response != rules.NE}
     assessed |= {
         c.contact_date for c in pa.contacts
@@ -387,12 +402,13 @@ def derive_for_participants(
     mrd: rules.MrdCriteria = rules.DEFAULT_MRD_CRITERIA,
     among: QuerySet | None = None,
 ) -> dict[int, ParticipantAssessments]:
-    """participant pk -> ParticipantAssessments, in 7 SQL queries whatever the number of participants.
+    """participant pk -> ParticipantAssessments, in 8 SQL queries whatever the number of participants.
     `among`: the same participants as a queryset of pks, to select them in SQL instead of by a list."""
     ids = sorted(set(participant_ids))
     if not ids:
         return {}
     data = _load(among if among is not None else ids, cutoff)
+    last_alive = latest_alive_dates(among if among is not None else ids)
     out: dict[int, ParticipantAssessments] = {}
     for pid in ids:
         cbcs = [_cbc_row(r) for r in data["cbcs"].get(pid, []) if cutoff is None or r["sample_date"] <= cutoff]
@@ -408,11 +424,11 @@ def derive_for_participants(
         ]
         pa = ParticipantAssessments(participant_id=pid, cbcs=cbcs, emds=emds, contacts=contacts)
         pa.marrows = _derive_marrows(data["marrows"].get(pid, []), cbcs, emds, data, criteria, mrd)
-        _summarise(pa, cutoff)
+        _summarise(pa, cutoff, last_alive.get(pid))
         out[pid] = pa
     return out
 
 
 def derive_for_participant(participant_id: int, cutoff: date | None = None) -> ParticipantAssessments:
-    """One participant (same 7 queries)."""
+    """One participant (same 8 queries)."""
     return derive_for_participants([participant_id], cutoff)[participant_id]

@@ -31,9 +31,20 @@ class EocAssessment:
     ngs_value: float | None = None
     ngs_lod: float | None = None
     ngs_class: str | None = None
+    # MRD classes beyond the primary endpoint (issue 20), each with the reason when NE (DOMAIN 3.3):
+    # flow at the 0.01 % reporting cut-off (None = no flow result), NGS at 1e-6 and its three bands
+    # (rules.ngs_mrd_band: LT_1E-6 / 1E-6_TO_LT_1E-4 / GE_1E-4, or NE); ngs_clone_trackable: the
+    # sample's baseline clone flag (None = no NGS result).
+    flow_class_reporting: str | None = None
+    flow_reporting_ne_reason: str | None = None
+    ngs_ne_reason: str | None = None
+    ngs_band: str | None = None
+    ngs_clone_trackable: bool | None = None
 
     def __post_init__(self) -> None:
         if self.response is not None and self.response not in RESPONSES:
             raise ValueError(f"unknown response {self.response!r}")
-        if self.flow_class is not None and self.flow_class not in (MRD_NEG, MRD_POS, NE):
-            raise ValueError(f"unknown flow MRD class {self.flow_class!r}")
+        for name in ("flow_class", "flow_class_reporting", "ngs_class"):
+            value = getattr(self, name)
+            if value is not None and value not in (MRD_NEG, MRD_POS, NE):
+                raise ValueError(f"unknown {name.replace('_', ' ')} {value!r}")

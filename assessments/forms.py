@@ -30,8 +30,10 @@ from assessments.models import (
     ResponseCall,
     VitalStatus,
 )
+from cycles.services import c1d1_anchor
 from enrollment import checks
 from enrollment.models import ScreeningRecord, ScreeningStatus
+from enrollment.rules import TrialDates
 from integrity.forms import ClinicalRecordForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,30 +52,43 @@ def not_enrolled_problem(participant) -> str | None:
 
 
 class ParticipantRecordForm(ClinicalRecordForm):
-    """Base of every assessment form: the participant is fixed by the URL, never posted."""
+    """Base of every assessment form: the participant is fixed by the URL, never posted.
+
+    Its dates must not precede the trial date `not_before` nor an earlier one (screening <= consent <=
+    enrollment <= C1D1): marrows and follow-up come after C1D1; blood counts and EMD assessments may be
+    baseline values, taken after consent and before the first dose.
+    """
 
     date_fields: tuple[str, ...] = ()
+    not_before = "consent_on"
 
     def __init__(self, *args, participant, **kwargs):
         self.participant = participant
         super().__init__(*args, **kwargs)
         if hasattr(self.instance, "participant_id"):
             self.instance.participant = participant
-        self._consent_on = None
+        self._dates = None
+
+    def trial_dates(self) -> TrialDates:
+        """Screening, consent, enrollment dates (and C1D1 when the form's dates must follow it), once."""
+        if self._dates is None:
+            c1d1 = c1d1_anchor(self.participant.pk) if self.not_before == "c1d1" else None
+            self._dates = checks.trial_dates(self.participant, c1d1=c1d1)
+        return self._dates
 
     def consent_on(self) -> date | None:
-        if self._consent_on is None:
-            self._consent_on = checks.consent_date(self.participant)
-        return self._consent_on
+        return self.trial_dates().consent_on
 
     def clean(self):
         data = super().clean()
         if (problem := not_enrolled_problem(self.participant)) is not None:
             raise forms.ValidationError(f"{NOT_ENROLLED}: {problem}")
         for name in self.date_fields:
+            if data.get(name) is None:
+                continue
             label = self.fields[name].label or name
             for problem in checks.clinical_date_problems(
-                self.participant, data.get(name), label, consent_on=self.consent_on()
+                self.participant, data.get(name), label, dates=self.trial_dates(), not_before=self.not_before
             ):
                 self.add_error(name, problem)
         return data
@@ -96,6 +111,7 @@ class ConfirmUnusualMixin:
 
 class MarrowForm(ParticipantRecordForm):
     date_fields = ("sample_date",)
+    not_before = "c1d1"
 
     class Meta:
         model = BoneMarrowAssessment
@@ -278,6 +294,7 @@ class ResponseCallForm(MarrowRecordForm):
 
 class FollowUpContactForm(ParticipantRecordForm):
     date_fields = ("contact_date", "relapse_date", "death_date", "transplant_date")
+    not_before = "c1d1"
 
     class Meta:
         model = FollowUpContact

@@ -128,6 +128,8 @@ class BoneMarrowAssessment(ClinicalRecord):
     site_lookup = "participant__site"
     participant_lookup = "participant"
     timepoint_lookup = "timepoint"
+    alive_dates = {"sample_date": None}  # dates that prove the participant alive (enrollment.alive)
+    alive_label = "marrow and MRD samples"
 
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="marrows")
     timepoint = models.CharField(max_length=12, choices=Timepoint.choices)
@@ -186,6 +188,8 @@ class BloodCount(ClinicalRecord):
 
     site_lookup = "participant__site"
     participant_lookup = "participant"
+    alive_dates = {"sample_date": None}
+    alive_label = "blood counts"
 
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="blood_counts")
     sample_date = models.DateField("Sample date")
@@ -240,6 +244,8 @@ class ExtramedullaryDisease(ClinicalRecord):
     export_name = "extramedullary_disease_assessments"  # the snapshot file stem
     site_lookup = "participant__site"
     participant_lookup = "participant"
+    alive_dates = {"assessed_on": None}
+    alive_label = "EMD assessments"
 
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="emd_assessments")
     assessed_on = models.DateField("Assessment date")
@@ -375,6 +381,9 @@ class FollowUpContact(ClinicalRecord):
 
     site_lookup = "participant__site"
     participant_lookup = "participant"
+    # An "alive" contact, and the relapse and transplant dates a contact reports (also when it reports a death).
+    alive_dates = {"contact_date": models.Q(vital_status="ALIVE"), "relapse_date": None, "transplant_date": None}
+    alive_label = "'alive' follow-up contacts and the relapse and transplant dates they report"
 
     participant = models.ForeignKey(
         "enrollment.Participant", on_delete=models.PROTECT, related_name="follow_up_contacts"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
 
-from assessments.models import BloodCount, BoneMarrowAssessment, ExtramedullaryDisease, FollowUpContact, VitalStatus
+from assessments.models import BoneMarrowAssessment, FollowUpContact
+from enrollment.alive import latest_alive_dates
 from integrity import services as integrity_services
 
 
@@ -28,18 +28,11 @@ def live_eoc_marrow(participant, timepoint: str, *, exclude_pk: int | None = Non
 
 
 def last_alive_date(participant, *, exclude_contact_pk: int | None = None) -> date | None:
-    """Latest date of a record that shows the participant alive (marrows, CBCs, EMD, 'alive' contacts)."""
-    candidates = [
-        BoneMarrowAssessment.objects.live().filter(participant=participant).aggregate(d=Max("sample_date"))["d"],
-        BloodCount.objects.live().filter(participant=participant).aggregate(d=Max("sample_date"))["d"],
-        ExtramedullaryDisease.objects.live().filter(participant=participant).aggregate(d=Max("assessed_on"))["d"],
-        FollowUpContact.objects.live()
-        .filter(participant=participant, vital_status=VitalStatus.ALIVE)
-        .exclude(pk=exclude_contact_pk)
-        .aggregate(d=Max("contact_date"))["d"],
-    ]
-    dates = [d for d in candidates if d is not None]
-    return max(dates) if dates else None
+    """Latest date of a record that shows the participant alive (enrollment.alive, the one definition: doses,
+    infusion segments, visits, transplant, non-death status changes, marrows, CBCs, EMD, 'alive' contacts),
+    leaving out the contact being edited. One query."""
+    exclude = {FollowUpContact._meta.label: exclude_contact_pk} if exclude_contact_pk is not None else None
+    return latest_alive_dates([participant.pk], exclude=exclude).get(participant.pk)
 
 
 @transaction.atomic

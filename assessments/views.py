@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import derived, forms
 from assessments.casebook import section as casebook_section
@@ -21,7 +21,9 @@ from assessments.models import (
     Timepoint,
 )
 from blinatrial.access import DATA_ENTRY_ROLES, has_role, role_required
+from blinatrial.params import parse_query
 from enrollment.models import Participant
+from integrity.forms import TimepointParams
 from integrity.recording import handle_record_form
 
 WRITE_ROLES = DATA_ENTRY_ROLES
@@ -73,7 +75,7 @@ def _render_form(request, form, *, participant, title, success_url, marrow=None,
 def participant_record_add(request: HttpRequest, participant_pk: int, kind: str) -> HttpResponse:
     model, form_class, title = PARTICIPANT_FORMS[kind]
     participant = _participant(request, participant_pk)
-    initial = {"timepoint": request.GET.get("timepoint")} if kind == "marrow" else None
+    initial = {"timepoint": parse_query(request, TimepointParams)["timepoint"]} if kind == "marrow" else None
     form = form_class(request.POST or None, participant=participant, initial=initial)
     return _render_form(request, form, participant=participant, title=title, success_url=_after_save(participant))
 
@@ -127,6 +129,7 @@ def _render_marrow_form(request, form, *, marrow, title) -> HttpResponse:
     )
 
 
+@require_GET
 def eoc_detail(request: HttpRequest, participant_pk: int, timepoint: str) -> HttpResponse:
     if timepoint not in EOC_TIMEPOINTS:
         raise Http404("Unknown end-of-cycle timepoint.")
@@ -142,6 +145,7 @@ def eoc_detail(request: HttpRequest, participant_pk: int, timepoint: str) -> Htt
     })
 
 
+@require_GET
 def participant_assessments(request: HttpRequest, participant_pk: int) -> HttpResponse:
     """Every assessment of one participant (the casebook section on its own page)."""
     participant = _participant(request, participant_pk)

@@ -46,13 +46,13 @@ TARGET_GROWTH_MB = 32.0
 # Every tenth row carries a formula-like, non-ASCII reason, so the escaping path is exercised.
 INSERT_SQL = f"""
 INSERT INTO {TABLE} (site_id, screening_number, screened_on, initials, sex, birth_date, age_years,
-    ph_test_method, ph_test_date, ecog, criteria, status, screen_fail_reason, created_at, updated_at,
-    row_version, is_deleted, deleted_reason)
+    ph_test_method, ph_test_date, ph_result, ecog, cns_status, criteria, status, screen_fail_reason, created_at,
+    updated_at, row_version, is_deleted, deleted_reason)
 SELECT %(site)s::bigint, 'B' || lpad(g::text, 9, '0'), date '2026-01-01' + (g %% 300), 'AB',
     CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END,
     CASE WHEN g %% 3 = 0 THEN NULL ELSE date '1970-01-01' + (g %% 12000) END,
     CASE WHEN g %% 3 = 0 THEN 18 + g %% 50 END,
-    CASE WHEN g %% 4 = 0 THEN '' ELSE 'FISH' END, date '2026-01-01' + (g %% 300), g %% 5,
+    CASE WHEN g %% 4 = 0 THEN '' ELSE 'FISH' END, date '2026-01-01' + (g %% 300), 'NEGATIVE', g %% 5, 'CNS1',
     '{{"INC_AGE": "met", "INC_ECOG": "met", "EXC_CNS3": "not_met"}}'::jsonb,
     CASE WHEN g %% 7 = 0 THEN 'screen_failed' ELSE 'enrolled' END,
     CASE WHEN g %% 10 = 0 THEN '=HYPERLINK("x") Zoë 李 ' || g

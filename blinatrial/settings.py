@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "enrollment",
     "cycles",
     "assessments",
+    "safety",
     "endpoints",
     "exports",
 ]
@@ -84,7 +87,10 @@ MIDDLEWARE = [
     # Deny by default: every view needs a login unless decorated with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A bad query parameter (blinatrial.params.BadQuery) is a 400 page saying what was wrong.
+    "blinatrial.params.BadQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Records the user and URL of every change in the audit trail's context.
     "pghistory.middleware.HistoryMiddleware",
     # Last, as django-axes asks.
@@ -112,12 +118,28 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 DATA_DIR = Path(os.environ.get("BLINATRIAL_DATA_DIR", BASE_DIR / ".data"))
+# DATABASE_URL: the application's role (owns no table). DATABASE_MIGRATION_URL: the owner's user and password,
+# used by `migrate` only (blinatrial.db_roles); unset, the application's own user migrates (no split).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_MIGRATION_URL = os.environ.get("DATABASE_MIGRATION_URL", "")
 if not DATABASE_URL:
-    from blinatrial.embedded_db import embedded_database_url
+    from blinatrial.embedded_db import embedded_database_urls
 
-    DATABASE_URL = embedded_database_url(DATA_DIR / "pg")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASE_URL, DATABASE_MIGRATION_URL = embedded_database_urls(DATA_DIR / "pg")
+# Persistent connections are checked before each request reuses them: PostgreSQL (or a proxy) may have
+# dropped an idle one, and the first request on that worker would otherwise fail.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+}
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+_owner = dj_database_url.parse(DATABASE_MIGRATION_URL) if DATABASE_MIGRATION_URL else None
+DATABASE_OWNER = (
+    {"USER": _owner["USER"], "PASSWORD": _owner["PASSWORD"]}
+    if _owner is not None and _owner["USER"] != DATABASE_APP_ROLE
+    else None
+)
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("BlinaTrial EDC needs PostgreSQL (its audit trail lives in database triggers).")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -165,6 +187,23 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_REDIRECT_EXEMPT = [r"^health$"]
 
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this server only; no inline script
+# or style anywhere (templates use classes and static/js files), no plugins, no framing, forms post here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap draws its icons (menu, select arrows) as data: SVG
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
@@ -192,6 +231,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Celery -----------------------------------------------------------------------------------
 # No broker configured: tasks run inline (eager), so a fresh clone needs no Redis.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# kombu's Redis transport with two fixes that keep a worker alive through a Redis outage (see the module).
+if not CELERY_BROKER_URL or CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "blinatrial.broker_transport:Transport"
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -208,7 +250,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TIMEZONE = "UTC"
 CELERY_IMPORTS = ["blinatrial.tasks"]
 # A dead or hung Redis must never hold a web request: short socket timeouts and one quick
-# publish retry. The beat reconciliation recomputes whatever a lost message missed.
+# publish retry. The beat reconciliation recomputes whatever a lost message missed. (These bounded retries
+# did not kill workers in Redis outages: that was kombu closing a channel twice, see blinatrial/broker_transport.py.)
 BROKER_SOCKET_TIMEOUT = env_float("BROKER_SOCKET_TIMEOUT", 0.3)
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -227,6 +270,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker and beat wait for Redis however long it is away (Celery gives up after 100 attempts by default).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE = {
     "reconcile-endpoints": {
         "task": "endpoints.tasks.reconcile_endpoints",
@@ -236,12 +281,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrity.tasks.sweep_edit_checks",
         "schedule": env_float("EDIT_CHECK_SWEEP_SECONDS", 3600.0),
     },
+    # An SAE whose 24-hour reporting clock ran out gets one overdue notice (claimed, so sent once).
+    "sae-overdue-notices": {
+        "task": "safety.tasks.send_overdue_sae_notices",
+        "schedule": env_float("SAE_OVERDUE_CHECK_SECONDS", 300.0),
+    },
 }
 # Debounce window for endpoint recomputes after a burst of saves (seconds).
 ENDPOINT_DEBOUNCE_SECONDS = env_float("ENDPOINT_DEBOUNCE_SECONDS", 0.5)
 # Plots are drawn this long after the numbers are stored; by then a newer result (a burst of saves) makes the
 # drawing of the older one a no-op, so seconds of matplotlib never hold the next recompute back.
 ENDPOINT_PLOT_DELAY_SECONDS = env_float("ENDPOINT_PLOT_DELAY_SECONDS", 3.0)
+
+# --- E-mail (SAE notifications) ---------------------------------------------------------------
+# Development and the demo print mails on the console; production sends through SMTP (EMAIL_HOST ...).
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "blinatrial-edc@localhost")
+# Who else gets every SAE notice (e.g. the sponsor's pharmacovigilance desk), besides the site's staff.
+SAE_NOTIFICATION_EMAILS = env_list("SAE_NOTIFICATION_EMAILS", ["pharmacovigilance@localhost"] if DEBUG else [])
+# The address of the app in links sent by e-mail.
+SITE_URL = os.environ.get("BLINATRIAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Audit trail (django-pghistory) ---------------------------------------------------------
 PGHISTORY_APPEND_ONLY = True  # audit rows cannot be updated or deleted: a database trigger refuses

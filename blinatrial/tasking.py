@@ -14,8 +14,11 @@ from blinatrial.celery import app
 
 
 def run_inline(name: str, args: Sequence = ()) -> object:
-    """Run a task now, in this process (no broker configured: development and eager tests)."""
-    import_module(name.rpartition(".")[0])  # registers the task; a web process has not autodiscovered it
+    """Run a task now, in this process (no broker configured: development and eager tests). The task's module
+    is imported by name first: a management command (the demo) has not loaded it, and Celery's autodiscovery
+    has not run in a process that is not a worker."""
+    if name not in app.tasks:
+        import_module(name.rsplit(".", 1)[0])
     return app.tasks[name].apply(args=list(args))
 
 

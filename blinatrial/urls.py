@@ -23,6 +23,7 @@ urlpatterns = [
     path("enrollment/", include("enrollment.urls")),
     path("cycles/", include("cycles.urls")),
     path("assessments/", include("assessments.urls")),
+    path("safety/", include("safety.urls")),
     path("endpoints/", include("endpoints.urls")),
     path("integrity/", include("integrity.urls")),
     path("exports/", include("exports.urls")),

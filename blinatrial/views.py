@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 
 from blinatrial import access
 from blinatrial.broker import broker_status
@@ -18,6 +19,7 @@ class TrialLoginView(auth_views.LoginView):
 
 @login_not_required
 @never_cache
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers: database and broker status, no data."""
     try:
@@ -34,6 +36,7 @@ def health(request: HttpRequest) -> JsonResponse:
     )
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     roles = access.user_roles(request.user)
     return render(request, "home.html", {"roles": roles, "is_coordinator": access.COORDINATOR in roles})

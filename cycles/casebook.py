@@ -29,7 +29,7 @@ def section(participant, user) -> CasebookSection:
                 flag = f"reduced: {a.reason}" if a.status == AdministrationStatus.REDUCED else None
                 timeline.append(TimelineEntry(a.given_on, "dose", f"{a.drug_name} {a.actual_dose_mg} mg", url, flag))
         for s in segs[c.pk]:
-            label = f"Blinatumomab {s.rate_mcg_per_day} µg/day started"
+            label = f"Blinatumomab {rules.rate_text(s.rate_mcg_per_day)} µg/day started"
             timeline.append(TimelineEntry(timezone.localtime(s.started_at).date(), "dose", label, url))
         for v in cals[c.pk]:
             if v.status in (rules.DUE, rules.OVERDUE, rules.UPCOMING):

@@ -67,7 +67,8 @@ def _infuse(cycle, *, rng: random.Random, user, now: datetime) -> None:
     end = _at(day1 + timedelta(days=cycle.length_days), 8)
     interrupt_at = start + timedelta(days=rng.randint(10, 20)) if rng.random() < 0.3 else None
     premed = start - timedelta(hours=1)
-    while start < end and start < now:
+    # a segment starts before the cycle's end date (the next cycle may start that day, cycles.rules.segment_bound)
+    while start < end and start < now and start.date() < end.date():
         day = (start.date() - day1).days + 1
         step = next((s for s in steps if s.from_day <= day <= s.to_day), steps[-1])
         step_end = _at(day1 + timedelta(days=step.to_day), 8)

@@ -17,7 +17,7 @@ from cycles.models import (
 )
 from cycles.regimen import REGIMEN
 from enrollment import rules as enrollment_rules
-from enrollment.checks import clinical_date_problems, consent_date, enrolled_problem
+from enrollment.checks import clinical_date_problems, enrolled_problem, trial_dates
 from integrity.forms import ClinicalRecordForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,27 +25,32 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 class _ParticipantDatesMixin:
-    """Checks each named date field against consent and today (one consent query per form)."""
+    """Checks each named date field against the trial's order and today: screening <= consent <= enrollment
+    <= C1D1 <= every clinical date. `not_before` names the latest trial date the form's dates must not precede
+    ("enrolled_on" for a cycle start, a dose or a segment, which themselves make C1D1; "c1d1" for the rest)."""
 
     date_fields: tuple[str, ...] = ()
+    not_before = "c1d1"
 
     def check_dates(self, participant, data: dict) -> None:
-        consent_on = None
+        dates = None
         for name in self.date_fields:
             value = data.get(name)
             if value is None:
                 continue
-            if consent_on is None:
-                consent_on = consent_date(participant)
+            if dates is None:
+                c1d1 = services.c1d1_anchor(participant.pk) if self.not_before == "c1d1" else None
+                dates = trial_dates(participant, c1d1=c1d1)
             day = timezone.localtime(value).date() if hasattr(value, "hour") else value
             label = self.fields[name].label or name
-            for problem in clinical_date_problems(participant, day, label, consent_on=consent_on):
+            for problem in clinical_date_problems(participant, day, label, dates=dates, not_before=self.not_before):
                 self.add_error(name, problem)
 
 
 class CycleStartForm(_ParticipantDatesMixin, ClinicalRecordForm):
     submit_label = "Start cycle"
     date_fields = ("day1_on",)
+    not_before = "enrolled_on"
 
     class Meta:
         model = Cycle
@@ -117,6 +122,7 @@ class AdministrationForm(_ParticipantDatesMixin, ClinicalRecordForm):
     """Records what was given for a planned administration. The first recording is not a 'change'."""
 
     date_fields = ("given_on",)
+    not_before = "enrolled_on"
 
     class Meta:
         model = Administration
@@ -187,6 +193,7 @@ class AdministrationForm(_ParticipantDatesMixin, ClinicalRecordForm):
 
 class SegmentForm(_ParticipantDatesMixin, ClinicalRecordForm):
     date_fields = ("started_at", "stopped_at", "premedication_at")
+    not_before = "enrolled_on"
 
     class Meta:
         model = BlinatumomabSegment
@@ -217,8 +224,7 @@ class SegmentForm(_ParticipantDatesMixin, ClinicalRecordForm):
             self.add_error("rate_mcg_per_day", problem)
         if stop is not None and not data.get("stop_reason"):
             self.add_error("stop_reason", "Give the reason the segment stopped.")
-        if start is not None and timezone.localtime(start).date() < self.cycle.day1_on:
-            self.add_error("started_at", f"Before this cycle's day 1 ({self.cycle.day1_on:%Y-%m-%d}).")
+        self._check_inside_cycle(start, stop)
         if start is not None and not self.errors:
             others = (
                 BlinatumomabSegment.objects.live()
@@ -233,6 +239,25 @@ class SegmentForm(_ParticipantDatesMixin, ClinicalRecordForm):
                 until = f"{c.stop:%Y-%m-%d %H:%M}" if c.stop else "still running"
                 self.add_error("started_at", f"Overlaps the segment {c.start:%Y-%m-%d %H:%M} – {until} (UTC).")
         return data
+
+    def _check_inside_cycle(self, start, stop) -> None:
+        """From the cycle's day 1 to its bound: the next cycle's day 1, else day 28 + the longest allowed break."""
+        if start is None and stop is None:
+            return
+        cycle = self.cycle
+        bound = {
+            "number": cycle.number,
+            "day1": cycle.day1_on,
+            "length_days": cycle.length_days,
+            "next_day1": services.next_day1(cycle),
+        }
+        for name, value in (("started_at", start), ("stopped_at", stop)):
+            if value is None:
+                continue
+            day = timezone.localtime(value).date()
+            args = (day, None) if name == "started_at" else (None, day)
+            if problem := rules.segment_cycle_problem(*args, **bound):
+                self.add_error(name, problem)
 
     def save(self, commit: bool = True):
         seg = super().save(commit=commit)
@@ -278,7 +303,7 @@ class VisitRecordForm(_ParticipantDatesMixin, ClinicalRecordForm):
         data = super().clean()
         self.check_dates(self.cycle.participant, data)
         on, missed = data.get("visited_on"), (data.get("missed_reason") or "").strip()
-        if on is None and not missed:
+        if on is None and not missed and "visited_on" not in self.errors:
             self.add_error("visited_on", "Give the visit date, or the reason it was missed.")
         if on is not None and missed:
             self.add_error("missed_reason", "A visit with a date was not missed: leave this empty.")

@@ -5,7 +5,7 @@ from django.db import models
 
 from blinatrial.access import SiteScopedQuerySet
 from cycles.regimen import REGIMEN
-from cycles.rules import dose_deviation_pct
+from cycles.rules import dose_deviation_pct, rate_text
 from integrity.models import ClinicalRecord, clinical_record
 
 
@@ -21,6 +21,8 @@ class Cycle(ClinicalRecord):
     site_lookup = "participant__site"
     participant_lookup = "participant"
     cycle_lookup = "number"
+    alive_dates = {"day1_on": None}  # dates that prove the participant alive (enrollment.alive)
+    alive_label = "cycle starts"
     field_units = {"height_cm": "cm", "weight_kg": "kg", "bsa_m2": "m2"}
 
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="cycles")
@@ -83,6 +85,8 @@ class Administration(ClinicalRecord):
     site_lookup = "cycle__participant__site"
     participant_lookup = "cycle__participant"
     cycle_lookup = "cycle__number"
+    alive_dates = {"given_on": models.Q(status__in=("given", "reduced"))}
+    alive_label = "doses"
     field_units = {
         "cycle_day": "day of cycle",
         "protocol_dose": "protocol_dose_unit (mg/m2 or mg)",
@@ -147,12 +151,14 @@ class BlinatumomabSegment(ClinicalRecord):
     site_lookup = "cycle__participant__site"
     participant_lookup = "cycle__participant"
     cycle_lookup = "cycle__number"
+    alive_dates = {"started_at": None, "stopped_at": None}
+    alive_label = "blinatumomab infusion starts and stops"
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="segments")
     started_at = models.DateTimeField("Start (UTC)")
     stopped_at = models.DateTimeField("Stop (UTC)", null=True, blank=True, help_text="Leave empty while running.")
-    rate_mcg_per_day = models.DecimalField(
-        "Rate (µg/day)", max_digits=5, decimal_places=1, validators=[MinValueValidator(0.1)], help_text="µg/day"
+    rate_mcg_per_day = models.DecimalField(  # 2 decimals: a per-m2 dose below 45 kg, e.g. 5 x 1.29 = 6.45
+        "Rate (µg/day)", max_digits=6, decimal_places=2, validators=[MinValueValidator(0.01)], help_text="µg/day"
     )
     stop_reason = models.CharField(max_length=16, choices=SegmentStopReason.choices, blank=True)
     stop_reason_detail = models.CharField(max_length=300, blank=True)
@@ -169,7 +175,11 @@ class BlinatumomabSegment(ClinicalRecord):
         ordering = ["cycle_id", "started_at"]
 
     def __str__(self) -> str:
-        return f"{self.cycle} blinatumomab {self.rate_mcg_per_day} µg/day from {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.cycle} blinatumomab {self.rate_display} µg/day from {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def rate_display(self) -> str:
+        return rate_text(self.rate_mcg_per_day)
 
 
 @clinical_record
@@ -179,6 +189,8 @@ class VisitRecord(ClinicalRecord):
     site_lookup = "cycle__participant__site"
     participant_lookup = "cycle__participant"
     cycle_lookup = "cycle__number"
+    alive_dates = {"visited_on": None}
+    alive_label = "visits"
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="visit_records")
     visit_code = models.CharField(max_length=8, editable=False)
@@ -216,6 +228,8 @@ class Transplant(ClinicalRecord):
 
     site_lookup = "participant__site"
     participant_lookup = "participant"
+    alive_dates = {"transplanted_on": None}
+    alive_label = "transplants"
 
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="transplants")
     transplanted_on = models.DateField("Transplant date (day 0)")

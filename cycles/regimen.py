@@ -4,11 +4,15 @@ Defaults follow DOMAIN.md 2.1-2.5 (analogue trials and the blinatumomab label); 
 settings. Changing a dose, a treatment day or a visit window is a change to this file only.
 
 Choices made where DOMAIN.md offers options (verify against the protocol):
-- Vindesine 3 mg/m2 IV on days 1, 8, 15 and 22 of cycle 1 (weekly, GMALL-type), capped at 5 mg per dose.
-- Cyclophosphamide 200 mg/m2/day IV days 3-5; dexamethasone 10 mg/m2/day PO days 1-7 (capped at 20 mg).
+- Vindesine 3 mg/m2 IV on days 1, 8, 15 and 22 of cycle 1 (weekly, GMALL-type), capped at 5 mg per dose
+  (DOMAIN 2.3: "cap commonly 5 mg (K)"; the vinca-alkaloid cap is a protocol setting).
+- Cyclophosphamide 200 mg/m2/day IV days 3-5; dexamethasone 10 mg/m2/day PO days 1-7. DOMAIN.md names no
+  cap for either, so none is applied (a protocol cap would be set in `cap_mg`, with its `cap_source`).
 - Venetoclax 400 mg/day PO days 1-21 of cycle 2 (flat dose, no ramp-up in this definition).
 - Blinatumomab as continuous infusion segments (not daily administrations): cycle 1 9 ug/day days 1-7
-  then 28 ug/day days 8-28; cycle 2 28 ug/day days 1-28.
+  then 28 ug/day days 8-28; cycle 2 28 ug/day days 1-28. Below 45 kg (DOMAIN 2.2, label [S17][S18]):
+  5 ug/m2/day then 15 ug/m2/day, never above the fixed 9 and 28 ug/day (`blinatumomab_per_m2_below_kg`;
+  None switches the per-m2 rule off).
 - Cycle 2 may start from cycle 1 day 1 + 28 - 3 days; a start later than day 1 + 28 + 3 days is a
   late start and needs a delay reason.
 """
@@ -30,14 +34,16 @@ class DrugSchedule:
     unit: str  # MG_PER_M2 (multiplied by BSA) or MG (flat)
     route: str  # "IV" | "PO"
     days: tuple[int, ...]
-    cap_mg: float  # no single administered dose may exceed this (refused)
+    cap_mg: float | None = None  # no single administered dose may exceed this (refused); None: no cap
+    cap_source: str = ""  # where the cap comes from (shown with the plan)
 
 
 @dataclass(frozen=True)
 class BlinatumomabStep:
     from_day: int
     to_day: int
-    rate_mcg_per_day: float
+    rate_mcg_per_day: float  # the fixed dose (also the cap of the per-m2 dose)
+    rate_mcg_per_m2_per_day: float | None = None  # below the weight threshold: per m2 BSA, capped at the fixed dose
 
 
 @dataclass(frozen=True)
@@ -89,10 +95,28 @@ CYCLE2_VISITS = (
     VisitSpec("EOC", "End-of-cycle marrow", 28, 2, 7),
 )
 
-VINDESINE = DrugSchedule("VDS", "Vindesine", 3, MG_PER_M2, "IV", (1, 8, 15, 22), cap_mg=5)
-CYCLOPHOSPHAMIDE = DrugSchedule("CTX", "Cyclophosphamide", 200, MG_PER_M2, "IV", (3, 4, 5), cap_mg=500)
-DEXAMETHASONE = DrugSchedule("DXM", "Dexamethasone", 10, MG_PER_M2, "PO", tuple(range(1, 8)), cap_mg=20)
-VENETOCLAX = DrugSchedule("VEN", "Venetoclax", 400, MG, "PO", tuple(range(1, 22)), cap_mg=400)
+VINDESINE = DrugSchedule(
+    "VDS",
+    "Vindesine",
+    3,
+    MG_PER_M2,
+    "IV",
+    (1, 8, 15, 22),
+    cap_mg=5,
+    cap_source="vinca-alkaloid cap, commonly 5 mg (DOMAIN 2.3, to verify against the protocol)",
+)
+CYCLOPHOSPHAMIDE = DrugSchedule("CTX", "Cyclophosphamide", 200, MG_PER_M2, "IV", (3, 4, 5))
+DEXAMETHASONE = DrugSchedule("DXM", "Dexamethasone", 10, MG_PER_M2, "PO", tuple(range(1, 8)))
+VENETOCLAX = DrugSchedule(
+    "VEN",
+    "Venetoclax",
+    400,
+    MG,
+    "PO",
+    tuple(range(1, 22)),
+    cap_mg=400,
+    cap_source="target dose 400 mg/day (DOMAIN 2.4)",
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +131,9 @@ class Regimen:
     max_interruption_days: float = 7  # a longer blinatumomab interruption starts a new cycle (DOMAIN 2.2)
     bag_change_gap_minutes: int = 60  # gaps up to this long between segments are bag changes, not interruptions
     blinatumomab_max_rate_mcg_per_day: float = 28
+    # Below this weight (kg, at the cycle start) blinatumomab is dosed per m2, capped at the fixed dose
+    # (DOMAIN 2.2); None: fixed dosing for everyone.
+    blinatumomab_per_m2_below_kg: float | None = 45
     blinatumomab_drug_code: str = "BLINA"
     blinatumomab_drug_name: str = "Blinatumomab"
 
@@ -130,7 +157,7 @@ REGIMEN = Regimen(
             name="Induction (Blina + VDS + CTX + DXM)",
             length_days=28,
             drugs=(VINDESINE, CYCLOPHOSPHAMIDE, DEXAMETHASONE),
-            blinatumomab=(BlinatumomabStep(1, 7, 9), BlinatumomabStep(8, 28, 28)),
+            blinatumomab=(BlinatumomabStep(1, 7, 9, 5), BlinatumomabStep(8, 28, 28, 15)),
             visits=STANDARD_VISITS,
         ),
         CycleRegimen(
@@ -138,7 +165,7 @@ REGIMEN = Regimen(
             name="Blina + VEN",
             length_days=28,
             drugs=(VENETOCLAX,),
-            blinatumomab=(BlinatumomabStep(1, 28, 28),),
+            blinatumomab=(BlinatumomabStep(1, 28, 28, 15),),
             visits=CYCLE2_VISITS,
         ),
     )

@@ -21,9 +21,53 @@ def first_dose_on(dose_dates: list[date], segment_starts: list[date]) -> date | 
 
 
 def planned_dose_mg(drug: DrugSchedule, bsa_m2: float) -> float:
-    """The planned single dose in mg: dose x BSA for per-m2 drugs, else the flat dose; never above the cap."""
+    """The planned single dose in mg: dose x BSA for per-m2 drugs, else the flat dose; never above a cap."""
     raw = drug.dose * float(bsa_m2) if drug.unit == MG_PER_M2 else drug.dose
-    return round(min(raw, drug.cap_mg), 2)
+    return round(raw if drug.cap_mg is None else min(raw, drug.cap_mg), 2)
+
+
+def dose_rule(protocol_dose: float, unit: str, bsa_m2: float, planned_mg: float) -> str:
+    """How a planned dose was produced, from the values stored with it: "3 mg/m2 x 1.82 m2 = 5.46 mg, capped
+    at 5 mg" or "flat 400 mg"."""
+    if unit != MG_PER_M2:
+        return f"flat {float(protocol_dose):g} mg"
+    raw = round(float(protocol_dose) * float(bsa_m2), 2)
+    text = f"{float(protocol_dose):g} mg/m² × {float(bsa_m2):.2f} m² = {raw:g} mg"
+    return f"{text}, capped at {float(planned_mg):g} mg" if float(planned_mg) < raw else text
+
+
+@dataclass(frozen=True)
+class PlannedRate:
+    """A participant's planned blinatumomab rate for one protocol step, and the rule that produced it."""
+
+    from_day: int
+    to_day: int
+    rate_mcg_per_day: float
+    rule: str
+
+
+def planned_blinatumomab_rates(
+    steps: Sequence[BlinatumomabStep], weight_kg: float, bsa_m2: float, regimen: Regimen = REGIMEN
+) -> list[PlannedRate]:
+    """The planned rate of each step (DOMAIN 2.2): the fixed dose at or above the weight threshold (45 kg);
+    below it the per-m2 dose x BSA, never above the fixed dose."""
+    threshold = regimen.blinatumomab_per_m2_below_kg
+    out = []
+    for step in steps:
+        fixed = step.rate_mcg_per_day
+        if threshold is None or float(weight_kg) >= threshold or step.rate_mcg_per_m2_per_day is None:
+            above = f"{float(weight_kg):g} kg ≥ {threshold:g} kg" if threshold is not None else "fixed dosing"
+            out.append(PlannedRate(step.from_day, step.to_day, fixed, f"fixed dose {fixed:g} µg/day ({above})"))
+            continue
+        raw = round(step.rate_mcg_per_m2_per_day * float(bsa_m2), 2)
+        rule = (
+            f"{step.rate_mcg_per_m2_per_day:g} µg/m²/day × {float(bsa_m2):.2f} m² = {raw:g} µg/day "
+            f"({float(weight_kg):g} kg < {threshold:g} kg)"
+        )
+        if raw > fixed:
+            rule += f", capped at the fixed dose {fixed:g} µg/day"
+        out.append(PlannedRate(step.from_day, step.to_day, min(raw, fixed), rule))
+    return out
 
 
 @dataclass(frozen=True)
@@ -225,6 +269,51 @@ def blinatumomab_summary(
     )
 
 
+def segment_bound(day1: date, length_days: int, next_day1: date | None, regimen: Regimen = REGIMEN) -> date:
+    """The date a cycle's blinatumomab segments must start before and stop by (DOMAIN 2.2): the next cycle's
+    day 1 when it has started, else day `length_days` + the longest interruption the protocol allows before a
+    new cycle must start (7 days: day 28 + 7 -> the segments end by day 36 at 00:00, i.e. within day 35)."""
+    if next_day1 is not None:
+        return next_day1
+    return day1 + timedelta(days=length_days + int(regimen.max_interruption_days))
+
+
+def segment_cycle_problem(
+    start: date | None,
+    stop: date | None,
+    *,
+    number: int,
+    day1: date,
+    length_days: int,
+    next_day1: date | None,
+    regimen: Regimen = REGIMEN,
+) -> str | None:
+    """A segment of cycle `number` must start on/after its day 1 and before the bound, and stop by the bound
+    (dates in local time). The message names the bound and where it comes from."""
+    if start is not None and start < day1:
+        return f"Before this cycle's day 1 ({day1:%Y-%m-%d})."
+    bound = segment_bound(day1, length_days, next_day1, regimen)
+    if next_day1 is not None:
+        why = f"cycle {number + 1} started on {bound:%Y-%m-%d}"
+    else:
+        why = (
+            f"day {length_days} + {regimen.max_interruption_days:g} days, the longest break the protocol allows "
+            "before a new cycle must start"
+        )
+    if (start is not None and start >= bound) or (stop is not None and stop > bound):
+        return (
+            f"Outside cycle {number}: its blinatumomab segments must start before {bound:%Y-%m-%d} and stop by "
+            f"then ({why})."
+        )
+    return None
+
+
+def rate_text(rate: float) -> str:
+    """A blinatumomab rate as people write it: one decimal, two when needed (9.0, 6.45, 19.35)."""
+    text = f"{float(rate):.2f}"
+    return text[:-1] if text.endswith("0") else text
+
+
 def segment_order_problem(start: datetime | None, stop: datetime | None) -> str | None:
     if start is not None and stop is not None and stop <= start:
         return "The stop must be after the start."
@@ -310,13 +399,16 @@ def cycle_calendar(
     return out
 
 
-def protocol_rate_on(steps: Sequence[BlinatumomabStep], cycle_day: int) -> float | None:
+def protocol_rate_on(steps: Sequence[BlinatumomabStep | PlannedRate], cycle_day: int) -> float | None:
     """The protocol blinatumomab rate (ug/day) on a day of the cycle; None outside the infusion days."""
     return next((s.rate_mcg_per_day for s in steps if s.from_day <= cycle_day <= s.to_day), None)
 
 
-def rate_above_step(segments: Iterable[Segment], day1: date, steps: Sequence[BlinatumomabStep]) -> tuple[Segment, ...]:
+def rate_above_step(
+    segments: Iterable[Segment], day1: date, steps: Sequence[BlinatumomabStep | PlannedRate]
+) -> tuple[Segment, ...]:
     """Segments started at a rate above the protocol step of their start day (e.g. 28 ug/day before C1D8): a query.
+    Pass the participant's planned rates (planned_blinatumomab_rates) so a per-m2 dose is compared with its own.
 
     A start after the last infusion day (a cycle prolonged by an interruption) is compared with the last step.
     """

@@ -1,4 +1,9 @@
-"""Treatment writes that span models, and the bounded reads other apps use (treatment dates, calendars)."""
+"""Treatment writes that span models, and the bounded reads other apps use (treatment dates, calendars).
+
+The write services (scripts and the demo; views save through integrity.services.save_record) refuse locked
+data with integrity.services.RecordLocked and the lock's message, before writing; the database's lock
+trigger (integrity.lock_triggers) stays the last line.
+"""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,8 +29,16 @@ from cycles.regimen import REGIMEN
 from enrollment import rules as enrollment_rules
 from enrollment.models import Participant
 from enrollment.services import change_status
+from integrity import locking
+from integrity.services import RecordLocked, refused_by_lock
 
 GIVEN_STATUSES = (AdministrationStatus.GIVEN, AdministrationStatus.REDUCED)
+
+
+def _refuse_if_locked(record, *, new: bool) -> None:
+    why = locking.create_blocked_reason(record) if new else locking.edit_blocked_reason(record)
+    if why is not None:
+        raise RecordLocked(why)
 
 
 class CycleStartRefused(Exception):
@@ -98,6 +111,9 @@ def start_cycle(
     problems = rules.cycle_start_problems(
         nxt.number, day1_on, prev.day1_on if prev else None, prev.length_days if prev else None, delay_reason
     )
+    dates = enrollment_rules.TrialDates(enrolled_on=participant.enrolled_on)
+    if order := enrollment_rules.date_order_problem(day1_on, dates, "enrolled_on", "Day 1"):
+        problems = {**problems, "day1_on": order}
     if problems:
         raise CycleStartRefused(problems)
     weight = weight_kg if weight_kg is not None else participant.weight_kg
@@ -114,7 +130,8 @@ def start_cycle(
         created_by=user,
         updated_by=user,
     )
-    with pghistory.context(reason="Initial entry", user=getattr(user, "pk", None)):
+    _refuse_if_locked(cycle, new=True)
+    with pghistory.context(reason="Initial entry", user=getattr(user, "pk", None)), refused_by_lock():
         cycle.save()
         create_planned_administrations(cycle=cycle, user=user)
     return cycle
@@ -137,11 +154,12 @@ def record_administration(
     `mark_on_treatment_if_first_dose`.
     """
     adm = Administration.objects.select_for_update().get(pk=administration.pk)
+    _refuse_if_locked(adm, new=False)
     adm.status, adm.given_on, adm.actual_dose_mg, adm.reason = status, given_on, actual_dose_mg, reason
     adm.route = route or adm.route
     adm.row_version += 1
     adm.updated_by = user
-    with pghistory.context(reason="Administration recorded", user=getattr(user, "pk", None)):
+    with pghistory.context(reason="Administration recorded", user=getattr(user, "pk", None)), refused_by_lock():
         adm.save()
     mark_on_treatment_if_first_dose(participant=adm.cycle.participant, user=user)
     return adm
@@ -169,7 +187,8 @@ def add_segment(
         created_by=user,
         updated_by=user,
     )
-    with pghistory.context(reason="Initial entry", user=getattr(user, "pk", None)):
+    _refuse_if_locked(seg, new=True)
+    with pghistory.context(reason="Initial entry", user=getattr(user, "pk", None)), refused_by_lock():
         seg.save()
     mark_on_treatment_if_first_dose(participant=cycle.participant, user=user)
     return seg
@@ -291,7 +310,8 @@ def blinatumomab_summary(segments: list[BlinatumomabSegment], now: datetime | No
 def add_transplant(*, participant: Participant, user, **fields) -> Transplant:
     """Record a consolidation HSCT (service path for scripts and the demo; views go through the form)."""
     tx = Transplant(participant=participant, created_by=user, updated_by=user, **fields)
-    with pghistory.context(reason="Initial entry", user=getattr(user, "pk", None)):
+    _refuse_if_locked(tx, new=True)
+    with pghistory.context(reason="Initial entry", user=getattr(user, "pk", None)), refused_by_lock():
         tx.save()
     return tx
 
@@ -300,10 +320,11 @@ def add_transplant(*, participant: Participant, user, **fields) -> Transplant:
 def close_cycle(*, cycle: Cycle, status: str, user, reason: str = "") -> Cycle:
     """Mark a cycle completed or stopped early (service path; views use CycleEditForm)."""
     current = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    _refuse_if_locked(current, new=False)
     current.status, current.status_reason = status, reason
     current.row_version += 1
     current.updated_by = user
-    with pghistory.context(reason=f"Cycle {status}", user=getattr(user, "pk", None)):
+    with pghistory.context(reason=f"Cycle {status}", user=getattr(user, "pk", None)), refused_by_lock():
         current.save()
     return current
 
@@ -319,7 +340,8 @@ def record_visit(*, cycle: Cycle, visit_code: str, user, visited_on: date | None
         created_by=user,
         updated_by=user,
     )
-    with pghistory.context(reason="Initial entry", user=getattr(user, "pk", None)):
+    _refuse_if_locked(rec, new=True)
+    with pghistory.context(reason="Initial entry", user=getattr(user, "pk", None)), refused_by_lock():
         rec.save()
     return rec
 
@@ -329,4 +351,31 @@ def rate_queries(cycle: Cycle, segments: list[BlinatumomabSegment]) -> list[Blin
     if cycle.regimen is None:
         return []
     plain = [rules.Segment(s.started_at, s.stopped_at, float(s.rate_mcg_per_day), key=s) for s in segments]
-    return [p.key for p in rules.rate_above_step(plain, cycle.day1_on, cycle.regimen.blinatumomab)]
+    return [p.key for p in rules.rate_above_step(plain, cycle.day1_on, planned_rates(cycle))]
+
+
+def planned_rates(cycle: Cycle) -> list[rules.PlannedRate]:
+    """The cycle's planned blinatumomab rates from its weight and BSA at the cycle start (DOMAIN 2.2)."""
+    if cycle.regimen is None:
+        return []
+    return rules.planned_blinatumomab_rates(cycle.regimen.blinatumomab, float(cycle.weight_kg), float(cycle.bsa_m2))
+
+
+def next_day1(cycle: Cycle) -> date | None:
+    """The actual day 1 of the cycle after `cycle`, if it has started (1 query)."""
+    return (
+        Cycle.objects.live()
+        .filter(participant_id=cycle.participant_id, number=cycle.number + 1)
+        .values_list("day1_on", flat=True)
+        .first()
+    )
+
+
+def c1d1_anchor(participant_id: int) -> date | None:
+    """C1D1 for the date order (3 queries): the first dose of any protocol drug, or cycle 1's day 1 when that
+    is earlier or nothing is given yet (a cycle-1 day-1 visit precedes a first dose held on day 1)."""
+    first = first_dose_dates([participant_id]).get(participant_id)
+    day1 = (
+        Cycle.objects.live().filter(participant_id=participant_id, number=1).values_list("day1_on", flat=True).first()
+    )
+    return min((d for d in (first, day1) if d is not None), default=None)

@@ -1,11 +1,15 @@
 """Treatment pages: thin views (fetch through visible_to, bind, save through handle_record_form)."""
 
+from django import forms as django_forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
+from blinatrial import params
 from blinatrial.access import DATA_ENTRY_ROLES, has_role, role_required
+from blinatrial.params import parse_query
 from cycles import forms, rules, services
 from cycles.models import Administration, BlinatumomabSegment, Cycle, Transplant
 from cycles.regimen import REGIMEN
@@ -28,6 +32,7 @@ def _calendar_url(participant_id: int) -> str:
     return reverse("cycles:participant-calendar", args=[participant_id])
 
 
+@require_GET
 def participant_calendar(request: HttpRequest, participant_pk: int) -> HttpResponse:
     """A participant's cycles, the visit calendar anchored to each actual day 1, and the transplant."""
     participant = _participant(request, participant_pk)
@@ -51,6 +56,7 @@ def participant_calendar(request: HttpRequest, participant_pk: int) -> HttpRespo
 
 
 @role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
 def cycle_start(request: HttpRequest, participant_pk: int) -> HttpResponse:
     participant = _participant(request, participant_pk)
     form = forms.CycleStartForm(request.POST or None, participant=participant)
@@ -64,10 +70,13 @@ def cycle_start(request: HttpRequest, participant_pk: int) -> HttpResponse:
     )
 
 
+@require_GET
 def cycle_detail(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     """Plan vs actual, blinatumomab segments with derived figures, and the cycle's visit calendar."""
     cycle = _cycle(request, cycle_pk)
     administrations = list(Administration.objects.live().filter(cycle=cycle).order_by("planned_on", "drug_code"))
+    for a in administrations:  # the rule that produced each planned dose, from the values stored with it
+        a.dose_rule = rules.dose_rule(a.protocol_dose, a.protocol_dose_unit, cycle.bsa_m2, a.planned_dose_mg)
     segments = services.segments_by_cycle([cycle.pk])[cycle.pk]
     return render(
         request,
@@ -79,6 +88,7 @@ def cycle_detail(request: HttpRequest, cycle_pk: int) -> HttpResponse:
             "segments": segments,
             "blina": services.blinatumomab_summary(segments),
             "rate_queries": services.rate_queries(cycle, segments),
+            "blina_plan": services.planned_rates(cycle),
             "calendar": services.calendars([cycle], timezone.localdate())[cycle.pk],
             "can_edit": has_role(request.user, *EDITORS),
             "regimen": REGIMEN,
@@ -88,6 +98,7 @@ def cycle_detail(request: HttpRequest, cycle_pk: int) -> HttpResponse:
 
 
 @role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
 def cycle_edit(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = _cycle(request, cycle_pk)
     form = forms.CycleEditForm(request.POST or None, instance=cycle)
@@ -101,6 +112,7 @@ def cycle_edit(request: HttpRequest, cycle_pk: int) -> HttpResponse:
 
 
 @role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
 def administration_record(request: HttpRequest, pk: int) -> HttpResponse:
     adm = get_object_or_404(
         Administration.objects.visible_to(request.user).select_related("cycle__participant"),
@@ -120,6 +132,7 @@ def administration_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
 def segment_add(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = _cycle(request, cycle_pk)
     return _segment_form(
@@ -128,6 +141,7 @@ def segment_add(request: HttpRequest, cycle_pk: int) -> HttpResponse:
 
 
 @role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
 def segment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     seg = get_object_or_404(
         BlinatumomabSegment.objects.visible_to(request.user).select_related("cycle__participant"), pk=pk
@@ -148,6 +162,7 @@ def _segment_form(request: HttpRequest, cycle: Cycle, form, title: str) -> HttpR
 
 
 @role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
 def transplant_add(request: HttpRequest, participant_pk: int) -> HttpResponse:
     participant = _participant(request, participant_pk)
     form = forms.TransplantForm(request.POST or None, participant=participant)
@@ -155,6 +170,7 @@ def transplant_add(request: HttpRequest, participant_pk: int) -> HttpResponse:
 
 
 @role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
 def transplant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tx = get_object_or_404(Transplant.objects.visible_to(request.user).select_related("participant"), pk=pk)
     form = forms.TransplantForm(request.POST or None, instance=tx, participant=tx.participant)
@@ -173,6 +189,7 @@ def _transplant_form(request: HttpRequest, participant: Participant, form, title
 
 
 @role_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
 def visit_record(request: HttpRequest, cycle_pk: int, code: str) -> HttpResponse:
     cycle = _cycle(request, cycle_pk)
     spec = next((v for v in (cycle.regimen.visits if cycle.regimen else ()) if v.code == code), None)
@@ -190,9 +207,14 @@ def visit_record(request: HttpRequest, cycle_pk: int, code: str) -> HttpResponse
     )
 
 
+class DueVisitParams(django_forms.Form):
+    show = params.choice("Show", [("all", "all scheduled visits")])
+
+
+@require_GET
 def due_visits(request: HttpRequest) -> HttpResponse:
     """Site-wide: every scheduled visit that is due or overdue (or all, with ?show=all); constant queries."""
-    show_all = request.GET.get("show") == "all"
+    show_all = parse_query(request, DueVisitParams)["show"] == "all"
     cycles = list(
         Cycle.objects.visible_to(request.user)
         .filter(participant__is_deleted=False)

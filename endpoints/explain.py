@@ -8,6 +8,7 @@ the snapshot is older than the data (the page says so).
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,7 @@ STATUS_TEXT = {
     "RESPONDER": "responder",
     "NON_RESPONDER": "non-responder",
     "NOT_EVALUABLE": "not evaluable (counted as non-responder)",
+    "PENDING": "pending (no assessment yet; its landmark is after the cut-off)",
 }
 
 
@@ -101,6 +103,58 @@ def _inputs(m) -> dict[str, Any]:
     }
 
 
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+CLASS_WORDS = {"NEG": "negative", "POS": "positive", "NE": "not evaluable", None: "no result"}
+BAND_WORDS = {"LT_1E-6": "< 10⁻⁶", "1E-6_TO_LT_1E-4": "10⁻⁶ to < 10⁻⁴", "GE_1E-4": "≥ 10⁻⁴", "NE": "—", None: "—"}
+
+
+def scientific(value: float | None) -> str:
+    """1.2e-05 -> '1.2 × 10⁻⁵', 1e-06 -> '10⁻⁶' (NGS fractions as investigators write them)."""
+    if value is None:
+        return "—"
+    if value <= 0:
+        return f"{value:g}"
+    exponent = math.floor(math.log10(value))
+    mantissa = round(value / 10**exponent, 2)
+    if mantissa >= 10:
+        mantissa, exponent = 1.0, exponent + 1
+    power = "10" + str(exponent).translate(SUPERSCRIPTS)
+    return power if mantissa == 1 else f"{mantissa:g} × {power}"
+
+
+def _with_reason(cls: str | None, reason: str | None) -> str:
+    text = CLASS_WORDS.get(cls, cls or "no result")
+    return f"{text} ({reason.replace('_', ' ').lower()})" if cls == "NE" and reason else text
+
+
+def mrd_kinetics(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """Flow and NGS MRD at EOC1 and EOC2 with LODs and classes, from the stored participant block."""
+    rows = []
+    for tp in ("EOC1", "EOC2"):
+        e = entry.get(tp) or {}
+        flow, flow_lod = e.get("flow_value_pct"), e.get("flow_lod_pct")
+        rows.append(
+            {
+                "timepoint": tp,
+                "marrow_date": e.get("marrow_date"),
+                "pending": e.get("pending", False),
+                "flow_value": f"{flow:g} %" if flow is not None else ("not detected" if flow_lod is not None else "—"),
+                "flow_lod": f"{flow_lod:g} %" if flow_lod is not None else "—",
+                "flow_protocol": _with_reason(e.get("flow_class"), e.get("flow_ne_reason")),
+                "flow_reporting": _with_reason(e.get("flow_class_reporting"), e.get("flow_reporting_ne_reason")),
+                "ngs_value": scientific(e.get("ngs_value"))
+                if e.get("ngs_value") is not None
+                else ("not detected" if e.get("ngs_lod") is not None else "—"),
+                "ngs_lod": scientific(e.get("ngs_lod")),
+                "ngs_class": "no trackable clone"
+                if e.get("ngs_clone_trackable") is False
+                else _with_reason(e.get("ngs_class"), e.get("ngs_ne_reason")),
+                "ngs_band": BAND_WORDS.get(e.get("ngs_band"), e.get("ngs_band")),
+            }
+        )
+    return rows
+
+
 def explain_participant(participant_pk: int, snapshot: dict[str, Any] | None, cutoff: date) -> dict[str, Any]:
     """Per EOC timepoint: current inputs and derivation, the stored values, and the rules in words."""
     derived = derive_for_participant(participant_pk, cutoff)
@@ -125,6 +179,7 @@ def explain_participant(participant_pk: int, snapshot: dict[str, Any] | None, cu
     return {
         "timepoints": timepoints,
         "entry": entry,
+        "mrd_kinetics": mrd_kinetics(entry) if entry else [],
         "response_rule": response_rule_text(),
         "mrd_rule": mrd_rule_text(),
         "relapse_dates": derived.relapse_dates,

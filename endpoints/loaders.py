@@ -7,7 +7,8 @@ from datetime import date
 from assessments.derived import derive_for_participants
 from assessments.models import VitalStatus
 from cycles.services import treatment_dates
-from endpoints.calculations import EocAssessment, ParticipantData
+from endpoints.calculations import ParticipantData
+from enrollment.alive import source_labels
 from enrollment.consort import screening_funnel_by_site
 from enrollment.models import Participant, StudySettings
 from enrollment.protocol import ENROLLMENT_PROTOCOL
@@ -26,23 +27,6 @@ class Cohort:
         return dict(groups)
 
 
-def _eoc(m) -> EocAssessment:
-    """assessments.derived.MarrowDerived -> the engine's EocAssessment, numeric MRD included (for the plot)."""
-    flow, ngs = m.flow, m.ngs
-    return EocAssessment(
-        marrow_date=m.marrow_date,
-        response=m.derived_response,
-        flow_class=m.flow_class,
-        ne_reason=m.ne_reason,
-        mrd_ne_reason=m.flow_ne_reason,
-        flow_value_pct=_float(flow.value_pct) if flow else None,
-        flow_lod_pct=_float(flow.lod_pct) if flow else None,
-        ngs_value=_float(ngs.fraction) if ngs else None,
-        ngs_lod=_float(ngs.lod_fraction) if ngs else None,
-        ngs_class=m.ngs_class,
-    )
-
-
 def _death_date(a) -> date | None:
     """Earliest recorded death, also after the cut-off: the engine censors OS at the cut-off then (a death
     the data show happened later means alive at the cut-off), which derived.death_date (cut) cannot tell."""
@@ -52,49 +36,47 @@ def _death_date(a) -> date | None:
     return min(deaths) if deaths else a.death_date
 
 
-def _float(value) -> float | None:
-    return None if value is None else float(value)
-
-
 def load_cohort(cutoff: date, participant_pks: list[int] | None = None) -> Cohort:
     """Every live participant (or the live ones of `participant_pks`) as ParticipantData, in a bounded
-    number of queries whatever their number (12).
+    number of queries whatever their number (13).
 
     C1D1, cycle day-1 dates and HSCT from cycles.services.treatment_dates (4 queries); EOC responses,
-    MRD, relapse, death, dates alive and adequate assessments from assessments.derived (7 queries);
+    MRD, relapse, death, adequate assessments and the last date known alive (enrollment.alive, the one
+    definition of the records that prove it) from assessments.derived (8 queries);
     HSCT also from follow-up contacts (the earliest date of either source). For the whole trial the
     participants are selected in SQL (a subquery), never sent back to the database as a list of ids.
     """
     live = Participant.objects.live()
     if participant_pks is not None:
         live = live.filter(pk__in=participant_pks)
-    rows = list(live.values_list("pk", "participant_id", "site__code").order_by("participant_id"))
+    rows = list(live.values_list("pk", "participant_id", "site__code", "enrolled_on").order_by("participant_id"))
     pks = [row[0] for row in rows]
     in_sql = live.values("pk") if participant_pks is None else None
     treatment = treatment_dates(pks, among=in_sql)
     derived = derive_for_participants(pks, cutoff, among=in_sql)
     participants = []
-    for pk, pid, _ in rows:
+    for pk, pid, _, enrolled_on in rows:
         t, a = treatment[pk], derived.get(pk)
         hsct_dates = [d for d in (t.hsct, *(a.transplant_dates if a else ())) if d is not None]
         participants.append(
             ParticipantData(
                 participant_id=pid,
                 c1d1=t.c1d1,
-                eoc1=_eoc(a.eoc1) if a and a.eoc1 else None,
-                eoc2=_eoc(a.eoc2) if a and a.eoc2 else None,
+                eoc1=a.eoc1.to_eoc_assessment() if a and a.eoc1 else None,
+                eoc2=a.eoc2.to_eoc_assessment() if a and a.eoc2 else None,
                 death_date=_death_date(a),
                 relapse_dates=a.relapse_dates if a else (),
-                dates_alive=[*(a.dates_alive if a else ()), *t.cycle_day1.values()],
+                dates_alive=a.dates_alive if a else (),  # enrollment.alive: every record that proves it
                 assessment_dates=a.assessment_dates if a else (),
                 hsct_date=min(hsct_dates) if hsct_dates else None,
                 cycle_starts=[t.cycle_day1[n] for n in sorted(t.cycle_day1)],
+                enrolled_on=enrolled_on,
             )
         )
     return Cohort(
         participants=participants,
-        site_of={pid: code for _, pid, code in rows},
-        pk_of={pid: pk for pk, pid, _ in rows},
+        site_of={pid: code for _, pid, code, _ in rows},
+        pk_of={pid: pk for pk, pid, _, _ in rows},
     )
 
 
@@ -107,3 +89,8 @@ def load_funnel() -> dict[str, dict[str, int]]:
 def target_enrollment() -> int:
     target = StudySettings.objects.filter(pk=1).values_list("target_enrollment", flat=True).first()
     return target or ENROLLMENT_PROTOCOL.target_enrollment
+
+
+def alive_sources() -> tuple[str, ...]:
+    """The names of the records that prove a participant alive (enrollment.alive), for the conventions text."""
+    return source_labels()

@@ -14,7 +14,8 @@ class EndpointSnapshot(models.Model):
     calc_version = models.CharField(max_length=20)
     computed_at = models.DateTimeField()
     duration_ms = models.FloatField()
-    n_participants = models.PositiveIntegerField()
+    n_participants = models.PositiveIntegerField()  # enrolled by the cut-off
+    n_treated = models.PositiveIntegerField(default=0)  # treated by the cut-off: the N the results count
     results = models.JSONField()
 
     class Meta:

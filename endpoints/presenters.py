@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from endpoints import calculations as calc
 from endpoints import plots
 from endpoints.models import DashboardPanel
 
@@ -23,14 +24,20 @@ ALL = DashboardPanel.ALL
 PLOT_NAMES = ("os", "efs", "mrd", "swimmer")
 _DRAWING = threading.Lock()
 TIMEPOINT_LABELS = {"EOC1": "EOC1", "EOC2": "EOC2", "BY_EOC2": "By EOC2 (either)"}
-RESPONSE_COLUMNS = ("CR", "CRh", "CRi", "NR", "RELAPSE", "NE", "missing")
+RESPONSE_COLUMNS = ("CR", "CRh", "CRi", "NR", "RELAPSE", "NE", "missing", "pending")
 KM_LABELS = {
     "OS": "Overall survival",
     "EFS": "Event-free survival",
     "OS_HSCT_CENSORED": "OS, censored at HSCT (sensitivity)",
     "EFS_HSCT_CENSORED": "EFS, censored at HSCT (sensitivity)",
 }
-KM_GROUP_PARAM = {"OS": "OS", "EFS": "EFS", "OS_HSCT_CENSORED": "OSHSCT", "EFS_HSCT_CENSORED": "EFSHSCT"}
+KM_GROUP_PARAM = {
+    "OS": "OS",
+    "EFS": "EFS",
+    "OS_HSCT_CENSORED": "OSHSCT",
+    "EFS_HSCT_CENSORED": "EFSHSCT",
+    **calc.RESPONDER_KM_KEYS,
+}
 
 
 def pct(value: float | None, digits: int = 1) -> str:
@@ -62,6 +69,7 @@ def _primary(block: dict[str, Any], prefix: str, cutoff: date, scope: str) -> li
     for tp, pe in block.items():
         rows.append(
             {
+                "key": tp,
                 "label": TIMEPOINT_LABELS[tp],
                 "text": rate_text(pe["n_responders"], pe["n_treated"], pe["ci95"]),
                 "rest": rate_rest(pe["n_responders"], pe["n_treated"], pe["ci95"]),
@@ -72,6 +80,8 @@ def _primary(block: dict[str, Any], prefix: str, cutoff: date, scope: str) -> li
                 "n_non_responders": pe["n_non_responders"],
                 "non_responders_url": _link(cutoff, scope, f"{prefix}.{tp}.NON_RESPONDER"),
                 "n_ne": pe["n_not_evaluable"],
+                "n_pending": pe.get("n_pending", 0),
+                "pending_url": _link(cutoff, scope, f"{prefix}.{tp}.PENDING"),
                 "ne_url": _link(cutoff, scope, f"{prefix}.{tp}.NOT_EVALUABLE"),
                 "ne_reasons": [
                     {"reason": reason, "n": n, "url": _link(cutoff, scope, f"{prefix}.{tp}.NE.{reason}")}
@@ -89,7 +99,10 @@ def _primary(block: dict[str, Any], prefix: str, cutoff: date, scope: str) -> li
 def _responses(tables: dict[str, Any], cutoff: date, scope: str) -> list[dict[str, Any]]:
     rows = []
     for tp, table in tables.items():
-        cells = [{"n": table["counts"][c], "url": _link(cutoff, scope, f"response.{tp}.{c}")} for c in RESPONSE_COLUMNS]
+        cells = [
+            {"n": table["counts"].get(c, 0), "url": _link(cutoff, scope, f"response.{tp}.{c}")}
+            for c in RESPONSE_COLUMNS
+        ]
         cr_cri = table["cr_cri"]
         rows.append(
             {
@@ -111,9 +124,9 @@ def _ci_text(est: float | None, lcl: float | None, ucl: float | None, fmt) -> st
     return f"{fmt(est)} ({fmt(lcl) if lcl is not None else '–'} to {fmt(ucl) if ucl is not None else '–'})"
 
 
-def _km(km_all: dict[str, Any], cutoff: date, scope: str) -> list[dict[str, Any]]:
+def _km(km_all: dict[str, Any], cutoff: date, scope: str, labels: dict[str, str] = KM_LABELS) -> list[dict[str, Any]]:
     out = []
-    for key, label in KM_LABELS.items():
+    for key, label in labels.items():
         km = km_all[key]
         med = km["median_months"]
         param = KM_GROUP_PARAM[key]
@@ -159,6 +172,166 @@ def _consort(consort: Any) -> list[dict[str, Any]]:
     return items
 
 
+REASON_WORDS = {
+    "MISSING_ASSESSMENT": "no marrow",
+    "MRD_MISSING": "no result",
+    "MRD_NE": "not evaluable",
+    "MRD_NOT_EVALUABLE": "sample not evaluable",
+    "INSUFFICIENT_SENSITIVITY": "insufficient sensitivity",
+    "LOD_MISSING": "LOD missing",
+    "VALUE_MISSING": "value missing",
+    "NO_TRACKABLE_CLONE": "no trackable clone",
+}
+FLOW_CUT_LABELS = {calc.FLOW_PROTOCOL: "< 0.1 % (protocol)", calc.FLOW_REPORTING: "< 0.01 % (reporting)"}
+NGS_BAND_LABELS = {
+    "LT_1E-6": "< 10⁻⁶ (negative)",
+    "1E-6_TO_LT_1E-4": "10⁻⁶ to < 10⁻⁴",
+    "GE_1E-4": "≥ 10⁻⁴",
+    "POS_NQ": "positive, not quantifiable",
+}
+CLASS_WORDS = {"NEG": "negative", "POS": "positive", "NE": "not evaluable or missing"}
+RESPONDER_KM_LABELS = {
+    "RFS": "Relapse-free survival",
+    "DOR": "Duration of response",
+    "RFS_HSCT_CENSORED": "RFS, censored at HSCT (sensitivity)",
+    "DOR_HSCT_CENSORED": "DOR, censored at HSCT (sensitivity)",
+}
+CIF_LABELS = {
+    "CIR": ("Cumulative incidence of relapse", "CIR"),
+    "CID": ("Death in remission (competing event)", "CIR"),
+    "CIR_HSCT_CENSORED": ("CIR, censored at HSCT (sensitivity)", "CIRHSCT"),
+    "CID_HSCT_CENSORED": ("Death in remission, censored at HSCT (sensitivity)", "CIRHSCT"),
+}
+
+
+def reason_words(reason: str) -> str:
+    return REASON_WORDS.get(reason, reason.replace("_", " ").lower())
+
+
+def _count(n: int, cutoff: date, scope: str, key: str) -> dict[str, Any]:
+    return {"n": n, "url": _link(cutoff, scope, key)}
+
+
+def _mrd_rate(block: dict[str, Any], key, denominator_key: str, cutoff: date, scope: str) -> dict[str, Any]:
+    """One denominator of a flow/NGS MRD table: negative/N = rate (CI), positive, NE by reason, each a link."""
+    n, n_neg = block["n"], block["n_negative"]
+    return {
+        "negative": _count(n_neg, cutoff, scope, key("NEG")),
+        "denominator": _count(n, cutoff, scope, denominator_key),
+        "rest": rate_rest(n_neg, n, block["ci95"], "nobody"),
+        "positive": _count(block["n_positive"], cutoff, scope, key("POS")),
+        "ne": _count(block["n_not_evaluable"], cutoff, scope, key("NE")),
+        "reasons": [
+            {"reason": reason_words(r), "n": k, "url": _link(cutoff, scope, key("NE", r))}
+            for r, k in block["ne_by_reason"].items()
+        ],
+        "evaluable_text": rate_text(n_neg, block["n_evaluable"], block["ci95_evaluable"], "none evaluable"),
+    }
+
+
+def _flow_mrd(flow: dict[str, Any], cutoff: date, scope: str) -> list[dict[str, Any]]:
+    tables = []
+    for cut, blocks in flow.items():
+        rows = []
+        for tp, b in blocks.items():
+            rows.append(
+                {
+                    "label": TIMEPOINT_LABELS[tp],
+                    "all": _mrd_rate(
+                        b[calc.ALL_TREATED],
+                        lambda s, r=None, tp=tp, cut=cut: calc.flow_key(cut, tp, calc.ALL_TREATED, s, r),
+                        calc.due_key(tp),
+                        cutoff,
+                        scope,
+                    ),
+                    "rem": _mrd_rate(
+                        b[calc.IN_REMISSION],
+                        lambda s, r=None, tp=tp, cut=cut: calc.flow_key(cut, tp, calc.IN_REMISSION, s, r),
+                        calc.remission_key(tp),
+                        cutoff,
+                        scope,
+                    ),
+                    "pending": _count(b["n_pending"], cutoff, scope, calc.pending_key(tp)),
+                }
+            )
+        tables.append({"cut": cut, "label": FLOW_CUT_LABELS[cut], "rows": rows})
+    return tables
+
+
+def _ngs_mrd(ngs: dict[str, Any], cutoff: date, scope: str) -> list[dict[str, Any]]:
+    rows = []
+    for tp, b in ngs.items():
+        row = _mrd_rate(b, lambda s, r=None, tp=tp: calc.ngs_key(tp, s, r), calc.due_key(tp), cutoff, scope)
+        row["label"] = TIMEPOINT_LABELS[tp]
+        row["bands"] = [
+            {
+                **_count(band["n"], cutoff, scope, calc.band_key(tp, name)),
+                "rest": rate_rest(band["n"], band["denominator"], band["ci95"], "nobody"),
+            }
+            for name, band in b["bands"].items()
+        ]
+        row["pending"] = _count(b["n_pending"], cutoff, scope, calc.pending_key(tp))
+        rows.append(row)
+    return rows
+
+
+def _concordance(tables: dict[str, Any], cutoff: date, scope: str) -> list[dict[str, Any]]:
+    out = []
+    for tp, t in tables.items():
+        agreement = t["agreement"]
+        out.append(
+            {
+                "label": TIMEPOINT_LABELS[tp],
+                "timepoint": tp,
+                "rows": [
+                    {
+                        "label": CLASS_WORDS[f],
+                        "cells": [
+                            _count(t["cells"][f][g], cutoff, scope, calc.concordance_key(tp, f, g))
+                            for g in calc.MRD_CLASSES
+                        ],
+                    }
+                    for f in calc.MRD_CLASSES
+                ],
+                "n": t["n"],
+                "agreement_text": rate_text(agreement["n"], agreement["denominator"], agreement["ci95"], "no pairs"),
+                "kappa": "not defined" if t["kappa"] is None else f"{t['kappa']:.2f}",
+            }
+        )
+    return out
+
+
+def _cif_text(entry: dict[str, Any]) -> str:
+    return _ci_text(entry["cif"], entry["lcl"], entry["ucl"], lambda v: f"{pct(v)} %")
+
+
+def _responders(block: dict[str, Any], cutoff: date, scope: str) -> dict[str, Any]:
+    km = _km(block["km"], cutoff, scope, RESPONDER_KM_LABELS)
+    cif = []
+    for key, (label, param) in CIF_LABELS.items():
+        c = block["cif"][key]
+        outcome = "event" if key.startswith("CIR") else "competing"
+        cif.append(
+            {
+                "key": key,
+                "label": label,
+                "n": c["n"],
+                "events": _count(c["n_events"], cutoff, scope, f"{param}.{outcome}"),
+                "competing": _count(
+                    c["n_competing"], cutoff, scope, f"{param}.{'competing' if outcome == 'event' else 'event'}"
+                ),
+                "censored": _count(c["n_censored"], cutoff, scope, f"{param}.censored"),
+                "landmarks": [{"label": name, "text": _cif_text(lm)} for name, lm in c["landmarks"].items()],
+            }
+        )
+    return {
+        "n_responders": _count(block["n_responders"], cutoff, scope, "responder"),
+        "km": km,
+        "cif": cif,
+        "conventions": block["conventions"],
+    }
+
+
 def panel_context(results: dict[str, Any], cutoff: date, scope: str, target: int | None) -> dict[str, Any]:
     return {
         "scope": scope,
@@ -175,6 +348,15 @@ def panel_context(results: dict[str, Any], cutoff: date, scope: str, target: int
         "response_columns": RESPONSE_COLUMNS,
         "responses": _responses(results["response_tables"], cutoff, scope),
         "km": _km(results["km"], cutoff, scope),
+        "flow_mrd": _flow_mrd(results["mrd_flow"], cutoff, scope),
+        "flow_definitions": [blocks["EOC1"]["definition_text"] for blocks in results["mrd_flow"].values()],
+        "ngs_mrd": _ngs_mrd(results["mrd_ngs"], cutoff, scope),
+        "ngs_band_labels": list(NGS_BAND_LABELS.values()),
+        "ngs_definition": results["mrd_ngs"]["EOC1"]["definition_text"],
+        "concordance": _concordance(results["concordance"], cutoff, scope),
+        "concordance_definition": results["concordance"]["EOC1"]["definition_text"],
+        "class_words": [CLASS_WORDS[c] for c in calc.MRD_CLASSES],
+        "responders": _responders(results["responders"], cutoff, scope),
         "has_participants": results["n_treated"] > len(results.get("errors", [])),
         "conventions": results["conventions_text"].split("\n"),
         "errors": results.get("errors", []),

@@ -106,6 +106,7 @@ def results_from_rows(
     """The snapshot's results, pooled and per site, aggregated from the stored participant rows; `previous`:
     the stored results of the same cut-off and calculation version (curves with unchanged inputs are kept)."""
     by_site_inputs = stored_inputs(cutoff)
+    alive_sources = loaders.alive_sources()
     empty = {"screened": 0, "eligible": 0, "consented": 0}
     pooled_counts, pooled_km, pooled_errors = Counter(), [], []
     results_by_site = {}
@@ -115,11 +116,15 @@ def results_from_rows(
         pooled_km += km
         pooled_errors += errors
         site_previous = (previous or {}).get("by_site", {}).get(code)
-        site_results = calculations.aggregate(counts, km, errors, cutoff, previous=site_previous)
+        site_results = calculations.aggregate(
+            counts, km, errors, cutoff, previous=site_previous, alive_sources=alive_sources
+        )
         site_results["consort"] = {**funnel.get(code, empty), "enrolled": counts["all"], "treated": counts["treated"]}
         site_results["target_enrollment"] = target
         results_by_site[code] = site_results
-    results = calculations.aggregate(pooled_counts, pooled_km, pooled_errors, cutoff, previous=previous)
+    results = calculations.aggregate(
+        pooled_counts, pooled_km, pooled_errors, cutoff, previous=previous, alive_sources=alive_sources
+    )
     funnel_all = {k: sum(f.get(k, 0) for f in funnel.values()) for k in empty}
     results["consort"] = {**funnel_all, "enrolled": pooled_counts["all"], "treated": pooled_counts["treated"]}
     results["target_enrollment"] = target
@@ -179,6 +184,7 @@ def store_snapshot(
                 "computed_at": timezone.now(),
                 "duration_ms": (time.perf_counter() - started) * 1000,
                 "n_participants": results["n_participants"],
+                "n_treated": results["n_treated"],
                 "results": results,
             },
         )

@@ -16,6 +16,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from csp.constants import NONE, UNSAFE_INLINE
+from csp.decorators import csp_replace
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -27,17 +30,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
+from blinatrial import params
 from blinatrial.access import DATA_MANAGER, INVESTIGATOR, MONITOR, has_role, role_required, visible_site_ids
+from blinatrial.params import parse_query
 from endpoints import services
 from endpoints.explain import explain_participant
+from endpoints.labels import group_label
 from endpoints.models import DashboardPanel, EndpointSnapshot, ParticipantResult
 from enrollment.models import Participant, Site
 from integrity.models import DataVersion
 
 DASHBOARD_ROLES = (INVESTIGATOR, DATA_MANAGER, MONITOR)
 ALL = DashboardPanel.ALL
-ADTTE_PARAMS = ("OS", "EFS", "OSHSCT", "EFSHSCT")
+ADTTE_PARAMS = ("OS", "EFS", "OSHSCT", "EFSHSCT", "RFS", "RFSHSCT", "DOR", "DORHSCT", "CIR", "CIRHSCT")
 PLOT_NAMES = ("os", "efs", "mrd", "swimmer")
 PLACEHOLDER_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="80"><text x="10" y="45" font-family="sans-serif" '
@@ -65,9 +72,18 @@ def _parse_cutoff(value: str | None) -> date | None:
         return None
 
 
+class DashboardParams(forms.Form):
+    """The query string of the endpoint pages (a malformed cut-off falls back to today with a warning)."""
+
+    cutoff = params.text("Data cut-off", max_length=40)
+    site = params.code("Site")
+    g = params.text("Group", max_length=200)
+    v = params.code("Version", max_length=80)
+
+
 def _requested_cutoff(request: HttpRequest) -> date:
     today = timezone.localdate()
-    raw = request.GET.get("cutoff")
+    raw = parse_query(request, DashboardParams)["cutoff"]
     cutoff = _parse_cutoff(raw)
     if raw and (cutoff is None or cutoff > today):
         messages.warning(request, "The data cut-off must be a date (YYYY-MM-DD), today or earlier; showing today.")
@@ -87,7 +103,7 @@ DASHBOARD_SQL = (
     "ARRAY(SELECT id FROM enrollment_site ORDER BY code), ARRAY(SELECT code FROM enrollment_site ORDER BY code), "
     "(SELECT version FROM integrity_dataversion WHERE id = 1), "
     "ARRAY(SELECT cutoff FROM endpoints_endpointsnapshot ORDER BY cutoff DESC LIMIT 50), "
-    "s.id, s.data_version, s.calc_version, s.computed_at, s.duration_ms, s.n_participants "
+    "s.id, s.data_version, s.calc_version, s.computed_at, s.duration_ms, s.n_participants, s.n_treated "
     "FROM (SELECT 1) AS one LEFT JOIN endpoints_endpointsnapshot s ON s.cutoff = %s"
 )
 PAGE_CACHE_SECONDS = 300
@@ -101,6 +117,7 @@ class SnapshotMeta:
     computed_at: datetime
     duration_ms: float
     n_participants: int
+    n_treated: int
     current_version: int
 
 
@@ -123,6 +140,7 @@ def _page_key(request: HttpRequest, *parts) -> str:
     return "endpoints:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The stored results of a cut-off for the user's sites.
 
@@ -132,6 +150,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     or sites shows at once. Pages with a message, a stale or a missing result are never cached.
     """
     cutoff = _requested_cutoff(request)  # a login is required by LoginRequiredMiddleware
+    site = parse_query(request, DashboardParams)["site"]
     site_ids = visible_site_ids(request.user)
     with connection.cursor() as cursor:
         cursor.execute(DASHBOARD_SQL, [request.user.pk, cutoff])
@@ -140,7 +159,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, *DASHBOARD_ROLES):
         raise PermissionDenied("Your role does not allow this page.")
     scopes = scopes_for(site_ids, list(zip(site_pks, site_codes, strict=True)))
-    scope = request.GET.get("site") if request.GET.get("site") in scopes else (scopes[0] if scopes else None)
+    scope = site if site in scopes else (scopes[0] if scopes else None)
     snapshot = SnapshotMeta(*snap, current_version=current_version) if snap[0] is not None else None
     stale = snapshot is not None and snapshot.data_version < current_version
     cacheable = snapshot is not None and not stale and not len(messages.get_messages(request))
@@ -182,6 +201,8 @@ def _scope_or_404(request: HttpRequest, scope: str) -> None:
 
 
 @role_required(*DASHBOARD_ROLES)
+@require_GET
+@csp_replace({"default-src": [NONE], "style-src": [UNSAFE_INLINE]})  # matplotlib's SVG styles itself; no script
 def plot(request: HttpRequest, cutoff: str, scope: str, name: str) -> HttpResponse:
     """One stored SVG of a results block (drawn by the task); cacheable while the result is unchanged."""
     day = _parse_cutoff(cutoff)
@@ -211,7 +232,7 @@ def plot(request: HttpRequest, cutoff: str, scope: str, name: str) -> HttpRespon
         response["Cache-Control"] = "no-store"
         return response
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    current = request.GET.get("v") == f"{data_version}-{calc_version}"
+    current = parse_query(request, DashboardParams)["v"] == f"{data_version}-{calc_version}"
     response["Cache-Control"] = "private, max-age=86400, immutable" if current else "private, no-cache"
     return response
 
@@ -227,13 +248,14 @@ def _participant_links(rows: list[dict]) -> list[dict]:
 
 
 @role_required(*DASHBOARD_ROLES)
+@require_GET
 def group(request: HttpRequest, cutoff: str, scope: str) -> HttpResponse:
     """The participants behind one count of the dashboard (the stored participant rows in that group)."""
     day = _parse_cutoff(cutoff)
     if day is None:
         raise Http404("Bad cut-off.")
     _scope_or_404(request, scope)
-    key = request.GET.get("g", "")
+    key = parse_query(request, DashboardParams)["g"]
     row = EndpointSnapshot.objects.filter(cutoff=day).values("computed_at", "data_version").first()
     if row is None:
         raise Http404("No stored results for this cut-off.")
@@ -253,6 +275,7 @@ def group(request: HttpRequest, cutoff: str, scope: str) -> HttpResponse:
         "cutoff": day,
         "scope": scope,
         "key": key,
+        "label": group_label(key),
         "snapshot": row,
         "participants": participants,
         "n_stored": len(ids),
@@ -265,6 +288,7 @@ def group(request: HttpRequest, cutoff: str, scope: str) -> HttpResponse:
 
 
 @role_required(*DASHBOARD_ROLES)
+@require_GET
 def participant(request: HttpRequest, pk: int) -> HttpResponse:
     """How each endpoint value of one participant was reached: inputs, rule, derived value, OS/EFS rows."""
     p = get_object_or_404(Participant.objects.visible_to(request.user).select_related("site"), pk=pk)

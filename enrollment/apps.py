@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class EnrollmentConfig(AppConfig):
     name = "enrollment"
     verbose_name = "Enrollment"
+
+    def ready(self) -> None:
+        from enrollment import edit_checks  # noqa: F401  (registers the app's automatic edit checks)

@@ -10,6 +10,7 @@ from integrity.sections import CasebookSection, DueItem, TimelineEntry
 SECTION_PROVIDERS = (
     "cycles.casebook.section",
     "assessments.casebook.section",
+    "safety.casebook.section",
     "integrity.casebook.section",
 )
 

@@ -5,7 +5,7 @@ from datetime import date
 from django.utils import timezone
 
 from enrollment import rules
-from enrollment.models import Consent, Participant
+from enrollment.models import Consent, Participant, ScreeningRecord
 
 
 def consent_date(participant: Participant) -> date | None:
@@ -18,20 +18,48 @@ def consent_date(participant: Participant) -> date | None:
     )
 
 
-def clinical_date_problems(
-    participant: Participant, value: date | None, label: str = "This date", *, consent_on: date | None = None
-) -> list[str]:
-    """Problems with a clinical date: before consent, or in the future. Empty when fine.
+def trial_dates(
+    participant: Participant, *, c1d1: date | None = None, consent_on: date | None = None
+) -> rules.TrialDates:
+    """The participant's screening, consent and enrollment dates (and the C1D1 the caller knows): 1-2 queries."""
+    if "screening" in participant._state.fields_cache:  # already fetched (select_related)
+        screened_on = participant.screening.screened_on
+    else:
+        screened_on = (
+            ScreeningRecord.objects.filter(pk=participant.screening_id).values_list("screened_on", flat=True).first()
+        )
+    return rules.TrialDates(
+        screened_on=screened_on,
+        consent_on=consent_on if consent_on is not None else consent_date(participant),
+        enrolled_on=participant.enrolled_on,
+        c1d1=c1d1,
+    )
 
-    Pass `consent_on` when the caller already has it, to save the query.
+
+def clinical_date_problems(
+    participant: Participant,
+    value: date | None,
+    label: str = "This date",
+    *,
+    consent_on: date | None = None,
+    dates: rules.TrialDates | None = None,
+    not_before: str = "consent_on",
+) -> list[str]:
+    """Problems with a clinical date: before consent (or, with `dates`, before the trial date `not_before`
+    or an earlier one: screening <= consent <= enrollment <= C1D1), or in the future. Empty when fine.
+
+    Pass `consent_on` (or `dates`) when the caller already has it, to save the query.
     """
     if value is None:
         return []
-    consent_on = consent_on if consent_on is not None else consent_date(participant)
-    problems = [
-        rules.date_before_consent_problem(value, consent_on, label),
-        rules.future_date_problem(value, timezone.localdate(), label),
-    ]
+    if dates is None:
+        consent_on = consent_on if consent_on is not None else consent_date(participant)
+        order = rules.date_before_consent_problem(value, consent_on, label)
+    elif dates.consent_on is None:
+        order = rules.date_before_consent_problem(value, None, label)
+    else:
+        order = rules.date_order_problem(value, dates, not_before, label)
+    problems = [order, rules.future_date_problem(value, timezone.localdate(), label)]
     return [p for p in problems if p]
 
 

@@ -1,23 +1,28 @@
 """The top of the CONSORT funnel for the dashboard: screened, eligible, consented (enrolled and treated are
 counted from the endpoint results, endpoints.services.results_from_rows)."""
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
 
 from enrollment import rules
-from enrollment.models import Consent, ScreeningRecord
+from enrollment.models import SCREENING_DATA_FIELDS, Consent, ScreeningRecord, screening_data_from_values
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 
 
 def screening_funnel_by_site() -> dict[str, dict[str, int]]:
     """Site code -> {"screened", "eligible", "consented"} over live screening records (2 queries, streamed)."""
     out: dict[str, dict[str, int]] = {}
-    rows = ScreeningRecord.objects.live().values_list(
-        "site__code", "criteria", "birth_date", "age_years", "screened_on"
+    first_consent = (
+        Consent.objects.filter(screening=OuterRef("pk"), is_deleted=False).order_by("signed_on").values("signed_on")[:1]
     )
-    for code, *row in rows.iterator(2000):
-        counts = out.setdefault(code, {"screened": 0, "eligible": 0, "consented": 0})
+    rows = (
+        ScreeningRecord.objects.live()
+        .annotate(consent_on=Subquery(first_consent))
+        .values("site__code", "criteria", "consent_on", *SCREENING_DATA_FIELDS)
+    )
+    for row in rows.iterator(2000):
+        counts = out.setdefault(row["site__code"], {"screened": 0, "eligible": 0, "consented": 0})
         counts["screened"] += 1
-        counts["eligible"] += _eligible(*row)
+        counts["eligible"] += _eligible(row)
     consented = (
         ScreeningRecord.objects.live()
         .filter(Exists(Consent.objects.filter(screening=OuterRef("pk"), is_deleted=False)))
@@ -29,6 +34,6 @@ def screening_funnel_by_site() -> dict[str, dict[str, int]]:
     return out
 
 
-def _eligible(criteria, birth_date, age_years, screened_on) -> bool:
-    age = rules.age_on(birth_date, screened_on) if birth_date else age_years
-    return rules.derive_eligibility(criteria or {}, ENROLLMENT_PROTOCOL, age_years=age).eligible
+def _eligible(row: dict) -> bool:
+    data = screening_data_from_values(row, row["consent_on"])
+    return rules.derive_eligibility(row["criteria"] or {}, ENROLLMENT_PROTOCOL, data).eligible

@@ -74,8 +74,10 @@ DEMO_SPAN_DAYS = 730  # screening dates spread over the last ~2 years
 DEMO_RECENT_DAYS = 40  # the last candidates were screened about this long ago
 SITE_COORDINATORS = {"01": "coordinator", "02": "coordinator2"}
 SCREEN_FAIL_EVERY = 5  # one extra screen failure per this many participants
+# The cause of each extra screen failure: screening data (the data criteria follow it) or a tick.
 SCREEN_FAIL_CAUSES = (
-    ("INC_PH_NEG", "not_met"), ("EXC_CNS3", "met"), ("EXC_INFECTION", "met"), ("INC_ORGAN", "not_met"),
+    {"ph_result": "POSITIVE"}, {"cns_status": "CNS3"}, {"criteria": {"EXC_INFECTION": "met"}},
+    {"bilirubin_x_uln": Decimal("2.4")},
 )
 
 
@@ -124,36 +126,41 @@ def _screening_date(index: int, total: int, today: date, rng: random.Random) -> 
     return today - timedelta(days=DEMO_SPAN_DAYS - int(span * index / max(total - 1, 1)) - rng.randint(0, 3))
 
 
-def _candidate(site: Site, user, screened_on: date, rng: random.Random, criteria: dict) -> ScreeningRecord:
+def _candidate(site: Site, user, screened_on: date, rng: random.Random, **changes) -> ScreeningRecord:
+    """An eligible candidate's screening data (eligibility is derived from them), with `changes`."""
     age = rng.randint(ENROLLMENT_PROTOCOL.min_age_years, ENROLLMENT_PROTOCOL.max_age_years)
-    return services.screen_candidate(
-        site=site, user=user, screened_on=screened_on,
-        initials="".join(rng.choice(string.ascii_uppercase) for _ in range(2)),
-        sex=rng.choice("FM"),
-        birth_date=screened_on - timedelta(days=365 * age + rng.randint(10, 350)),
-        ph_test_method=rng.choice(["FISH", "PCR"]),
-        ph_test_date=screened_on - timedelta(days=rng.randint(1, 5)),
-        ecog=rng.choice([0, 0, 1, 1, 1, 2]),
-        criteria=criteria,
-    )
+    values = {
+        "initials": "".join(rng.choice(string.ascii_uppercase) for _ in range(2)),
+        "sex": rng.choice("FM"),
+        "birth_date": screened_on - timedelta(days=365 * age + rng.randint(10, 350)),
+        "ph_test_method": rng.choice(["FISH", "PCR"]),
+        "ph_test_date": screened_on - timedelta(days=rng.randint(1, 5)),
+        "ph_result": "NEGATIVE",
+        "ecog": rng.choice([0, 0, 1, 1, 1, 2]),
+        "cns_status": rng.choice(["CNS1", "CNS1", "CNS1", "CNS2"]),
+        "bilirubin_x_uln": Decimal(f"{rng.uniform(0.3, 1.3):.2f}"),
+        "alt_x_uln": Decimal(f"{rng.uniform(0.4, 2.5):.2f}"),
+        "creatinine_x_uln": Decimal(f"{rng.uniform(0.5, 1.2):.2f}"),
+    }
+    criteria = {**_ticked_criteria(), **changes.pop("criteria", {})}
+    return services.screen_candidate(site=site, user=user, screened_on=screened_on, criteria=criteria,
+                                     **{**values, **changes})
 
 
-def _all_met_but_consent() -> dict[str, str]:
-    """The checklist at screening: consent is ticked when it is recorded."""
-    answers = {c.code: c.required_answer for c in ENROLLMENT_PROTOCOL.criteria}
-    answers[ENROLLMENT_PROTOCOL.consent_criterion] = "not_assessed"
-    return answers
+def _ticked_criteria() -> dict[str, str]:
+    """The checklist at screening: the criteria without data ticked as required; the data criteria (consent
+    included, recorded later) are left to their data."""
+    return {c.code: "not_assessed" if c.data_field else c.required_answer for c in ENROLLMENT_PROTOCOL.criteria}
 
 
 def _demo_screen_failure(site: Site, user, screened_on: date, rng: random.Random) -> ScreeningRecord:
-    code, answer = rng.choice(SCREEN_FAIL_CAUSES)
-    screening = _candidate(site, user, screened_on, rng, {**_all_met_but_consent(), code: answer})
+    screening = _candidate(site, user, screened_on, rng, **rng.choice(SCREEN_FAIL_CAUSES))
     reason = "; ".join(f for f in screening.eligibility.failed if "not assessed" not in f)
     return services.screen_fail(screening=screening, reason=reason, user=user)
 
 
 def _demo_participant(site: Site, user, screened_on: date, today: date, rng: random.Random) -> Participant:
-    screening = _candidate(site, user, screened_on, rng, _all_met_but_consent())
+    screening = _candidate(site, user, screened_on, rng)
     signed_on = screened_on + timedelta(days=rng.randint(0, 2))
     version = ENROLLMENT_PROTOCOL.approved_consent_versions(on=signed_on)[-1]
     services.record_consent(
@@ -177,12 +184,15 @@ def _optional(path: str):
 
 
 def _demo_clinical_data(participant: Participant, user, rng: random.Random) -> None:
-    """Treatment, then assessments, from the other apps' demo modules (skipped if not in this build)."""
+    """Treatment, then assessments and safety, from the other apps' demo modules (skipped if not in this build)."""
     add_treatment = _optional("cycles.demo.add_demo_treatment")
     treatment = add_treatment(participant, rng=rng, user=user) if add_treatment else None
     add_assessments = _optional("assessments.demo.add_demo_assessments")
     if add_assessments and treatment is not None:
         died_on = add_assessments(participant, rng=rng, user=user, treatment=treatment)
+        add_safety = _optional("safety.demo.add_demo_safety")
+        if add_safety:
+            add_safety(participant, rng=rng, user=user, treatment=treatment)
         _demo_lifecycle(participant, user, treatment_end=treatment.get("treatment_end"), died_on=died_on)
 
 

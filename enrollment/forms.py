@@ -9,14 +9,27 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 
+from blinatrial import params
 from blinatrial.access import visible_site_ids
 from enrollment import rules
-from enrollment.models import Consent, ParticipantStatus, ScreeningRecord, Site, StudySettings
+from enrollment.models import Consent, ParticipantStatus, ScreeningRecord, ScreeningStatus, Site, StudySettings
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 from integrity.forms import ClinicalRecordForm
 
 ANSWER_CHOICES = (("met", "Met"), ("not_met", "Not met"), ("not_assessed", "Not assessed"))
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+LAB_FIELDS = tuple(lab.field for lab in ENROLLMENT_PROTOCOL.lab_limits)
+# The form fields a data criterion is evaluated from: a contradicting tick is refused next to them.
+DATA_FORM_FIELDS = {
+    "age": ("birth_date", "age_years"), "ecog": ("ecog",), "ph_result": ("ph_result",),
+    "cns_status": ("cns_status",), "labs": LAB_FIELDS, "consent": (),
+}
+DATA_SOURCE_WORDS = {
+    "age": "the date of birth or age", "ecog": "the ECOG status", "ph_result": "the BCR::ABL1 result",
+    "cns_status": "the CNS status", "labs": "the laboratory values", "consent": "the consent recorded",
+}
 
 
 def criterion_field_name(code: str) -> str:
@@ -45,7 +58,7 @@ class ScreeningForm(ClinicalRecordForm):
         model = ScreeningRecord
         fields = [
             "site", "screened_on", "initials", "sex", "birth_date", "age_years",
-            "ph_test_method", "ph_test_date", "ecog",
+            "ph_test_method", "ph_test_date", "ph_result", "ecog", "cns_status", *LAB_FIELDS,
         ]
         labels = {
             "screened_on": "Screening date", "birth_date": "Date of birth", "age_years": "Age (years)",
@@ -66,10 +79,13 @@ class ScreeningForm(ClinicalRecordForm):
             self.fields["site"].empty_label = None
         answers = self.instance.criteria or {}
         for criterion in ENROLLMENT_PROTOCOL.criteria:
+            source = DATA_SOURCE_WORDS.get(criterion.data_field)
             self.fields[criterion_field_name(criterion.code)] = forms.ChoiceField(
                 label=criterion.text, choices=ANSWER_CHOICES, widget=forms.RadioSelect,
                 initial=answers.get(criterion.code, "not_assessed"),
+                help_text=f"Evaluated from {source}; a tick that contradicts it is refused." if source else "",
             )
+        self.consent_on = self.instance.consent_on() if self.is_edit else None
         self.helper.layout = self._layout()
 
     def _layout(self) -> Layout:
@@ -88,7 +104,9 @@ class ScreeningForm(ClinicalRecordForm):
                 if n in self.fields]
         return Layout(
             Fieldset("Candidate", row("site", "screened_on", "initials", "sex"),
-                     row("birth_date", "age_years", "ph_test_method", "ph_test_date", "ecog")),
+                     row("birth_date", "age_years", "ecog", "cns_status"),
+                     row("ph_test_method", "ph_test_date", "ph_result")),
+            Fieldset("Organ function (multiples of the upper limit of normal)", row(*LAB_FIELDS)),
             Fieldset("Eligibility checklist", Row(*checklist, css_class="eligibility-checklist")),
             row(*rest),
         )
@@ -102,14 +120,54 @@ class ScreeningForm(ClinicalRecordForm):
         _future_error(self, "ph_test_date", "The BCR::ABL1 test date")
         if birth_date and screened_on and birth_date >= screened_on:
             self.add_error("birth_date", "The date of birth must be before the screening date.")
+        if data.get("ph_result") and not (data.get("ph_test_method") and data.get("ph_test_date")):
+            self.add_error("ph_result", "Give the test method and date of the BCR::ABL1 result.")
+        self._check_screening_date_order(screened_on)
+        self._refuse_contradicting_ticks()
         self.instance.criteria = self.criteria()
         return data
 
-    def criteria(self) -> dict[str, str]:
+    def _check_screening_date_order(self, screened_on) -> None:
+        """An edited screening date must not follow the consent or the enrollment already recorded."""
+        participant = getattr(self.instance, "participant", None) if self.is_edit else None
+        later = (
+            rules.date_after_problem(screened_on, self.consent_on, "the date of consent", "The screening date")
+            or rules.date_after_problem(
+                screened_on, getattr(participant, "enrolled_on", None), "the enrollment date", "The screening date"
+            )
+        )
+        if later:
+            self.add_error("screened_on", later)
+
+    def screening_data(self) -> rules.ScreeningData:
+        data = self.cleaned_data
+        birth_date, screened_on = data.get("birth_date"), data.get("screened_on")
+        age = rules.age_on(birth_date, screened_on) if birth_date and screened_on else data.get("age_years")
+        return rules.ScreeningData(
+            age_years=age, ecog=data.get("ecog"), ph_result=data.get("ph_result") or "",
+            cns_status=data.get("cns_status") or "", labs={f: data.get(f) for f in LAB_FIELDS},
+            consent_on=self.consent_on,
+        )
+
+    def _refuse_contradicting_ticks(self) -> None:
+        ticks = self._ticks()
+        for code, problem in rules.contradicting_ticks(ticks, self.screening_data(), ENROLLMENT_PROTOCOL).items():
+            criterion = ENROLLMENT_PROTOCOL.criterion(code)
+            data_fields = [f for f in DATA_FORM_FIELDS[criterion.data_field] if self.cleaned_data.get(f) is not None]
+            for name in data_fields[:1] or DATA_FORM_FIELDS[criterion.data_field][:1]:
+                self.add_error(name, problem)
+            self.add_error(criterion_field_name(code), problem)
+
+    def _ticks(self) -> dict[str, str]:
         return {
             c.code: self.cleaned_data.get(criterion_field_name(c.code), "not_assessed")
             for c in ENROLLMENT_PROTOCOL.criteria
         }
+
+    def criteria(self) -> dict[str, str]:
+        """What is stored: the tick of a criterion without data, the answer the data give for the others."""
+        evaluated = rules.criterion_answers(self._ticks(), self.screening_data(), ENROLLMENT_PROTOCOL)
+        return {code: answer for code, (answer, _) in evaluated.items()}
 
     def record_data(self) -> dict:
         """Keyword arguments for services.screen_candidate."""
@@ -130,8 +188,9 @@ class ConsentForm(ClinicalRecordForm):
         labels = {"signed_on": "Date signed", "document_version": "Consent document version"}
         widgets = {"signed_on": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, screening: ScreeningRecord | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.screening = screening if screening is not None else getattr(self.instance, "screening", None)
         approved = ENROLLMENT_PROTOCOL.approved_consent_versions()
         dates = {v.version: v.approved_on for v in ENROLLMENT_PROTOCOL.consent_versions}
         self.fields["document_version"] = forms.ChoiceField(
@@ -148,7 +207,20 @@ class ConsentForm(ClinicalRecordForm):
             if (problem := rules.consent_version_problem(version, signed_on, approved)) is not None:
                 self.add_error("document_version", problem)
         _future_error(self, "signed_on", "The date of consent")
+        if signed_on and self.screening is not None and (problem := consent_order_problem(self.screening, signed_on)):
+            self.add_error("signed_on", problem)
         return data
+
+
+def consent_order_problem(screening: ScreeningRecord, signed_on) -> str | None:
+    """Screening <= consent <= enrollment: the date of consent against the screening and enrollment dates."""
+    dates = rules.TrialDates(screened_on=screening.screened_on)
+    participant = getattr(screening, "participant", None) if screening.pk else None
+    return rules.date_order_problem(
+        signed_on, dates, "screened_on", "The date of consent"
+    ) or rules.date_after_problem(
+        signed_on, getattr(participant, "enrolled_on", None), "the enrollment date", "The date of consent"
+    )
 
 
 class EnrollmentForm(forms.Form):
@@ -166,6 +238,8 @@ class EnrollmentForm(forms.Form):
         self.helper = _simple_helper("Enroll participant")
 
     def clean(self):
+        # The order screening <= consent <= enrollment is checked by services.enroll_participant, which lists
+        # every reason for a refusal at once.
         data = super().clean()
         _future_error(self, "enrolled_on", "The enrollment date")
         return data
@@ -235,3 +309,31 @@ class StudySettingsForm(forms.ModelForm):
                 f"{self.enrolled} participants are already enrolled: the target cannot be lower."
             )
         return target
+
+
+class _ListParams(forms.Form):
+    """The query string of a list page: search text, status filter, sort column, page."""
+
+    SORTS: dict[str, str] = {}
+    STATUSES = ()
+
+    q = params.text("Search")
+    page = params.page_number()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"] = params.choice("Status", self.STATUSES)
+        self.fields["sort"] = params.choice("Sort", params.sort_choices(self.SORTS))
+
+
+class ScreeningListParams(_ListParams):
+    SORTS = {"number": "screening_number", "site": "site__code", "date": "screened_on", "status": "status"}
+    STATUSES = ScreeningStatus.choices
+
+
+class ParticipantListParams(_ListParams):
+    SORTS = {
+        "id": "participant_id", "site": "site__code", "enrolled": "enrolled_on", "status": "status",
+        "status_on": "status_on",
+    }
+    STATUSES = ParticipantStatus.choices

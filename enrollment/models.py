@@ -1,4 +1,5 @@
 import math
+from datetime import date
 
 import pghistory
 from django.conf import settings
@@ -63,6 +64,26 @@ class PhTestMethod(models.TextChoices):
     PCR = "PCR", "RT-PCR"
 
 
+class PhResult(models.TextChoices):
+    NEGATIVE = rules.PH_NEGATIVE, "Negative (Ph-negative)"
+    POSITIVE = rules.PH_POSITIVE, "Positive (Ph-positive)"
+
+
+class ScreeningCnsStatus(models.TextChoices):
+    CNS1 = "CNS1", "CNS1 (no blasts in CSF)"
+    CNS2 = "CNS2", "CNS2 (< 5 WBC/uL with blasts)"
+    CNS3 = rules.CNS3, "CNS3 (>= 5 WBC/uL with blasts, or CNS signs)"
+    NOT_ASSESSED = "NOT_ASSESSED", "Not assessed"
+
+
+def _x_uln(label: str) -> models.DecimalField:
+    return models.DecimalField(
+        f"{label} (x ULN)", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Multiple of the laboratory's upper limit of normal, e.g. 1.2.",
+    )
+
+
 class ScreeningStatus(models.TextChoices):
     SCREENING = rules.SCREENING, "Screening"
     SCREEN_FAILED = rules.SCREEN_FAILED, "Screen failed"
@@ -91,7 +112,12 @@ class ScreeningRecord(ClinicalRecord):
     )
     ph_test_method = models.CharField(max_length=4, choices=PhTestMethod.choices, blank=True)
     ph_test_date = models.DateField(null=True, blank=True)
+    ph_result = models.CharField("BCR::ABL1 result", max_length=8, choices=PhResult.choices, blank=True)
     ecog = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(4)])
+    cns_status = models.CharField("CNS status", max_length=12, choices=ScreeningCnsStatus.choices, blank=True)
+    bilirubin_x_uln = _x_uln("Total bilirubin")
+    alt_x_uln = _x_uln("ALT")
+    creatinine_x_uln = _x_uln("Creatinine")
     criteria = models.JSONField(default=dict, help_text="criterion code -> met / not_met / not_assessed")
     status = models.CharField(
         max_length=16, choices=ScreeningStatus.choices, default=ScreeningStatus.SCREENING
@@ -124,9 +150,41 @@ class ScreeningRecord(ClinicalRecord):
             return rules.age_on(self.birth_date, self.screened_on)
         return self.age_years
 
+    def screening_data(self, consent_on: date | None) -> rules.ScreeningData:
+        """The values the data criteria are evaluated from (`consent_on`: the signed consent on file)."""
+        return rules.ScreeningData(
+            age_years=self.age_at_screening, ecog=self.ecog, ph_result=self.ph_result, cns_status=self.cns_status,
+            labs={lab.field: getattr(self, lab.field) for lab in ENROLLMENT_PROTOCOL.lab_limits},
+            consent_on=consent_on,
+        )
+
+    def consent_on(self) -> date | None:
+        """The date of the earliest live consent (one query)."""
+        return self.consents.filter(is_deleted=False).order_by("signed_on").values_list("signed_on", flat=True).first()
+
+    def eligibility_with(self, consent_on: date | None) -> rules.Eligibility:
+        return rules.derive_eligibility(self.criteria, ENROLLMENT_PROTOCOL, self.screening_data(consent_on))
+
     @property
     def eligibility(self) -> rules.Eligibility:
-        return rules.derive_eligibility(self.criteria, ENROLLMENT_PROTOCOL, age_years=self.age_at_screening)
+        """Derived from the data (and the ticks of the criteria without data); one query for the consent."""
+        return self.eligibility_with(self.consent_on() if self.pk else None)
+
+
+# The values the data criteria read (ScreeningRecord.screening_data), for lists that fetch values() rows.
+SCREENING_DATA_FIELDS = (
+    "birth_date", "age_years", "screened_on", "ecog", "ph_result", "cns_status",
+    *(lab.field for lab in ENROLLMENT_PROTOCOL.lab_limits),
+)
+
+
+def screening_data_from_values(row: dict, consent_on: date | None) -> rules.ScreeningData:
+    """A values() row holding SCREENING_DATA_FIELDS -> the data the criteria are evaluated from."""
+    age = rules.age_on(row["birth_date"], row["screened_on"]) if row["birth_date"] else row["age_years"]
+    return rules.ScreeningData(
+        age_years=age, ecog=row["ecog"], ph_result=row["ph_result"], cns_status=row["cns_status"],
+        labs={lab.field: row[lab.field] for lab in ENROLLMENT_PROTOCOL.lab_limits}, consent_on=consent_on,
+    )
 
 
 @clinical_record
@@ -195,6 +253,9 @@ class Participant(ClinicalRecord):
 @clinical_record
 class StatusChange(ClinicalRecord):
     site_lookup = "participant__site"
+    # A status change other than going off study at death shows the participant alive (enrollment.alive).
+    alive_dates = {"changed_on": ~models.Q(to_status=rules.OFF_STUDY, reason="death")}
+    alive_label = "non-death status changes (withdrawal included)"
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField(max_length=16)

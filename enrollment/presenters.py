@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 
 from enrollment import rules
-from enrollment.models import ParticipantStatus, ScreeningStatus
+from enrollment.models import SCREENING_DATA_FIELDS, ParticipantStatus, ScreeningStatus, screening_data_from_values
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 from enrollment.rules import bsa_mosteller
 
@@ -23,8 +23,8 @@ STATUS_BADGES = {
 STATUS_LABELS = dict(ParticipantStatus.choices)
 SCREENING_LABELS = dict(ScreeningStatus.choices)
 SCREENING_ROW_FIELDS = (
-    "pk", "screening_number", "site__code", "screened_on", "initials", "sex", "birth_date", "age_years", "criteria",
-    "status", "screen_fail_reason", "participant__pk", "participant__participant_id",
+    "pk", "screening_number", "site__code", "initials", "sex", "criteria", "status", "screen_fail_reason",
+    "participant__pk", "participant__participant_id", *SCREENING_DATA_FIELDS,
 )
 PARTICIPANT_ROW_FIELDS = (
     "pk", "participant_id", "site__code", "site__name", "screening__screening_number", "enrolled_on", "status",
@@ -56,12 +56,13 @@ def participant_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def screening_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """values(*SCREENING_ROW_FIELDS, "consent_pk") rows -> what a screening log row shows, eligibility derived
+    """values(*SCREENING_ROW_FIELDS, "consent_on") rows -> what a screening log row shows, eligibility derived
     per row."""
     out = []
     for r in rows:
-        age = rules.age_on(r["birth_date"], r["screened_on"]) if r["birth_date"] else r["age_years"]
-        eligibility = rules.derive_eligibility(r["criteria"] or {}, ENROLLMENT_PROTOCOL, age_years=age)
+        data = screening_data_from_values(r, r["consent_on"])
+        age = data.age_years
+        eligibility = rules.derive_eligibility(r["criteria"] or {}, ENROLLMENT_PROTOCOL, data)
         pk = r["participant__pk"]
         out.append(
             {
@@ -74,7 +75,7 @@ def screening_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "age": age,
                 "eligible": eligibility.eligible,
                 "failed": eligibility.failed,
-                "consented": r["consent_pk"] is not None,
+                "consented": r["consent_on"] is not None,
                 "status_label": SCREENING_LABELS.get(r["status"], r["status"]),
                 "badge": status_badge_class(r["status"]),
                 "screen_fail_reason": r["screen_fail_reason"],
@@ -83,3 +84,4 @@ def screening_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return out
+

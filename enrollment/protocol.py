@@ -2,6 +2,11 @@
 
 Views, forms and rules read these values; nothing is hard-coded elsewhere. The target enrollment
 can be raised at run time by a data manager (StudySettings), which starts from this default.
+
+A criterion with a `data_field` is evaluated from that screening data by enrollment.rules (age, ECOG,
+BCR::ABL1 result, CNS status, the organ-function laboratory values, recorded consent); the
+met / not met tick is the answer only for the criteria without one. The laboratory limits are (K)
+defaults from analogous adult ALL protocols, not from the registration: verify against the protocol.
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +18,8 @@ class Criterion:
     code: str
     kind: str  # "inclusion" | "exclusion"
     text: str
+    # The screening data the criterion is evaluated from (rules.DATA_FIELDS); "" = the coordinator's tick.
+    data_field: str = ""
 
     @property
     def required_answer(self) -> str:
@@ -27,26 +34,41 @@ class ConsentVersion:
 
 
 @dataclass(frozen=True)
+class LabLimit:
+    """An organ-function laboratory value, entered as a multiple of the laboratory's upper limit of normal."""
+
+    field: str  # ScreeningRecord field
+    label: str
+    max_x_uln: float  # the criterion is met at or below this
+
+
+@dataclass(frozen=True)
 class EnrollmentProtocol:
     study_code: str = "BLINA-RDC"
     target_enrollment: int = 20
     min_age_years: int = 18
     max_age_years: int = 59
     max_prior_steroid_days: int = 7
+    max_ecog: int = 2  # ECOG performance status 0-2
+    lab_limits: tuple[LabLimit, ...] = (
+        LabLimit("bilirubin_x_uln", "Total bilirubin", 1.5),
+        LabLimit("alt_x_uln", "ALT", 3.0),
+        LabLimit("creatinine_x_uln", "Creatinine", 1.5),
+    )
     consent_criterion: str = "INC_CONSENT"  # marked "met" when consent is recorded
     criteria: tuple[Criterion, ...] = (
         Criterion("INC_NEW_BALL", "inclusion", "Newly diagnosed precursor B-cell ALL"),
-        Criterion("INC_PH_NEG", "inclusion", "Ph-negative confirmed (BCR::ABL1 negative by FISH or PCR)"),
-        Criterion("INC_AGE", "inclusion", "Age within the protocol range"),
-        Criterion("INC_ECOG", "inclusion", "ECOG performance status 0-2"),
-        Criterion("INC_ORGAN", "inclusion", "Adequate organ function"),
-        Criterion("INC_CONSENT", "inclusion", "Signed informed consent"),
+        Criterion("INC_PH_NEG", "inclusion", "Ph-negative confirmed (BCR::ABL1 negative by FISH or PCR)", "ph_result"),
+        Criterion("INC_AGE", "inclusion", "Age within the protocol range", "age"),
+        Criterion("INC_ECOG", "inclusion", "ECOG performance status 0-2", "ecog"),
+        Criterion("INC_ORGAN", "inclusion", "Adequate organ function", "labs"),
+        Criterion("INC_CONSENT", "inclusion", "Signed informed consent", "consent"),
         Criterion(
             "EXC_PRIOR_THERAPY",
             "exclusion",
             "Prior anti-leukaemic therapy other than steroids/hydroxyurea for at most 7 days",
         ),
-        Criterion("EXC_CNS3", "exclusion", "CNS3 disease"),
+        Criterion("EXC_CNS3", "exclusion", "CNS3 disease", "cns_status"),
         Criterion("EXC_INFECTION", "exclusion", "Uncontrolled infection"),
         Criterion("EXC_PREGNANCY", "exclusion", "Pregnancy or breast-feeding"),
         Criterion("EXC_MALIGNANCY", "exclusion", "Other active malignancy"),

@@ -1,7 +1,8 @@
 """Enrollment writes that touch several models: screening, consent, enrollment and status changes.
 
 Views and the demo both call these (keyword-only, atomic); refusals are ValueError subclasses whose
-message says why, and nothing is saved when one is raised.
+message says why, and nothing is saved when one is raised. Locked data is refused here with the lock's
+message (integrity.locking); the database's lock trigger stays the last line (integrity.lock_triggers).
 """
 
 import uuid
@@ -18,7 +19,7 @@ from enrollment.models import Consent, Participant, ScreeningRecord, Site, Statu
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 from integrity import locking
 from integrity.models import FormSubmission
-from integrity.services import INITIAL_ENTRY
+from integrity.services import INITIAL_ENTRY, refused_by_lock
 
 
 class StatusChangeRefused(ValueError):
@@ -33,10 +34,15 @@ def change_status(*, participant: Participant, to_status: str, on: date, reason:
     participant to "on treatment"). Refuses a transition the lifecycle does not allow.
     """
     current = Participant.objects.select_for_update().get(pk=participant.pk)
+    if (why := locking.edit_blocked_reason(current)) is not None:
+        raise StatusChangeRefused(why)
     if (problem := rules.transition_problem(current.status, to_status)) is not None:
         raise StatusChangeRefused(problem)
     context_user = getattr(user, "pk", None)
-    with pghistory.context(reason=reason or f"Status: {current.status} -> {to_status}", user=context_user):
+    with (
+        pghistory.context(reason=reason or f"Status: {current.status} -> {to_status}", user=context_user),
+        refused_by_lock(StatusChangeRefused),
+    ):
         StatusChange.objects.create(
             participant=current,
             from_status=current.status,
@@ -98,12 +104,22 @@ def screen_candidate(
     age_years: int | None = None,
     ph_test_method: str = "",
     ph_test_date: date | None = None,
+    ph_result: str = "",
     ecog: int | None = None,
+    cns_status: str = "",
     submission_token: uuid.UUID | None = None,
+    **labs: Decimal | None,
 ) -> ScreeningRecord:
-    """Record a screened candidate with the next screening number of the site (S01-001, ...)."""
+    """Record a screened candidate with the next screening number of the site (S01-001, ...).
+
+    `labs`: the organ-function values of the protocol (ENROLLMENT_PROTOCOL.lab_limits, x ULN). The criteria
+    with a data field are stored as the data give them; a tick that contradicts the data is refused.
+    """
     if (existing := _already_submitted(submission_token, ScreeningRecord)) is not None:
         return existing
+    lab_fields = {lab.field for lab in ENROLLMENT_PROTOCOL.lab_limits}
+    if unknown := set(labs) - lab_fields:
+        raise TypeError(f"Unknown screening values: {', '.join(sorted(unknown))}")
     # The site row lock serialises number allocation between concurrent screenings at the site.
     site = Site.objects.select_for_update().get(pk=site.pk)
     sequence = ScreeningRecord.objects.filter(site=site).count() + 1
@@ -117,15 +133,18 @@ def screen_candidate(
         age_years=age_years,
         ph_test_method=ph_test_method,
         ph_test_date=ph_test_date,
+        ph_result=ph_result,
         ecog=ecog,
-        criteria=_complete_criteria(criteria),
+        cns_status=cns_status,
+        **{name: labs.get(name) for name in lab_fields},
         status=rules.SCREENING,
         created_by=user,
         updated_by=user,
     )
+    record.criteria = _evaluated_criteria(record, _complete_criteria(criteria))
     if (why := locking.create_blocked_reason(record)) is not None:
         raise ScreeningRefused(why)
-    with pghistory.context(reason=INITIAL_ENTRY, user=_user_pk(user)):
+    with pghistory.context(reason=INITIAL_ENTRY, user=_user_pk(user)), refused_by_lock(ScreeningRefused):
         record.save()
     _register_submission(record, submission_token)
     return record
@@ -139,13 +158,23 @@ def _complete_criteria(criteria: dict[str, str]) -> dict[str, str]:
     }
 
 
+def _evaluated_criteria(record: ScreeningRecord, ticks: dict[str, str]) -> dict[str, str]:
+    """The checklist as stored: data criteria as their data give them; refuses a contradicting tick."""
+    data = record.screening_data(consent_on=None)
+    if problems := rules.contradicting_ticks(ticks, data, ENROLLMENT_PROTOCOL):
+        raise ScreeningRefused(" ".join(problems.values()))
+    return {code: answer for code, (answer, _) in rules.criterion_answers(ticks, data, ENROLLMENT_PROTOCOL).items()}
+
+
 def _user_pk(user) -> int | None:
     return getattr(user, "pk", None)
 
 
 def _update_screening(screening: ScreeningRecord, *, reason: str, user, **values) -> ScreeningRecord:
     current = ScreeningRecord.objects.select_for_update().get(pk=screening.pk)
-    with pghistory.context(reason=reason, user=_user_pk(user)):
+    if (why := locking.edit_blocked_reason(current)) is not None:
+        raise ScreeningRefused(why)
+    with pghistory.context(reason=reason, user=_user_pk(user)), refused_by_lock(ScreeningRefused):
         ScreeningRecord.objects.filter(pk=current.pk).update(
             **values, row_version=current.row_version + 1, updated_by=user
         )
@@ -159,6 +188,8 @@ def screen_fail(*, screening: ScreeningRecord, reason: str, user) -> ScreeningRe
     if not reason.strip():
         raise ScreeningRefused("Give the reason for the screen failure.")
     current = ScreeningRecord.objects.select_for_update().get(pk=screening.pk)
+    if (why := locking.edit_blocked_reason(current)) is not None:
+        raise ScreeningRefused(why)
     if (problem := rules.transition_problem(current.status, rules.SCREEN_FAILED)) is not None:
         raise ScreeningRefused(problem)
     return _update_screening(
@@ -188,15 +219,23 @@ def record_consent(
     screening = ScreeningRecord.objects.select_for_update().get(pk=screening.pk)
     if screening.status == rules.SCREEN_FAILED:
         raise ConsentRefused(f"Screening {screening.screening_number} is closed as a screen failure.")
+    dates = rules.TrialDates(screened_on=screening.screened_on)
+    if (problem := rules.date_order_problem(signed_on, dates, "screened_on", "The date of consent")) is not None:
+        raise ConsentRefused(problem)
     consent = Consent(
         screening=screening, document_version=document_version, signed_on=signed_on,
         obtained_by=obtained_by, created_by=user, updated_by=user,
     )
-    with pghistory.context(reason=INITIAL_ENTRY, user=_user_pk(user)):
+    if (why := locking.create_blocked_reason(consent)) is not None:
+        raise ConsentRefused(why)
+    with pghistory.context(reason=INITIAL_ENTRY, user=_user_pk(user)), refused_by_lock(ConsentRefused):
         consent.save()
     if screening.criteria.get(ENROLLMENT_PROTOCOL.consent_criterion) != "met":
         criteria = {**screening.criteria, ENROLLMENT_PROTOCOL.consent_criterion: "met"}
-        _update_screening(screening, reason="Consent recorded", user=user, criteria=criteria)
+        try:
+            _update_screening(screening, reason="Consent recorded", user=user, criteria=criteria)
+        except ScreeningRefused as exc:
+            raise ConsentRefused(str(exc)) from exc
     _register_submission(consent, submission_token)
     return consent
 
@@ -209,8 +248,9 @@ def _enrollment_facts(screening: ScreeningRecord, enrolled_on: date, target: int
     consent = _latest_consent(screening)
     consent_on = consent.signed_on if consent else None
     return rules.EnrollmentFacts(
-        eligibility=screening.eligibility,
+        eligibility=screening.eligibility_with(consent_on),
         age_years=screening.age_at_screening,
+        screened_on=screening.screened_on,
         consent_version=consent.document_version if consent else None,
         consent_on=consent_on,
         approved_versions=ENROLLMENT_PROTOCOL.approved_consent_versions(on=consent_on) if consent_on else (),
@@ -243,14 +283,19 @@ def enroll_participant(
         enrolled_on=enrolled_on, height_cm=height_cm, weight_kg=weight_kg,
         status=rules.ENROLLED, status_on=enrolled_on, created_by=user, updated_by=user,
     )
-    with pghistory.context(reason=INITIAL_ENTRY, user=_user_pk(user)):
+    if (why := locking.create_blocked_reason(participant)) is not None:
+        raise EnrollmentRefused(why)
+    with pghistory.context(reason=INITIAL_ENTRY, user=_user_pk(user)), refused_by_lock(EnrollmentRefused):
         participant.save()
         StatusChange.objects.create(
             participant=participant, from_status=rules.SCREENING, to_status=rules.ENROLLED,
             changed_on=enrolled_on, reason="Enrolled", created_by=user, updated_by=user,
         )
-    _update_screening(screening, reason=f"Enrolled as {participant.participant_id}", user=user,
-                      status=rules.ENROLLED)
+    try:
+        _update_screening(screening, reason=f"Enrolled as {participant.participant_id}", user=user,
+                          status=rules.ENROLLED)
+    except ScreeningRefused as exc:
+        raise EnrollmentRefused(str(exc)) from exc
     return participant
 
 

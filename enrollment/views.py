@@ -11,16 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, has_role, role_required, visible_site_ids
+from blinatrial.params import parse_query
 from enrollment import presenters, rules, services
 from enrollment.casebook import SECTION_PROVIDERS, CasebookSection, TimelineEntry
 from enrollment.forms import (
     ConsentForm,
     EnrollmentForm,
+    ParticipantListParams,
     ScreenFailForm,
     ScreeningForm,
+    ScreeningListParams,
     StatusChangeForm,
     StudySettingsForm,
 )
@@ -37,20 +40,16 @@ from integrity.recording import handle_record_form
 
 WRITE_ROLES = DATA_ENTRY_ROLES
 PAGE_SIZE = 25
-PARTICIPANT_SORTS = {
-    "id": "participant_id", "site": "site__code", "enrolled": "enrolled_on", "status": "status",
-    "status_on": "status_on",
-}
-SCREENING_SORTS = {"number": "screening_number", "site": "site__code", "date": "screened_on", "status": "status"}
+PARTICIPANT_SORTS = ParticipantListParams.SORTS
+SCREENING_SORTS = ScreeningListParams.SORTS
 
 
-def _sorted(queryset, request: HttpRequest, sorts: dict[str, str], default: str):
-    """Order by a whitelisted column (`?sort=name` or `?sort=-name`), ties broken by primary key."""
-    key = request.GET.get("sort", default)
-    field = sorts.get(key.lstrip("-"))
-    if field is None:
-        key, field = default, sorts[default.lstrip("-")]
+def _sorted(queryset, key: str, sorts: dict[str, str], default: str):
+    """Order by a whitelisted column (`?sort=name` or `?sort=-name`, checked by the list's params form), ties
+    broken by primary key."""
+    key = key or default
     prefix = "-" if key.startswith("-") else ""
+    field = sorts[key.lstrip("-")]
     return queryset.order_by(prefix + field, prefix + "pk"), key
 
 
@@ -66,10 +65,6 @@ class CountedPaginator(Paginator):
         return self._given_count
 
 
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 def _screening_or_404(request: HttpRequest, pk: int) -> ScreeningRecord:
     return get_object_or_404(ScreeningRecord.objects.visible_to(request.user).select_related("site"), pk=pk)
 
@@ -79,20 +74,24 @@ def _participant_or_404(request: HttpRequest, pk: int) -> Participant:
     return get_object_or_404(queryset, pk=pk)
 
 
+@require_GET
 def screening_list(request: HttpRequest) -> HttpResponse:
+    query = parse_query(request, ScreeningListParams)
     queryset = ScreeningRecord.objects.visible_to(request.user)
-    if status := request.GET.get("status"):
+    if status := query["status"]:
         queryset = queryset.filter(status=status)
-    if q := request.GET.get("q", "").strip():
+    if q := query["q"]:
         queryset = queryset.filter(Q(screening_number__icontains=q) | Q(initials__iexact=q))
     # consented: a scalar subquery, run for the 25 rows shown only (an EXISTS per row was planned as a scan of
     # every consent)
-    consent = Consent.objects.filter(screening=OuterRef("pk"), is_deleted=False).values("pk")[:1]
-    rows, sort = _sorted(
-        queryset.annotate(consent_pk=Subquery(consent)).values(*presenters.SCREENING_ROW_FIELDS, "consent_pk"),
-        request, SCREENING_SORTS, "-date",
+    consent = (
+        Consent.objects.filter(screening=OuterRef("pk"), is_deleted=False).order_by("signed_on").values("signed_on")[:1]
     )
-    page = CountedPaginator(rows, PAGE_SIZE, queryset.count()).get_page(request.GET.get("page"))
+    rows, sort = _sorted(
+        queryset.annotate(consent_on=Subquery(consent)).values(*presenters.SCREENING_ROW_FIELDS, "consent_on"),
+        query["sort"], SCREENING_SORTS, "-date",
+    )
+    page = CountedPaginator(rows, PAGE_SIZE, queryset.count()).get_page(query["page"])
     return render(request, "enrollment/screening_list.html", {
         "page": page, "rows": presenters.screening_rows(page.object_list), "sort": sort, "status": status,
         "q": q, "statuses": ScreeningStatus.choices, "can_write": has_role(request.user, *WRITE_ROLES),
@@ -129,22 +128,28 @@ def screening_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     screening = _screening_or_404(request, pk)
     consents = list(screening.consents.filter(is_deleted=False))
     participant = Participant.objects.visible_to(request.user).filter(screening=screening).first()
+    consent_on = min((c.signed_on for c in consents), default=None)
+    eligibility = screening.eligibility_with(consent_on)
     return render(request, "enrollment/screening_detail.html", {
-        "screening": screening, "eligibility": screening.eligibility, "answers": _answers(screening),
+        "screening": screening, "eligibility": eligibility, "answers": _answers(screening, consent_on),
         "consents": consents, "participant": participant, "can_write": has_role(request.user, *WRITE_ROLES),
-        "fail_form": ScreenFailForm(initial={"reason": "; ".join(screening.eligibility.failed)}),
+        "fail_form": ScreenFailForm(initial={"reason": "; ".join(eligibility.failed)}),
     })
 
 
-def _answers(screening: ScreeningRecord) -> list[dict]:
+def _answers(screening: ScreeningRecord, consent_on) -> list[dict]:
+    """One row per criterion: the answer that counts (from the data where the criterion has data)."""
+    evaluated = rules.criterion_answers(screening.criteria, screening.screening_data(consent_on), ENROLLMENT_PROTOCOL)
     rows = []
     for c in ENROLLMENT_PROTOCOL.criteria:
-        answer = screening.criteria.get(c.code, "not_assessed")
-        rows.append({"criterion": c, "answer": answer, "ok": answer == c.required_answer})
+        answer, derived = evaluated[c.code]
+        rows.append({"criterion": c, "answer": answer, "ok": answer == c.required_answer,
+                     "from_data": derived.why if derived else ""})
     return rows
 
 
@@ -169,7 +174,7 @@ def screening_fail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     screening = _screening_or_404(request, pk)
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(request.POST or None, screening=screening)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_consent(
@@ -228,20 +233,22 @@ def participant_enroll(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enrollment/enroll_form.html", context, status=status)
 
 
+@require_GET
 def participant_list(request: HttpRequest) -> HttpResponse:
+    query = parse_query(request, ParticipantListParams)
     live = Participant.objects.live()
     shown = live.sites_q(visible_site_ids(request.user))  # = visible_to(user), as a condition
-    if status := request.GET.get("status"):
+    if status := query["status"]:
         shown &= Q(status=status)
-    if q := request.GET.get("q", "").strip():
+    if q := query["q"]:
         shown &= Q(participant_id__icontains=q)
     target = Subquery(StudySettings.objects.filter(pk=1).values("target_enrollment")[:1])
     counts = live.aggregate(  # one statement: the rows shown, the trial's enrolled participants, the target
         trial=Count("pk"), shown=Count("pk", filter=shown), target=Max(target)
     )
-    queryset, sort = _sorted(live.filter(shown).values(*presenters.PARTICIPANT_ROW_FIELDS), request,
+    queryset, sort = _sorted(live.filter(shown).values(*presenters.PARTICIPANT_ROW_FIELDS), query["sort"],
                              PARTICIPANT_SORTS, "id")
-    page = CountedPaginator(queryset, PAGE_SIZE, counts["shown"]).get_page(request.GET.get("page"))
+    page = CountedPaginator(queryset, PAGE_SIZE, counts["shown"]).get_page(query["page"])
     return render(request, "enrollment/participant_list.html", {
         "page": page, "rows": presenters.participant_rows(page.object_list), "sort": sort, "status": status, "q": q,
         "statuses": ParticipantStatus.choices, "target": counts["target"] or StudySettings.current().target_enrollment,
@@ -249,6 +256,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+@require_GET
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant_or_404(request, pk)
     context = casebook_context(participant, request)
@@ -301,8 +309,10 @@ def casebook_context(participant: Participant, request: HttpRequest) -> dict:
     c1d1 = _section_value(sections, "c1d1", default=MISSING)
     if c1d1 is MISSING:  # no section tells (cycles app not in this build)
         c1d1 = _first_dose_date(participant)
+    consent_on = min((e.on for e in timeline if e.kind == "consent"), default=None)
     return {
         "participant": participant,
+        "deviations": eligibility_deviations(participant, consent_on),
         "c1d1": c1d1,
         "study_day": rules.study_day(today, c1d1),
         "current_cycle": _section_value(sections, "current_cycle") or _current_cycle(participant, timeline, today),
@@ -311,8 +321,14 @@ def casebook_context(participant: Participant, request: HttpRequest) -> dict:
         "timeline": timeline,
         "status_history": [_status_row(c) for c in changes],
         "due": sorted((d for s in sections for d in s.due), key=lambda d: (DUE_ORDER.get(d.status, 9), d.target)),
-        "consent_on": min((e.on for e in timeline if e.kind == "consent"), default=None),
+        "consent_on": consent_on,
     }
+
+
+def eligibility_deviations(participant: Participant, consent_on) -> tuple[str, ...]:
+    """The eligibility criteria an enrolled participant fails by the data now (a protocol deviation)."""
+    eligibility = participant.screening.eligibility_with(consent_on)
+    return () if eligibility.eligible else eligibility.failed
 
 
 MISSING = object()
@@ -397,6 +413,7 @@ def _status_label(change, labels: dict) -> str:
     return f"{label} ({reason})" if reason and reason != "Enrolled" else label
 
 
+@require_GET
 def participant_count(request: HttpRequest) -> JsonResponse:
     """How many participants the user may see: one COUNT query (also the benchmarks' baseline, B1)."""
     return JsonResponse({"participants": Participant.objects.visible_to(request.user).count()})

@@ -1,16 +1,26 @@
 """Analysis datasets of a snapshot, derived by the endpoint engine for the snapshot's data cut-off.
 
 ADaM-like names: adsl.csv (one row per participant), adrs.csv (one row per treated participant per
-timepoint), adtte.csv (OS and EFS, and their HSCT-censored sensitivity variants, one row per treated
-participant per parameter). The rows come from `endpoints.calculations.compute_all`; nothing is
-re-derived here, so the files agree with the endpoint dashboard for the same cut-off.
+timepoint, with the flow and NGS MRD values, LODs and classes of that marrow), adtte.csv (OS and EFS, one row
+per treated participant per parameter; RFS, DOR and CIR from the first CR/CRh/CRi, one row per responder per
+parameter, CIR with the competing-event code; each with its HSCT-censored sensitivity variant). The rows come
+from `endpoints.calculations.compute_all`; nothing is re-derived here, so the files agree with the endpoint
+dashboard for the same cut-off.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from assessments.rules import MRD_NE, MRD_NEG, MRD_POS, RESPONSES
+from assessments.rules import (
+    MRD_NE,
+    MRD_NEG,
+    MRD_POS,
+    NGS_BAND_HIGH,
+    NGS_BAND_LOW,
+    NGS_BAND_MID,
+    RESPONSES,
+)
 from endpoints import calculations as calc
 from endpoints.calculations import ParticipantData
 from integrity.cells import CODE, DATE, FLOAT, INTEGER, TEXT, Column
@@ -19,14 +29,25 @@ YES, NO = "Y", "N"
 YES_NO = f"{YES}=Yes; {NO}=No"
 RESPONSE_CODES = "; ".join(RESPONSES)
 MRD_CODES = f"{MRD_NEG}=negative (< protocol cut-off); {MRD_POS}=positive; {MRD_NE}=not evaluable"
-PRIMARY_CODES = f"{calc.RESPONDER}; {calc.NON_RESPONDER}; {calc.NOT_EVALUABLE}"
+PRIMARY_CODES = f"{calc.RESPONDER}; {calc.NON_RESPONDER}; {calc.NOT_EVALUABLE}; {calc.PENDING}"
 TIMEPOINT_CODES = "EOC1=end of cycle 1; EOC2=end of cycle 2; BY_EOC2=best of EOC1 and EOC2"
+NGS_BAND_CODES = (
+    f"{NGS_BAND_LOW}=below 1e-6 (negative); {NGS_BAND_MID}=1e-6 to < 1e-4; {NGS_BAND_HIGH}=1e-4 or more; "
+    f"{MRD_NE}=not evaluable, or detected without a value"
+)
 PARAMS = {
     calc.PARAM_OS: "Overall survival (days)",
     calc.PARAM_EFS: "Event-free survival (days)",
     calc.PARAM_OS_HSCT: "Overall survival, censored at allogeneic HSCT (sensitivity) (days)",
     calc.PARAM_EFS_HSCT: "Event-free survival, censored at allogeneic HSCT (sensitivity) (days)",
+    calc.PARAM_RFS: "Relapse-free survival from the first CR/CRh/CRi (days)",
+    calc.PARAM_RFS_HSCT: "Relapse-free survival, censored at allogeneic HSCT (sensitivity) (days)",
+    calc.PARAM_DOR: "Duration of response from the first CR/CRh/CRi (days)",
+    calc.PARAM_DOR_HSCT: "Duration of response, censored at allogeneic HSCT (sensitivity) (days)",
+    calc.PARAM_CIR: "Time to relapse from the first CR/CRh/CRi, death in remission competing (days)",
+    calc.PARAM_CIR_HSCT: "Time to relapse, death in remission competing, censored at allogeneic HSCT (days)",
 }
+COMPETING_RISK_PARAMS = (calc.PARAM_CIR, calc.PARAM_CIR_HSCT)
 
 _ID = Column("USUBJID", TEXT, "Participant ID")
 _SITE = Column("SITEID", TEXT, "Site code")
@@ -50,7 +71,7 @@ ADSL_COLUMNS = (
     Column("TRTSDT", DATE, "First dose of study treatment (C1D1, day 1)"),
     *_eoc_columns("EOC1"),
     *_eoc_columns("EOC2"),
-    Column("BESTRSP", CODE, "Best response by EOC2", allowed_values=RESPONSE_CODES),
+    Column("BESTRSP", CODE, "Best response by EOC2", allowed_values=f"{RESPONSE_CODES}; {calc.PENDING_RESPONSE}"),
     Column("CRCRIFL", CODE, "CR/CRi (CR, CRh or CRi) by EOC2", allowed_values=YES_NO),
     Column("PRIMFL", CODE, "MRD-negative CR (primary responder) by EOC2", allowed_values=YES_NO),
     Column("HSCTDT", DATE, "Allogeneic HSCT date (on or before the cut-off)"),
@@ -69,6 +90,17 @@ ADRS_COLUMNS = (
     Column("PRIMFL", CODE, "MRD-negative CR (primary responder)", allowed_values=YES_NO),
     Column("CRCRIFL", CODE, "CR/CRi (CR, CRh or CRi)", allowed_values=YES_NO),
     Column("NERSN", TEXT, "Why not evaluable"),
+    Column("MRDPNDFL", CODE, "Pending: no marrow and the landmark after the cut-off", allowed_values=YES_NO),
+    Column("MRDFLVAL", FLOAT, "Flow MRD value (empty: not detected or no result)", unit="%"),
+    Column("MRDFLLOD", FLOAT, "Flow MRD limit of detection", unit="%"),
+    Column("MRDFLRSN", TEXT, "Why flow MRD is not evaluable at 0.1 %"),
+    Column("MRDFL4", CODE, "Flow MRD class at the 0.01 % reporting cut-off", allowed_values=MRD_CODES),
+    Column("MRDFL4RS", TEXT, "Why flow MRD is not evaluable at 0.01 %"),
+    Column("MRDNGS", CODE, "NGS MRD class at 1e-6", allowed_values=MRD_CODES),
+    Column("MRDNGVAL", FLOAT, "NGS MRD value (empty: not detected or no result)", unit="fraction of cells"),
+    Column("MRDNGLOD", FLOAT, "NGS MRD limit of detection", unit="fraction of cells"),
+    Column("MRDNGBND", CODE, "NGS MRD band", allowed_values=NGS_BAND_CODES),
+    Column("MRDNGRSN", TEXT, "Why NGS MRD is not evaluable (e.g. NO_TRACKABLE_CLONE, INSUFFICIENT_SENSITIVITY)"),
 )
 
 ADTTE_COLUMNS = (
@@ -76,13 +108,28 @@ ADTTE_COLUMNS = (
     _SITE,
     Column("PARAMCD", CODE, "Parameter code", allowed_values="; ".join(f"{k}={v}" for k, v in PARAMS.items())),
     Column("PARAM", TEXT, "Parameter"),
-    Column("STARTDT", DATE, "Time origin (C1D1, day 1)"),
+    Column("STARTDT", DATE, "Time origin (C1D1, day 1; the first CR/CRh/CRi marrow for RFS, DOR and CIR)"),
     Column("ADT", DATE, "Date of event or censoring"),
-    Column("AVAL", INTEGER, "Time to event or censoring (days, day 1 = C1D1)", unit="days"),
+    Column("AVAL", INTEGER, "Time to event or censoring (days, day 1 = STARTDT)", unit="days"),
     Column("AVALMO", FLOAT, "Time to event or censoring (months = days / 30.4375)", unit="months"),
-    Column("CNSR", INTEGER, "Censored", allowed_values="0=event; 1=censored", minimum="0", maximum="1"),
-    Column("EVNTDESC", TEXT, "Event description (CNSR = 0)"),
+    Column(
+        "CNSR",
+        INTEGER,
+        "Censored",
+        allowed_values="0=event; 1=censored; 2=competing event (CIR: death in remission)",
+        minimum="0",
+        maximum="2",
+    ),
+    Column("EVNTDESC", TEXT, "Event description (CNSR = 0, or the competing event, CNSR = 2)"),
     Column("CNSDTDSC", TEXT, "Censoring date description (CNSR = 1)"),
+    Column(
+        "CMPEVCD",
+        INTEGER,
+        "Competing-risks event code (CIR rows only)",
+        allowed_values="0=censored; 1=relapse (event of interest); 2=death in remission (competing event)",
+        minimum="0",
+        maximum="2",
+    ),
 )
 
 
@@ -134,6 +181,22 @@ def _adsl_row(p: ParticipantData, site: str, derived: dict | None, error: str | 
     )
 
 
+def _mrd_cells(eoc: dict) -> list:
+    return [
+        _flag(eoc["pending"]),
+        eoc["flow_value_pct"],
+        eoc["flow_lod_pct"],
+        eoc["flow_ne_reason"],
+        eoc["flow_class_reporting"],
+        eoc["flow_reporting_ne_reason"],
+        eoc["ngs_class"],
+        eoc["ngs_value"],
+        eoc["ngs_lod"],
+        eoc["ngs_band"],
+        eoc["ngs_ne_reason"],
+    ]
+
+
 def _adrs_rows(derived: dict, site: str, by_eoc2_reason: str | None) -> Iterable[tuple]:
     pid = derived["participant_id"]
     for tp in calc.TIMEPOINTS:
@@ -150,6 +213,7 @@ def _adrs_rows(derived: dict, site: str, by_eoc2_reason: str | None) -> Iterable
             _flag(status == calc.RESPONDER),
             _flag(eoc["cr_cri"]),
             eoc["ne_reason"],
+            *_mrd_cells(eoc),
         )
     best_status = derived["primary_by_eoc2"]
     yield (
@@ -163,11 +227,17 @@ def _adrs_rows(derived: dict, site: str, by_eoc2_reason: str | None) -> Iterable
         _flag(best_status == calc.RESPONDER),
         _flag(derived["cr_cri_by_eoc2"]),
         by_eoc2_reason,
+        *[None] * 11,
     )
 
 
+def competing_event_code(cnsr: int) -> int:
+    """CIR rows: CNSR 0 (relapse) -> 1, CNSR 2 (death in remission) -> 2, CNSR 1 (censored) -> 0."""
+    return {0: 1, calc.CNSR_COMPETING: 2}.get(cnsr, 0)
+
+
 def _adtte_row(row: dict, site: str) -> tuple:
-    event = row["CNSR"] == 0
+    censored = row["CNSR"] == 1
     desc = row["EVNTDESC_or_CNSDTDSC"]
     return (
         row["USUBJID"],
@@ -179,14 +249,15 @@ def _adtte_row(row: dict, site: str) -> tuple:
         row["AVAL_DAYS"],
         row["AVAL_MONTHS"],
         row["CNSR"],
-        desc if event else None,
-        None if event else desc,
+        None if censored else desc,
+        desc if censored else None,
+        competing_event_code(row["CNSR"]) if row["PARAMCD"] in COMPETING_RISK_PARAMS else None,
     )
 
 
 def analysis_datasets(participants: list[ParticipantData], site_of: dict[str, str], cutoff: date) -> AnalysisDatasets:
     """ADSL, ADRS and ADTTE rows of `participants` at `cutoff`, ordered by participant ID."""
-    participants = sorted(participants, key=lambda p: p.participant_id)
+    participants = sorted((p for p in participants if p.enrolled(cutoff)), key=lambda p: p.participant_id)
     results = calc.compute_all(participants, cutoff)
     derived = {d["participant_id"]: d for d in results["participants"]}
     errors = {e["participant_id"]: e["error"] for e in results["errors"]}

@@ -35,7 +35,8 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from blinatrial.access import DATA_MANAGER, MONITOR, has_role, visible_site_ids
 from blinatrial.tasking import send
-from endpoints.loaders import load_cohort
+from endpoints.calculations import conventions_text
+from endpoints.loaders import alive_sources, load_cohort
 from enrollment.models import Site
 from exports import analysis
 from exports.audit_trail import AUDIT_COLUMNS, all_usernames, audit_rows
@@ -312,7 +313,8 @@ def write_contents(
         "calc_version": datasets.calc_version,
         "software_version": software_version(),
         "filters": {"sites": site_codes if site_codes is not None else "all", "records": "live"},
-        "conventions": CONVENTIONS,
+        # the endpoint conventions too: the landmarks and the records that prove a participant alive
+        "conventions": {**CONVENTIONS, "endpoints": conventions_text(alive_sources=alive_sources()).split("\n")},
         "files": [{"name": w.name, "rows": w.rows, "sha256": w.sha256, "bytes": w.bytes} for w in written],
     }
     write_bytes(archive, MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

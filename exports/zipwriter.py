@@ -6,7 +6,6 @@ unchanged data gives byte-identical entries (and identical SHA-256 in the manife
 
 import csv
 import hashlib
-import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -64,28 +63,56 @@ class ZipEntry:
         return WrittenFile(self.name, rows, self._sha.hexdigest(), self.size)
 
 
+# A field holding one of these is quoted (RFC 4180, and what PostgreSQL's COPY ... CSV does). Python's csv module
+# quotes CR only when it is part of the line terminator, so a bare CR would otherwise end a row early for a reader.
+MUST_QUOTE = (",", '"', "\r", "\n")
+
+
+class _Line:
+    """A csv.writer target that hands back the line it was given."""
+
+    @staticmethod
+    def write(line: str) -> str:
+        return line
+
+
+def csv_line(cells: Sequence[str]) -> str:
+    """One CSV line (LINE_END-terminated) in which every field containing CR, LF, a comma or a quote is quoted."""
+    if list(cells) == [""]:
+        return '""' + LINE_END  # as the csv module writes it: a bare empty line would be read as no row
+    return ",".join(_field(cell) for cell in cells) + LINE_END
+
+
+def _field(cell: str) -> str:
+    if any(mark in cell for mark in MUST_QUOTE):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
 def header_bytes(columns: Sequence[Column]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator=LINE_END).writerow([c.name for c in columns])
-    return buffer.getvalue().encode("utf-8")
+    return csv_line([c.name for c in columns]).encode("utf-8")
 
 
 def write_rows(archive: zipfile.ZipFile, name: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> WrittenFile:
-    """A CSV from Python rows (raw values, formatted here by column type), flushed every FLUSH_ROWS rows."""
+    """A CSV from Python rows (raw values, formatted here by column type), flushed every FLUSH_ROWS rows.
+
+    The csv module writes each line (fast); the rare line holding a CR is written again by `csv_line`, which
+    quotes the field the csv module left bare."""
     entry = ZipEntry(archive, name)
     entry.write(header_bytes(columns))
     kinds = [c.kind for c in columns]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator=LINE_END)
+    lines: list[str] = []
+    writer = csv.writer(_Line(), lineterminator=LINE_END)
     count = 0
     for row in rows:
-        writer.writerow([format_cell(kind, value) for kind, value in zip(kinds, row, strict=True)])
+        cells = [format_cell(kind, value) for kind, value in zip(kinds, row, strict=True)]
+        line = writer.writerow(cells)
+        lines.append(csv_line(cells) if "\r" in line else line)
         count += 1
         if count % FLUSH_ROWS == 0:
-            entry.write(buffer.getvalue().encode("utf-8"))
-            buffer.seek(0)
-            buffer.truncate()
-    entry.write(buffer.getvalue().encode("utf-8"))
+            entry.write("".join(lines).encode("utf-8"))
+            lines.clear()
+    entry.write("".join(lines).encode("utf-8"))
     return entry.close(count)
 
 

@@ -6,9 +6,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
+from blinatrial import params
+from blinatrial.access import visible_site_ids
 from integrity.audit import audited_models, model_key
-from integrity.models import LockScope, SignatureMeaning
+from integrity.models import LockScope, QueryStatus, SignatureMeaning
 
 CHANGE_REASONS = (
     ("", "— choose —"),
@@ -70,6 +73,19 @@ class SoftDeleteForm(forms.Form):
 # --- Integrity pages: audit filters, queries, signatures, locks -----------------------------------
 
 
+def users_sharing_a_site(viewer):
+    """The users who share a site with `viewer` (everyone for a viewer of every site): an assigned user of one
+    of the viewer's sites, a user of every site, or the viewer."""
+    users = get_user_model().objects.order_by("username")
+    site_ids = visible_site_ids(viewer) if viewer is not None else []
+    if site_ids is None:
+        return users
+    shared = Q(trial_sites__in=site_ids) | Q(staff_profile__all_sites=True) | Q(is_superuser=True)
+    if viewer is not None:
+        shared |= Q(pk=viewer.pk)
+    return users.filter(pk__in=get_user_model().objects.filter(shared).values("pk"))
+
+
 class AuditFilterForm(forms.Form):
     model = forms.ChoiceField(required=False, label="Form")
     field = forms.CharField(required=False, max_length=100, label="Field (name)")
@@ -77,12 +93,12 @@ class AuditFilterForm(forms.Form):
     since = forms.DateField(required=False, label="From (UTC date)", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="To (UTC date)", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", "All forms")] + [
             (model_key(m), str(m._meta.verbose_name).capitalize()) for m in audited_models()
         ]
-        self.fields["user"].queryset = get_user_model().objects.order_by("username")
+        self.fields["user"].queryset = users_sharing_a_site(viewer)
 
     def clean(self):
         data = super().clean()
@@ -151,3 +167,32 @@ class LockForm(forms.Form):
 
 class UnlockForm(forms.Form):
     reason = forms.CharField(max_length=400, label="Reason for unlocking")
+
+
+# --- Query strings (blinatrial.params) ------------------------------------------------------------
+
+
+class AuditPageParams(forms.Form):
+    """Besides the filters (AuditFilterForm): the page, CSV output, and the field-history fragment."""
+
+    page = params.page_number()
+    format = params.choice("Format", [("csv", "CSV")])
+    partial = params.choice("Fragment", [("1", "yes")])
+
+
+class QueryListParams(forms.Form):
+    status = params.choice("Status", [("live", "Open or answered"), *QueryStatus.choices])
+    participant = params.record_id("Participant")
+    page = params.page_number()
+
+
+class FieldParams(forms.Form):
+    field = params.code("Field", max_length=100)
+
+
+class TimepointParams(forms.Form):
+    timepoint = params.code("Timepoint")
+
+
+class LockCreateParams(forms.Form):
+    participant = params.record_id("Participant")

@@ -4,7 +4,8 @@ Audit: `clinical_record` tracks a model with django-pghistory, whose PostgreSQL 
 event row for every insert and update (ORM, admin, QuerySet.update(), raw SQL or migrations alike);
 PGHISTORY_APPEND_ONLY makes those rows immutable. Hard deletes are refused by a trigger: records
 are soft-deleted with a reason. A statement-level trigger bumps `DataVersion` on every change, so
-the endpoint engine can tell, whatever the write path, that its stored result is behind.
+the endpoint engine can tell, whatever the write path, that its stored result is behind. Locks are
+enforced by a trigger too, and TRUNCATE is refused (integrity.lock_triggers).
 """
 
 import pghistory
@@ -16,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from blinatrial.access import SiteScopedQuerySet
+from integrity.lock_triggers import LockTrigger, NoTruncate
 
 DATA_VERSION_SQL = (
     "UPDATE integrity_dataversion SET version = version + 1, changed_at = now() WHERE id = 1; RETURN NULL;"
@@ -51,6 +53,7 @@ class ClinicalRecord(models.Model):
         abstract = True
         triggers = [
             pgtrigger.Protect(name="no_hard_delete", operation=pgtrigger.Delete),
+            NoTruncate(),
             pgtrigger.Trigger(
                 name="bump_data_version",
                 when=pgtrigger.After,
@@ -62,14 +65,15 @@ class ClinicalRecord(models.Model):
 
 
 def clinical_record(model: type[models.Model]) -> type[models.Model]:
-    """Class decorator: audit every insert and update of `model` in the trigger-based trail, and note the
-    participant of each changed row (ParticipantChange) when the record belongs to one."""
+    """Class decorator: audit every insert and update of `model` in the trigger-based trail, note the
+    participant of each changed row (ParticipantChange) when the record belongs to one, and refuse a
+    change that an active lock covers (integrity.lock_triggers.LockTrigger)."""
     model = pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
     )(model)
-    pgtrigger.register(_participant_change_trigger(model))(model)
+    pgtrigger.register(_participant_change_trigger(model), LockTrigger(model))(model)
     return model
 
 
@@ -132,6 +136,9 @@ class DataVersion(models.Model):
     version = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(null=True)
 
+    class Meta:
+        triggers = [NoTruncate()]
+
     def __str__(self) -> str:
         return f"data version {self.version}"
 
@@ -162,6 +169,9 @@ class ParticipantChange(models.Model):
     (endpoints.services.store_snapshot), by id: a change committed meanwhile stays queued."""
 
     participant_pk = models.BigIntegerField(null=True)
+
+    class Meta:
+        triggers = [NoTruncate()]
 
     def __str__(self) -> str:
         return f"participant {self.participant_pk} changed"
@@ -316,9 +326,21 @@ class LockScope(models.TextChoices):
     TIMEPOINT = "timepoint", "Participant timepoint"
 
 
+class LockQuerySet(SiteScopedQuerySet):
+    """A participant's or timepoint's lock goes with the participant's site; a study freeze concerns every
+    site, so every data manager sees it (only one who sees every site may make or end one)."""
+
+    def sites_q(self, site_ids) -> models.Q:
+        if site_ids is None:
+            return models.Q()
+        return models.Q(scope=LockScope.STUDY) | models.Q(participant__site__in=list(site_ids))
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Lock(models.Model):
     """A data lock; active while `unlocked_at` is empty. Unlocking keeps the row (with its reason)."""
+
+    site_lookup = "participant__site"
 
     scope = models.CharField(max_length=12, choices=LockScope.choices)
     participant = models.ForeignKey(
@@ -333,6 +355,8 @@ class Lock(models.Model):
     )
     unlocked_at = models.DateTimeField(null=True, blank=True)
     unlock_reason = models.CharField(max_length=400, blank=True)
+
+    objects = LockQuerySet.as_manager()
 
     class Meta:
         ordering = ["-locked_at", "-id"]

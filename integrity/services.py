@@ -6,14 +6,17 @@ context (who and why) and refuses what must not be written.
 """
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.forms import ModelForm
 from django.utils import timezone
 
 from integrity import edit_checks, locking, signatures
 from integrity.audit_context import own_context
+from integrity.lock_triggers import locked_message
 from integrity.models import FormSubmission
 
 INITIAL_ENTRY = "Initial entry"
@@ -48,6 +51,19 @@ def participant_of(instance: models.Model):
     return obj
 
 
+@contextmanager
+def refused_by_lock(refusal: type[Exception] = RecordLocked) -> Iterator[None]:
+    """The last line behind the friendly checks: the database's lock trigger refused the write (a lock made
+    between the check and the write, or a path the check does not know): `refusal` with its message, which the
+    view shows like any other refusal, instead of a database error."""
+    try:
+        yield
+    except DatabaseError as exc:
+        if (why := locked_message(exc)) is None:
+            raise
+        raise refusal(why) from exc
+
+
 def _differences(form: ModelForm, current: models.Model) -> dict[str, tuple[object, object]]:
     """Fields where the user's entry differs from what is saved now."""
     names = {f.name for f in current._meta.concrete_fields}
@@ -79,7 +95,7 @@ def save_record(
             raise RecordLocked(why)
         instance.created_by = user
         instance.updated_by = user
-        with own_context(reason=INITIAL_ENTRY, user=user.pk):
+        with own_context(reason=INITIAL_ENTRY, user=user.pk), refused_by_lock():
             obj = form.save()
         _after_change(obj)
         if submission_token is not None:
@@ -101,7 +117,7 @@ def save_record(
         raise ValueError("A reason for change is required to edit saved data.")
     instance.row_version = current.row_version + 1
     instance.updated_by = user
-    with own_context(reason=reason.strip(), user=user.pk):
+    with own_context(reason=reason.strip(), user=user.pk), refused_by_lock():
         obj = form.save()
     _after_change(obj)
     return obj
@@ -129,7 +145,7 @@ def soft_delete_record(instance: models.Model, *, user, reason: str) -> models.M
     current.deleted_reason = reason.strip()
     current.row_version += 1
     current.updated_by = user
-    with own_context(reason=f"Removed: {reason.strip()}", user=user.pk):
+    with own_context(reason=f"Removed: {reason.strip()}", user=user.pk), refused_by_lock():
         current.save()
     _after_change(current)
     return current

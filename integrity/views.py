@@ -5,6 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,19 +22,25 @@ from blinatrial.access import (
     role_required,
     visible_site_ids,
 )
+from blinatrial.params import parse_query
 from integrity import audit, locking, queries, services, signatures
 from integrity.cells import escape_text
 from integrity.forms import (
     AuditFilterForm,
+    AuditPageParams,
+    FieldParams,
+    LockCreateParams,
     LockForm,
+    QueryListParams,
     QueryMessageForm,
     QueryRaiseForm,
     SignForm,
     SoftDeleteForm,
+    TimepointParams,
     UnlockForm,
 )
 from integrity.model_meta import participant_model
-from integrity.models import DataQuery, Lock, QueryStatus, Signature
+from integrity.models import DataQuery, Lock, LockScope, QueryStatus, Signature
 
 AUDIT_ROLES = (DATA_MANAGER, MONITOR, INVESTIGATOR)
 ALL_ROLES = (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)
@@ -84,7 +91,8 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 
 def _audit_page(request: HttpRequest, *, title: str, participant=None, record=None, field: str = "",
                 template: str = "integrity/audit_list.html", extra: dict | None = None) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
+    options = parse_query(request, AuditPageParams)
+    form = AuditFilterForm(request.GET or None, viewer=request.user)
     filters = {}
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
@@ -98,10 +106,10 @@ def _audit_page(request: HttpRequest, *, title: str, participant=None, record=No
     elif field:
         filters = {"field": field}
     rows = audit.changes(user=request.user, participant=participant, record=record, **filters)
-    if request.GET.get("format") == "csv":
+    if options["format"] == "csv":
         stem = "audit_trail" if participant is None else f"audit_trail_{participant.participant_id}"
         return _csv_response(rows, f"{stem}.csv")
-    page = Paginator(rows, PAGE_ROWS).get_page(request.GET.get("page"))
+    page = Paginator(rows, PAGE_ROWS).get_page(options["page"])
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
@@ -148,12 +156,13 @@ def record_audit(request: HttpRequest, ct_id: int, pk: int) -> HttpResponse:
 def field_history(request: HttpRequest, ct_id: int, pk: int, field: str) -> HttpResponse:
     record = _clinical_record(request, ct_id, pk)
     label = queries.field_label(record, field)
+    partial = parse_query(request, AuditPageParams)["partial"]
     return _audit_page(
         request,
         title=f"History of “{label}” of {record._meta.verbose_name} {record}",
         record=record,
         field=field,
-        template="integrity/field_history.html" if request.GET.get("partial") else "integrity/audit_list.html",
+        template="integrity/field_history.html" if partial else "integrity/audit_list.html",
     )
 
 
@@ -200,15 +209,16 @@ def _visible_queries(user):
 @role_required(*ALL_ROLES)
 @require_GET
 def query_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "live")
+    query = parse_query(request, QueryListParams)
+    status = query["status"] or "live"
     qs = _visible_queries(request.user)
     if status == "live":
         qs = qs.exclude(status=QueryStatus.CLOSED)
     elif status in QueryStatus.values:
         qs = qs.filter(status=status)
-    if request.GET.get("participant"):
-        qs = qs.filter(participant_id=request.GET["participant"])
-    page = Paginator(qs, PAGE_ROWS).get_page(request.GET.get("page"))
+    if query["participant"]:
+        qs = qs.filter(participant_id=query["participant"])
+    page = Paginator(qs, PAGE_ROWS).get_page(query["page"])
     return render(
         request,
         "integrity/query_list.html",
@@ -220,7 +230,7 @@ def query_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def query_raise(request: HttpRequest, ct_id: int, pk: int) -> HttpResponse:
     record = _clinical_record(request, ct_id, pk)
-    initial = {"field_name": request.GET.get("field", "")}
+    initial = {"field_name": parse_query(request, FieldParams)["field"]}
     form = QueryRaiseForm(request.POST or None, record=record, initial=initial)
     if request.method == "POST" and form.is_valid():
         query = queries.raise_query(
@@ -279,7 +289,7 @@ def query_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_object_or_404(participant_model().objects.visible_to(request.user), pk=pk)
     form = SignForm(request.POST or None, timepoints=signatures.timepoints(participant),
-                    initial={"timepoint": request.GET.get("timepoint", "")})
+                    initial={"timepoint": parse_query(request, TimepointParams)["timepoint"]})
     status = 200
     if request.method == "POST":
         status = 400
@@ -309,7 +319,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 def signature_print(request: HttpRequest, pk: int) -> HttpResponse:
     """Print view of a signed timepoint (?timepoint=EOC1) or casebook: the content and its signatures."""
     participant = get_object_or_404(participant_model().objects.visible_to(request.user), pk=pk)
-    timepoint = request.GET.get("timepoint", signatures.CASEBOOK)
+    timepoint = parse_query(request, TimepointParams)["timepoint"] or signatures.CASEBOOK
     content = signatures.signed_records(participant, timepoint)
     sigs = list(Signature.objects.filter(participant=participant, timepoint=timepoint).select_related("signer"))
     states = signatures.validity(sigs) if sigs else {}
@@ -327,22 +337,35 @@ def signature_print(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Locks ----------------------------------------------------------------------------------------
 
 
+def _sees_every_site(user) -> bool:
+    return visible_site_ids(user) is None
+
+
+FREEZE_REFUSED = "Only a data manager who sees every site may freeze the study or end a freeze."
+
+
 @role_required(DATA_MANAGER)
 @require_GET
 def lock_list(request: HttpRequest) -> HttpResponse:
-    locks = Lock.objects.select_related("participant", "locked_by", "unlocked_by")[:PAGE_ROWS]
-    return render(request, "integrity/lock_list.html", {"locks": locks})
+    """The locks of the user's sites and the study freezes (every data manager must know the study is frozen)."""
+    locks = Lock.objects.visible_to(request.user).select_related("participant", "locked_by", "unlocked_by")
+    context = {"locks": locks[:PAGE_ROWS], "can_freeze": _sees_every_site(request.user)}
+    return render(request, "integrity/lock_list.html", context)
 
 
 @role_required(DATA_MANAGER)
 @require_http_methods(["GET", "POST"])
 def lock_create(request: HttpRequest) -> HttpResponse:
     participants = participant_model().objects.visible_to(request.user)
-    initial = {"participant": request.GET.get("participant"), "scope": "participant" if request.GET.get("participant")
-               else "study"}
+    chosen = parse_query(request, LockCreateParams)["participant"]
+    can_freeze = _sees_every_site(request.user)
+    default_scope = "study" if can_freeze and not chosen else "participant"
+    initial = {"participant": chosen, "scope": default_scope}
     form = LockForm(request.POST or None, participants=participants, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        if d["scope"] == LockScope.STUDY and not can_freeze:
+            raise PermissionDenied(FREEZE_REFUSED)
         the_lock = locking.lock(
             user=request.user, scope=d["scope"], participant=d["participant"], timepoint=d["timepoint"].strip(),
             reason=d["reason"]
@@ -356,7 +379,9 @@ def lock_create(request: HttpRequest) -> HttpResponse:
 @role_required(DATA_MANAGER)
 @require_http_methods(["GET", "POST"])
 def lock_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    the_lock = get_object_or_404(Lock, pk=pk, unlocked_at__isnull=True)
+    the_lock = get_object_or_404(Lock.objects.visible_to(request.user), pk=pk, unlocked_at__isnull=True)
+    if the_lock.scope == LockScope.STUDY and not _sees_every_site(request.user):
+        raise PermissionDenied(FREEZE_REFUSED)
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         locking.unlock(the_lock, user=request.user, reason=form.cleaned_data["reason"])

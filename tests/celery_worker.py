@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from django.db import connection
@@ -35,8 +35,16 @@ def test_database_url() -> str:
 
 
 @contextmanager
-def running_worker(*, beat: bool = False, extra_env: dict[str, str] | None = None, broker_url: str = TEST_REDIS_URL):
-    """Start a worker (optionally with embedded beat), point this process's Celery app at it."""
+def running_worker(
+    *,
+    beat: bool = False,
+    extra_env: dict[str, str] | None = None,
+    broker_url: str = TEST_REDIS_URL,
+    log_file: Path | None = None,
+    log_level: str = "warning",
+):
+    """Start a worker (optionally with embedded beat, its output in `log_file`), point this process's Celery app
+    at it."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
@@ -61,7 +69,7 @@ def running_worker(*, beat: bool = False, extra_env: dict[str, str] | None = Non
         "--without-gossip",
         "--without-mingle",
         "-l",
-        "warning",
+        log_level,
         "-n",
         f"{queue}@%h",
     ]
@@ -72,19 +80,28 @@ def running_worker(*, beat: bool = False, extra_env: dict[str, str] | None = Non
         broker_url=broker_url, result_backend=broker_url, task_always_eager=False, task_default_queue=queue
     )
     _reset_connections()  # an earlier test may have left pools bound to another broker
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True)  # noqa: S603
+    output = open(log_file, "ab") if log_file else None  # noqa: SIM115 - closed in the finally below
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True, stdout=output, stderr=output)  # noqa: S603
     try:
         _wait_ready(proc)
         yield proc
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        _signal_group(proc, signal.SIGTERM)
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            _signal_group(proc, signal.SIGKILL)
             proc.wait()
         celery_app.conf.update(saved)
         _reset_connections()
+        if output is not None:
+            output.close()
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    """Signal the worker and its children (embedded beat); nothing to do if they all exited already."""
+    with suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
 
 
 def _reset_connections() -> None:

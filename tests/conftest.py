@@ -3,9 +3,27 @@
 import pytest
 
 from blinatrial import access
+from tests import database_roles
 from tests.factories.enrollment import PASSWORD, SiteFactory, UserFactory
 
 pytest_plugins = ["tests.browser"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """The owner creates and migrates the test database; the tests then connect as the application role
+    (tests/database_roles.py)."""
+    with django_db_blocker.unblock():
+        database_roles.prepare()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    database_roles.connect_as("app")
+    database_roles.install_owner_flush()
+    yield
+    database_roles.uninstall_owner_flush()
+    database_roles.connect_as("owner")  # the test database is dropped by its owner
 
 
 @pytest.fixture(autouse=True)

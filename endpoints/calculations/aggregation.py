@@ -18,33 +18,75 @@ from assessments.rules import (
 )
 from endpoints.calculations.common import (
     CALC_VERSION,
+    CNSR_COMPETING,
+    LANDMARKS,
     NOT_EVALUABLE,
+    PARAM_CIR,
+    PARAM_CIR_HSCT,
+    PARAM_DOR,
+    PARAM_DOR_HSCT,
     PARAM_EFS,
     PARAM_EFS_HSCT,
     PARAM_OS,
     PARAM_OS_HSCT,
+    PARAM_RFS,
+    PARAM_RFS_HSCT,
+    PENDING,
     PRIMARY_TIMEPOINTS,
     RESPONDER,
     RESPONSE_TABLE_TIMEPOINTS,
+    Landmarks,
     ParticipantData,
     clean_float,
     eoc_at,
+    is_pending,
     rate_with_ci,
 )
 from endpoints.calculations.efficacy import (
+    PENDING_RESPONSE,
     participant_primary_status,
     participant_response,
     primary_block,
-    primary_status,
+    response_definition_text,
 )
 from endpoints.calculations.km import kaplan_meier
+from endpoints.calculations.mrd import mrd_from_counts, mrd_groups
+from endpoints.calculations.responders import (
+    COMPETING_CODE,
+    RELAPSE_CODE,
+    RESPONDER_CONVENTIONS,
+    RESPONDER_PARAMS,
+    aalen_johansen,
+    derive_responder_rows,
+    remission_facts,
+)
 from endpoints.calculations.tte import derive_efs, derive_os
 
 # --------------------------------------------------------------------------- conventions and assembly
 
 
-def conventions_text(cap_years: int | None = 5) -> str:
-    """EFS/OS/KM conventions to print beside every result (DOMAIN 5.5 'print the convention')."""
+# The records whose dates prove a participant alive, as enrollment.alive.source_labels() names them from the
+# models' declarations (Project decision 11); the services pass that list, this is the default of pure callers.
+DEFAULT_ALIVE_SOURCES = (
+    "non-death status changes (withdrawal included)",
+    "cycle starts",
+    "doses",
+    "blinatumomab infusion starts and stops",
+    "visits",
+    "transplants",
+    "marrow and MRD samples",
+    "blood counts",
+    "EMD assessments",
+    "'alive' follow-up contacts and the relapse and transplant dates they report",
+)
+
+
+def conventions_text(
+    cap_years: int | None = 5, landmarks: Landmarks = LANDMARKS, alive_sources: Sequence[str] = DEFAULT_ALIVE_SOURCES
+) -> str:
+    """EFS/OS/KM conventions to print beside every result (DOMAIN 5.5 'print the convention'): the landmarks
+    and the sources of the last date known alive included."""
+    eoc1, eoc2 = landmarks.study_day("EOC1"), landmarks.study_day("EOC2")
     cap = (
         f"Results are capped at {cap_years} years: a date after C1D1 + {cap_years} years is censored there."
         if cap_years is not None
@@ -54,13 +96,21 @@ def conventions_text(cap_years: int | None = 5) -> str:
         [
             "Time origin: Day 1 = C1D1 (first dose of any protocol drug). AVAL (days) = ADT - C1D1 + 1; "
             "months = days / 30.4375.",
-            "Everything dated after the data cut-off is ignored.",
+            "Everything dated after the data cut-off is ignored; a participant enrolled after it is not counted.",
+            f"Landmarks: EOC1 = day {landmarks.eoc1_day} + {landmarks.allowed_delay_days} days allowed delay = "
+            f"study day {eoc1}; EOC2 = day {landmarks.eoc2_day} + {landmarks.allowed_delay_days} = study day {eoc2} "
+            "(day 1 = C1D1). At a cut-off before a participant's landmark, a timepoint without an assessment "
+            "is pending: listed apart, neither not evaluable nor missing.",
+            "Last date known alive: the latest date, on or before the cut-off, of "
+            + ", ".join(alive_sources)
+            + " (and C1D1).",
             "OS: event = death from any cause on/before the cut-off; otherwise censored at the last date "
             "known alive, or at the cut-off if known alive on/after it (a death after the cut-off is "
             "censored at the cut-off).",
             "EFS (ELN-2022 / registration wording): no CR/CRh/CRi by EOC2 (evaluable) = treatment failure, "
-            "event at day 1; death without any response assessment = event at day 1; alive and not "
-            "evaluable for response = censored at day 1; in CR/CRh/CRi by EOC2 = event at the earliest "
+            f"event at day 1; death on or before the EOC2 landmark (day {eoc2}) without any response "
+            "assessment = event at day 1; a later death never evaluable for response, or alive and not "
+            "evaluable = censored at day 1; in CR/CRh/CRi by EOC2 = event at the earliest "
             "haematologic relapse (date of the documenting sample or exam) or death, otherwise censored at "
             "the last adequate disease assessment. MRD relapse is not an event.",
             "Allogeneic HSCT is neither an event nor a censoring in the primary analysis; the sensitivity "
@@ -70,14 +120,21 @@ def conventions_text(cap_years: int | None = 5) -> str:
             "S = 1 or 0); median = first time S <= 0.5, its CI = first times the log-log CI curves are "
             "<= 0.5; landmarks at 12/36/60 months = step function at the last event time <= landmark "
             "(not estimable beyond the longest follow-up); median follow-up by reverse Kaplan-Meier.",
+            "In the MRD tables pending participants (no marrow by the cut-off, landmark after it) are listed "
+            "apart, outside their denominators.",
+            "Flow MRD by cycle: negative < 0.1 % (protocol) and, beside it, < 0.01 % (reporting); NGS MRD "
+            "negative < 10⁻⁶ with bands 10⁻⁶ to < 10⁻⁴ and ≥ 10⁻⁴; no trackable clone and insufficient "
+            "sensitivity are not-evaluable reasons, never negative.",
+            *RESPONDER_CONVENTIONS,
         ]
     )
 
 
 def _eoc_summary(p: ParticipantData, tp: str, cutoff: date) -> dict[str, Any]:
     a = eoc_at(p, tp, cutoff)
-    status, reason = primary_status(a, include_cri=False)
+    status, reason = participant_primary_status(p, tp, False, cutoff)  # PENDING while the window is open
     return {
+        "pending": is_pending(p, tp, cutoff),
         "marrow_date": a.marrow_date.isoformat() if a and a.marrow_date else None,
         "response": a.response if a else None,
         "flow_class": a.flow_class if a else None,
@@ -89,11 +146,27 @@ def _eoc_summary(p: ParticipantData, tp: str, cutoff: date) -> dict[str, Any]:
         "ngs_value": clean_float(a.ngs_value) if a else None,
         "ngs_lod": clean_float(a.ngs_lod) if a else None,
         "ngs_class": a.ngs_class if a else None,
+        "flow_ne_reason": a.mrd_ne_reason if a else None,
+        "flow_class_reporting": a.flow_class_reporting if a else None,
+        "flow_reporting_ne_reason": a.flow_reporting_ne_reason if a else None,
+        "ngs_ne_reason": a.ngs_ne_reason if a else None,
+        "ngs_band": a.ngs_band if a else None,
+        "ngs_clone_trackable": a.ngs_clone_trackable if a else None,
     }
 
 
-KM_PARAMS = (PARAM_OS, PARAM_EFS, PARAM_OS_HSCT, PARAM_EFS_HSCT)  # the order of ParticipantSummary.km
+# The order of ParticipantSummary.km: [AVAL_DAYS, CNSR] per parameter; a participant outside a responder
+# analysis has NOT_IN_ANALYSIS there.
+KM_PARAMS = (PARAM_OS, PARAM_EFS, PARAM_OS_HSCT, PARAM_EFS_HSCT, *RESPONDER_PARAMS)
+NOT_IN_ANALYSIS = (0, -1)
 KM_KEYS = {"OS": PARAM_OS, "EFS": PARAM_EFS, "EFS_HSCT_CENSORED": PARAM_EFS_HSCT, "OS_HSCT_CENSORED": PARAM_OS_HSCT}
+RESPONDER_KM_KEYS = {
+    "RFS": PARAM_RFS,
+    "RFS_HSCT_CENSORED": PARAM_RFS_HSCT,
+    "DOR": PARAM_DOR,
+    "DOR_HSCT_CENSORED": PARAM_DOR_HSCT,
+}
+CIF_KEYS = {"CIR": PARAM_CIR, "CIR_HSCT_CENSORED": PARAM_CIR_HSCT}
 
 
 @dataclass(frozen=True)
@@ -116,6 +189,8 @@ class ParticipantSummary:
 def summarise(p: ParticipantData, cutoff: date, cap_years: int | None = 5) -> ParticipantSummary:
     """One participant's endpoint values at `cutoff` (DOMAIN 3.2-3.4, 5.5)."""
     pid = p.participant_id
+    if not p.enrolled(cutoff):  # enrolled after the cut-off: the cut-off does not count them at all
+        return ParticipantSummary(pid, ("enrolled_after_cutoff",))
     if not p.treated(cutoff):
         return ParticipantSummary(pid, ("all", "not_treated"))
     groups = ["all", "treated"]
@@ -130,21 +205,29 @@ def summarise(p: ParticipantData, cutoff: date, cap_years: int | None = 5) -> Pa
         groups.append(f"response.{tp}.{response if response is not None else 'missing'}")
         if composite_cr_cri(response):
             groups.append(f"response.{tp}.CR_CRI")
+    groups += mrd_groups(p, cutoff)
     try:
         rows = {
             PARAM_OS: derive_os(p, cutoff, cap_years),
             PARAM_EFS: derive_efs(p, cutoff, cap_years),
             PARAM_OS_HSCT: derive_os(p, cutoff, cap_years, censor_at_hsct=True),
             PARAM_EFS_HSCT: derive_efs(p, cutoff, cap_years, censor_at_hsct=True),
+            **derive_responder_rows(p, cutoff, cap_years),
         }
     except ValueError as exc:
         return ParticipantSummary(pid, tuple(groups), error=str(exc))
     km: list[int] = []
+    if PARAM_RFS in rows:
+        groups.append("responder")
     for paramcd in KM_PARAMS:
-        row = rows[paramcd]
-        assert row is not None
-        groups.append(f"{paramcd}.{'event' if row.event else 'censored'}")
+        row = rows.get(paramcd)
+        if row is None:
+            km += NOT_IN_ANALYSIS
+            continue
+        outcome = "competing" if row.CNSR == CNSR_COMPETING else ("event" if row.event else "censored")
+        groups.append(f"{paramcd}.{outcome}")
         km += [row.AVAL_DAYS, row.CNSR]
+    facts = remission_facts(p, cutoff)
     best = participant_response(p, "BY_EOC2", cutoff)
     entry = {
         "participant_id": pid,
@@ -158,6 +241,7 @@ def summarise(p: ParticipantData, cutoff: date, cap_years: int | None = 5) -> Pa
         "cycle_starts": sorted(d.isoformat() for d in p.cycle_starts if d <= cutoff),
         "os": rows[PARAM_OS].to_dict(),
         "efs": rows[PARAM_EFS].to_dict(),
+        "first_remission_date": facts[0].isoformat() if facts else None,
         "adtte": {paramcd: row.to_dict() for paramcd, row in rows.items() if row is not None},
     }
     return ParticipantSummary(pid, tuple(groups), entry, tuple(km))
@@ -166,9 +250,12 @@ def summarise(p: ParticipantData, cutoff: date, cap_years: int | None = 5) -> Pa
 def participant_groups(summaries: Iterable[ParticipantSummary]) -> dict[str, list[str]]:
     """The participant ids behind every count the dashboard shows (drill-down lists), sorted.
 
-    Keys: "all", "treated", "not_treated"; "primary.<TP>.<RESPONDER|NON_RESPONDER|NOT_EVALUABLE>" and
+    Keys: "all" (enrolled by the cut-off), "treated", "not_treated", "enrolled_after_cutoff";
+    "primary.<TP>.<RESPONDER|NON_RESPONDER|NOT_EVALUABLE|PENDING>" and
     "primary.<TP>.NE.<reason>" (and "primary_cri." for the CR/CRh/CRi variant); "response.<TP>.<category>"
-    (categories of RESPONSES, "missing", "CR_CRI"); "<PARAMCD>.event" / "<PARAMCD>.censored".
+    (categories of RESPONSES, "missing", "pending", "CR_CRI"); "<PARAMCD>.event" / "<PARAMCD>.censored" (and
+    "CIR.competing", "CIRHSCT.competing"); "responder"; the MRD keys of mrd.mrd_groups ("mrd.<TP>.PENDING",
+    "mrd.<cut>.<TP>.<all|rem>.<NEG|POS|NE>", "mrd.ngs.<TP>.band.<band>", "concord.<TP>.<flow>.<NGS>", ...).
     """
     groups: dict[str, list[str]] = {"all": [], "treated": [], "not_treated": []}
     for summary in summaries:
@@ -180,23 +267,27 @@ def participant_groups(summaries: Iterable[ParticipantSummary]) -> dict[str, lis
 def _primary_from_counts(counts: Counter, prefix: str, tp: str, include_cri: bool) -> dict[str, Any]:
     ne_prefix = f"{prefix}.{tp}.NE."
     ne_reasons = {key[len(ne_prefix) :]: n for key, n in counts.items() if key.startswith(ne_prefix) and n}
-    return primary_block(tp, include_cri, 0.1, counts["treated"], counts[f"{prefix}.{tp}.{RESPONDER}"], ne_reasons)
+    return primary_block(
+        tp,
+        include_cri,
+        0.1,
+        counts["treated"],
+        counts[f"{prefix}.{tp}.{RESPONDER}"],
+        ne_reasons,
+        counts[f"{prefix}.{tp}.{PENDING}"],
+    )
 
 
 def _responses_from_counts(counts: Counter, tp: str) -> dict[str, Any]:
     n = counts["treated"]
-    table = {r: counts[f"response.{tp}.{r}"] for r in (*RESPONSES, "missing")}
+    table = {r: counts[f"response.{tp}.{r}"] for r in (*RESPONSES, "missing", PENDING_RESPONSE)}
     return {
         "timepoint": tp,
         "n_treated": n,
         "counts": table,
         "cr": rate_with_ci(table[CR], n),
         "cr_cri": rate_with_ci(counts[f"response.{tp}.CR_CRI"], n),
-        "definition_text": (
-            "Response per DOMAIN 3.2 "
-            + ("(best of EOC1 and EOC2: CR > CRh > CRi > NR > RELAPSE > NE). " if tp == "BY_EOC2" else "")
-            + "CR/CRi = CR or CRh or CRi; denominator all treated; exact Clopper-Pearson 95 % CI."
-        ),
+        "definition_text": response_definition_text(tp),
     }
 
 
@@ -208,6 +299,42 @@ def km_digest(km_inputs: Sequence[Sequence[int]], paramcd: str) -> str:
     return hashlib.sha1(ordered.tobytes(), usedforsecurity=False).hexdigest()
 
 
+def _column(km_inputs: Sequence[Sequence[int]], paramcd: str) -> tuple[list[int], list[int]]:
+    """(AVAL_DAYS, CNSR) of the participants inside one analysis (NOT_IN_ANALYSIS dropped)."""
+    i = 2 * KM_PARAMS.index(paramcd)
+    pairs = [(row[i], row[i + 1]) for row in km_inputs if row[i + 1] >= 0]
+    return [t for t, _ in pairs], [c for _, c in pairs]
+
+
+def _responders(
+    counts: Counter, km_inputs: Sequence[Sequence[int]], previous: dict[str, Any] | None, digests: dict[str, str]
+) -> dict[str, Any]:
+    """RFS and DOR (Kaplan-Meier), CIR and CID (Aalen-Johansen), each with its HSCT sensitivity; a curve whose
+    inputs did not change since `previous` is taken from it."""
+    before = (previous or {}).get("responders", {})
+    old_digests = (previous or {}).get("km_digests", {})
+    out: dict[str, Any] = {"n_responders": counts["responder"], "km": {}, "cif": {}}
+    for key, paramcd in RESPONDER_KM_KEYS.items():
+        digests[key] = km_digest(km_inputs, paramcd)
+        if old_digests.get(key) == digests[key] and key in before.get("km", {}):
+            out["km"][key] = before["km"][key]
+            continue
+        times, cnsr = _column(km_inputs, paramcd)
+        out["km"][key] = kaplan_meier(times, [c == 0 for c in cnsr])
+    for key, paramcd in CIF_KEYS.items():
+        digests[key] = km_digest(km_inputs, paramcd)
+        death_key = key.replace("CIR", "CID")
+        if old_digests.get(key) == digests[key] and key in before.get("cif", {}):
+            out["cif"][key], out["cif"][death_key] = before["cif"][key], before["cif"][death_key]
+            continue
+        times, cnsr = _column(km_inputs, paramcd)
+        codes = [RELAPSE_CODE if c == 0 else (COMPETING_CODE if c == CNSR_COMPETING else 0) for c in cnsr]
+        out["cif"][key] = aalen_johansen(times, codes, RELAPSE_CODE)
+        out["cif"][death_key] = aalen_johansen(times, codes, COMPETING_CODE)
+    out["conventions"] = list(RESPONDER_CONVENTIONS)
+    return out
+
+
 def aggregate(
     counts: Counter,
     km_inputs: Sequence[Sequence[int]],
@@ -215,6 +342,7 @@ def aggregate(
     cutoff: date,
     cap_years: int | None = 5,
     previous: dict[str, Any] | None = None,
+    alive_sources: Sequence[str] = DEFAULT_ALIVE_SOURCES,
 ) -> dict[str, Any]:
     """Every number the dashboard shows, from the participants' summaries reduced to their group counts
     (key -> number of participants) and their KM inputs (one ParticipantSummary.km per treated
@@ -222,7 +350,8 @@ def aggregate(
     two cannot disagree; tests compare it with primary_endpoint and response_table on random cohorts.
 
     previous: an earlier result of this function for the same cut-off and CALC_VERSION; a curve whose
-    inputs are the same multiset (km_digest) is taken from it instead of being fitted again.
+    inputs are the same multiset (km_digest) is taken from it instead of being fitted again. alive_sources:
+    the names of the records that prove a participant alive, for the conventions text.
     """
     kms, digests = {}, {}
     for key, paramcd in KM_KEYS.items():
@@ -232,11 +361,12 @@ def aggregate(
             continue
         i = 2 * KM_PARAMS.index(paramcd)
         kms[key] = kaplan_meier([row[i] for row in km_inputs], [row[i + 1] == 0 for row in km_inputs])
+    responders = _responders(counts, km_inputs, previous, digests)
     return {
         "calc_version": CALC_VERSION,
         "cutoff": cutoff.isoformat(),
         "cap_years": cap_years,
-        "conventions_text": conventions_text(cap_years),
+        "conventions_text": conventions_text(cap_years, alive_sources=alive_sources),
         "n_participants": counts["all"],
         "n_treated": counts["treated"],
         "primary_endpoint": {tp: _primary_from_counts(counts, "primary", tp, False) for tp in PRIMARY_TIMEPOINTS},
@@ -245,6 +375,8 @@ def aggregate(
         },
         "response_tables": {tp: _responses_from_counts(counts, tp) for tp in RESPONSE_TABLE_TIMEPOINTS},
         "km": kms,
+        **mrd_from_counts(counts),
+        "responders": responders,
         "km_digests": digests,
         "errors": sorted(errors, key=lambda e: e["participant_id"]),
     }
@@ -277,6 +409,8 @@ def compute_all(participants: Iterable[ParticipantData], cutoff: date, cap_years
         block["responder_ids"] = groups.get(f"primary.{tp}.{RESPONDER}", [])
     entries = [s.entry for s in summaries if s.entry is not None]
     results["participants"] = [{k: v for k, v in e.items() if k != "adtte"} for e in entries]
-    results["adtte"] = {paramcd: [e["adtte"][paramcd] for e in entries] for paramcd in KM_PARAMS}
+    results["adtte"] = {
+        paramcd: [e["adtte"][paramcd] for e in entries if paramcd in e["adtte"]] for paramcd in KM_PARAMS
+    }
     results["groups"] = groups
     return results

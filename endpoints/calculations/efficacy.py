@@ -19,8 +19,10 @@ from assessments.rules import (
     primary_responder,
 )
 from endpoints.calculations.common import (
+    LANDMARKS,
     NON_RESPONDER,
     NOT_EVALUABLE,
+    PENDING,
     PRIMARY_TIMEPOINTS,
     REASON_MISSING_ASSESSMENT,
     REASON_MRD_MISSING,
@@ -29,6 +31,7 @@ from endpoints.calculations.common import (
     RESPONDER,
     RESPONSE_TABLE_TIMEPOINTS,
     TIMEPOINTS,
+    Landmarks,
     ParticipantData,
     clopper_pearson,
     eoc_at,
@@ -58,20 +61,30 @@ def primary_status(assessment: EocAssessment | None, include_cri: bool = False) 
 
 
 def participant_primary_status(
-    p: ParticipantData, timepoint: str, include_cri: bool = False, cutoff: date | None = None
+    p: ParticipantData,
+    timepoint: str,
+    include_cri: bool = False,
+    cutoff: date | None = None,
+    landmarks: Landmarks = LANDMARKS,
 ) -> tuple[str, str | None]:
     """Primary-endpoint status at EOC1, EOC2 or BY_EOC2 (responder at either) (DOMAIN 3.4).
 
-    BY_EOC2: responder if responder at EOC1 or EOC2; non-responder if evaluable non-responder at
-    both; otherwise not evaluable, with the reason of the first NE timepoint, prefixed "EOC1: "/"EOC2: ".
+    PENDING: no assessment at the timepoint by the cut-off and its landmark after the cut-off (Project
+    decision 10). BY_EOC2: responder if responder at EOC1 or EOC2; else pending if a timepoint is pending;
+    non-responder if evaluable non-responder at both; otherwise not evaluable, with the reason of the first
+    NE timepoint, prefixed "EOC1: "/"EOC2: ".
     """
     if timepoint in TIMEPOINTS:
+        if p.pending(timepoint, cutoff, landmarks):
+            return PENDING, None
         return primary_status(eoc_at(p, timepoint, cutoff), include_cri)
     if timepoint != "BY_EOC2":
         raise ValueError(f"unknown timepoint {timepoint!r}; expected one of {PRIMARY_TIMEPOINTS}")
-    statuses = [(tp, *primary_status(eoc_at(p, tp, cutoff), include_cri)) for tp in TIMEPOINTS]
+    statuses = [(tp, *participant_primary_status(p, tp, include_cri, cutoff, landmarks)) for tp in TIMEPOINTS]
     if any(status == RESPONDER for _, status, _ in statuses):
         return RESPONDER, None
+    if any(status == PENDING for _, status, _ in statuses):
+        return PENDING, None
     for tp, status, reason in statuses:
         if status == NOT_EVALUABLE:
             return NOT_EVALUABLE, f"{tp}: {reason}"
@@ -93,8 +106,10 @@ def primary_definition_text(
         f"MRD-negative CR: {response} and flow MRD < {mrd_cut_pct:g} % "
         f"(exactly {mrd_cut_pct:g} % is positive; 'not detected' is negative only if the assay LOD "
         f"is below the cut-off) {where}. "
-        f"Denominator: all participants who received any dose of study treatment{n_text}. "
+        f"Denominator: all participants who received any dose of study treatment by the cut-off{n_text}. "
         "Not evaluable or missing assessments count as non-responders and are reported by reason. "
+        "Pending: no assessment yet and the timepoint's landmark after the cut-off; listed apart, neither "
+        "responder nor not evaluable (the second line gives the rate among those evaluable so far). "
         "95 % CI: exact Clopper-Pearson."
     )
 
@@ -113,17 +128,26 @@ def primary_endpoint(
     statuses = {p.participant_id: participant_primary_status(p, timepoint, include_cri, cutoff) for p in treated}
     responders = sorted(pid for pid, (s, _) in statuses.items() if s == RESPONDER)
     ne_reasons = Counter(reason for s, reason in statuses.values() if s == NOT_EVALUABLE)
-    block = primary_block(timepoint, include_cri, mrd_cut_pct, len(treated), len(responders), ne_reasons)
+    n_pending = sum(1 for s, _ in statuses.values() if s == PENDING)
+    block = primary_block(timepoint, include_cri, mrd_cut_pct, len(treated), len(responders), ne_reasons, n_pending)
     block["responder_ids"] = responders
     return block
 
 
 def primary_block(
-    timepoint: str, include_cri: bool, mrd_cut_pct: float, n_treated: int, n_resp: int, ne_reasons: dict[str, int]
+    timepoint: str,
+    include_cri: bool,
+    mrd_cut_pct: float,
+    n_treated: int,
+    n_resp: int,
+    ne_reasons: dict[str, int],
+    n_pending: int = 0,
 ) -> dict[str, Any]:
-    """The primary-endpoint figures of one timepoint from its counts: rates, exact CIs, NE by reason."""
+    """The primary-endpoint figures of one timepoint from its counts: the rate over all treated (DOMAIN
+    decision 5) with its exact CI, NE by reason, the pending apart, and the rate among those evaluable so far
+    (treated - not evaluable - pending)."""
     n_ne = sum(ne_reasons.values())
-    n_evaluable = n_treated - n_ne
+    n_evaluable = n_treated - n_ne - n_pending
     lo, hi = clopper_pearson(n_resp, n_treated)
     lo_e, hi_e = clopper_pearson(n_resp, n_evaluable)
     return {
@@ -132,12 +156,13 @@ def primary_block(
         "mrd_cut_pct": mrd_cut_pct,
         "n_treated": n_treated,
         "n_responders": n_resp,
-        "n_non_responders": n_treated - n_resp,
+        "n_non_responders": n_treated - n_resp - n_pending,
         "n_not_evaluable": n_ne,
         "ne_by_reason": dict(sorted(ne_reasons.items())),
+        "n_pending": n_pending,
         "rate": (n_resp / n_treated) if n_treated else None,
         "ci95": [lo, hi],
-        # sensitivity analysis (DOMAIN 3.3): evaluable-only denominator
+        # sensitivity analysis (DOMAIN 3.3) and the interim view: evaluable so far (not NE, not pending)
         "n_evaluable": n_evaluable,
         "rate_evaluable": (n_resp / n_evaluable) if n_evaluable else None,
         "ci95_evaluable": [lo_e, hi_e],
@@ -145,14 +170,27 @@ def primary_block(
     }
 
 
-def participant_response(p: ParticipantData, timepoint: str, cutoff: date | None = None) -> str | None:
-    """Response at EOC1/EOC2, or best of both for BY_EOC2 (DOMAIN 3.2); None = missing."""
+PENDING_RESPONSE = "pending"  # the response-table column of PENDING (Project decision 10)
+
+
+def participant_response(
+    p: ParticipantData, timepoint: str, cutoff: date | None = None, landmarks: Landmarks = LANDMARKS
+) -> str | None:
+    """Response at EOC1/EOC2, or best of both for BY_EOC2 (DOMAIN 3.2); None = missing; "pending" = no
+    assessment yet and the landmark after the cut-off. BY_EOC2 is pending while EOC2 is, unless EOC1 is
+    already CR (nothing better can come)."""
     if timepoint in TIMEPOINTS:
+        if p.pending(timepoint, cutoff, landmarks):
+            return PENDING_RESPONSE
         a = eoc_at(p, timepoint, cutoff)
         return a.response if a else None
     if timepoint != "BY_EOC2":
         raise ValueError(f"unknown timepoint {timepoint!r}; expected one of {RESPONSE_TABLE_TIMEPOINTS}")
-    return best_response(participant_response(p, tp, cutoff) for tp in TIMEPOINTS)
+    responses = [participant_response(p, tp, cutoff, landmarks) for tp in TIMEPOINTS]
+    known = [r for r in responses if r != PENDING_RESPONSE]
+    if len(known) < len(responses) and CR not in known:
+        return PENDING_RESPONSE
+    return best_response(known)
 
 
 def response_table(
@@ -162,7 +200,7 @@ def response_table(
     if timepoint not in RESPONSE_TABLE_TIMEPOINTS:
         raise ValueError(f"unknown timepoint {timepoint!r}; expected one of {RESPONSE_TABLE_TIMEPOINTS}")
     treated = treated_participants(participants, cutoff)
-    counts = dict.fromkeys((*RESPONSES, "missing"), 0)
+    counts = dict.fromkeys((*RESPONSES, "missing", PENDING_RESPONSE), 0)
     for p in treated:
         response = participant_response(p, timepoint, cutoff)
         counts[response if response is not None else "missing"] += 1
@@ -174,9 +212,15 @@ def response_table(
         "counts": counts,
         "cr": rate_with_ci(counts[CR], n),
         "cr_cri": rate_with_ci(n_cr_cri, n),
-        "definition_text": (
-            "Response per DOMAIN 3.2 "
-            + ("(best of EOC1 and EOC2: CR > CRh > CRi > NR > RELAPSE > NE). " if timepoint == "BY_EOC2" else "")
-            + "CR/CRi = CR or CRh or CRi; denominator all treated; exact Clopper-Pearson 95 % CI."
-        ),
+        "definition_text": response_definition_text(timepoint),
     }
+
+
+def response_definition_text(timepoint: str) -> str:
+    """The definition printed under a response table (DOMAIN 3.2, Project decision 10)."""
+    return (
+        "Response per DOMAIN 3.2 "
+        + ("(best of EOC1 and EOC2: CR > CRh > CRi > NR > RELAPSE > NE). " if timepoint == "BY_EOC2" else "")
+        + "CR/CRi = CR or CRh or CRi; denominator all treated; exact Clopper-Pearson 95 % CI; pending = no marrow "
+        "yet and the landmark after the cut-off (not counted as missing)."
+    )

@@ -24,12 +24,14 @@ from endpoints.calculations.common import (
     DESC_LAST_ASSESSMENT,
     DESC_NOT_EVALUABLE_DAY1,
     DESC_RELAPSE,
+    LANDMARKS,
     PARAM_EFS,
     PARAM_EFS_HSCT,
     PARAM_OS,
     PARAM_OS_HSCT,
     TIMEPOINTS,
     AdtteRow,
+    Landmarks,
     ParticipantData,
     add_years,
     days_to_months,
@@ -102,9 +104,17 @@ def derive_os(
 
 
 def derive_efs(
-    p: ParticipantData, cutoff: date, cap_years: int | None = 5, censor_at_hsct: bool = False
+    p: ParticipantData,
+    cutoff: date,
+    cap_years: int | None = 5,
+    censor_at_hsct: bool = False,
+    landmarks: Landmarks = LANDMARKS,
 ) -> AdtteRow | None:
-    """EFS ADTTE row, DOMAIN 5.5 rules 1-5 (ELN-2022 day-1 convention, cut-off, cap, HSCT sensitivity)."""
+    """EFS ADTTE row, DOMAIN 5.5 rules 1-5 (ELN-2022 day-1 convention, cut-off, cap, HSCT sensitivity).
+
+    Rule 2 (death without any response assessment -> event at day 1) applies only to a death on or before
+    the EOC2 landmark (Project decision 10); a later death of a participant never evaluable falls under rule 3
+    (censored at day 1)."""
     if not p.treated(cutoff):
         return None
     start = p.c1d1
@@ -129,7 +139,7 @@ def derive_efs(
             adt, cnsr, desc = (last or start), 1, DESC_LAST_ASSESSMENT
     elif any(r is not None and r != NE for r in responses):  # rule 1: evaluable, never in remission
         adt, cnsr, desc = start, 0, DESC_FAILURE_DAY1
-    elif death is not None:  # rule 2
+    elif death is not None and death <= landmarks.date(start, "EOC2"):  # rule 2
         adt, cnsr, desc = start, 0, DESC_DEATH_NO_RESPONSE_DAY1
     else:  # rule 3
         adt, cnsr, desc = start, 1, DESC_NOT_EVALUABLE_DAY1

@@ -45,9 +45,13 @@ def _urls(participant, records):
 
 
 def test_other_site_records_are_404_when_coordinator_of_site_a(coordinator_client, participant_b, records_b):
-    for url in _urls(participant_b, records_b):
+    urls = _urls(participant_b, records_b)
+    for url in urls:
         assert coordinator_client.get(url).status_code == 404, url
+    for url in urls[2:]:
         assert coordinator_client.post(url, {"blasts_pct": "1"}).status_code == 404, url
+    for url in urls[:2]:  # pages that only show refuse a POST before they look anything up
+        assert coordinator_client.post(url, {"blasts_pct": "1"}).status_code == 405, url
     assert models.BoneMarrowAssessment.objects.count() == 1
 
 

@@ -252,7 +252,8 @@ def test_investigator_call_disagreement_and_engine_mapping():
     eoc = derived.derive_for_participant(participant.pk).eoc1
     assert (eoc.derived_response, eoc.investigator_call, eoc.disagreement) == ("CRh", "CR", True)
     assert eoc.to_eoc_assessment() == EocAssessment(
-        marrow_date=DAY, response="CRh", flow_class="NE", ne_reason=None, mrd_ne_reason="INSUFFICIENT_SENSITIVITY"
+        marrow_date=DAY, response="CRh", flow_class="NE", ne_reason=None, mrd_ne_reason="INSUFFICIENT_SENSITIVITY",
+        flow_lod_pct=0.2, flow_class_reporting="NE", flow_reporting_ne_reason="INSUFFICIENT_SENSITIVITY",
     )
 
 

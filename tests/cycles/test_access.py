@@ -42,7 +42,10 @@ def test_other_site_gets_404_when_fetching_any_cycles_page(coordinator_client, c
     urls = urls_for(cycle_b)
     for url in urls["read"] + urls["write"]:
         assert coordinator_client.get(url).status_code == 404, url
+    for url in urls["write"]:
         assert coordinator_client.post(url, {}).status_code == 404, url
+    for url in urls["read"]:  # a page that only shows refuses a POST before it looks anything up
+        assert coordinator_client.post(url, {}).status_code == 405, url
 
 
 def test_due_visits_hides_other_site_when_listing(coordinator_client, coordinator_b_client, cycle_b):

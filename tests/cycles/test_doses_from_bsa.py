@@ -1,4 +1,5 @@
-"""Planned doses: mg/m2 x BSA (Mosteller), capped; dated from the cycle's actual day 1 (hand-computed)."""
+"""Planned doses: mg/m2 x BSA (Mosteller), capped where the protocol caps; dated from the cycle's actual day 1
+(hand-computed)."""
 
 from datetime import date
 
@@ -20,7 +21,7 @@ def test_bsa_is_mosteller_when_170_cm_and_70_kg():
         (DEXAMETHASONE, 1.82, 18.2),  # 10 x 1.82
         (VINDESINE, 1.5, 4.5),  # 3 x 1.5, under the 5 mg cap
         (VINDESINE, 1.82, 5.0),  # 3 x 1.82 = 5.46 -> capped at 5 mg
-        (DEXAMETHASONE, 2.2, 20.0),  # 22 -> capped at 20 mg
+        (DEXAMETHASONE, 2.2, 22.0),  # 10 x 2.2: DOMAIN.md names no dexamethasone cap (issue 14)
         (VENETOCLAX, 1.82, 400.0),  # flat dose, BSA ignored
     ],
 )

@@ -390,14 +390,15 @@ def test_hsct_sensitivity_leaves_day_one_outcomes():
     assert (d("2025-01-01"), 1, 0) == (row.ADT, row.AVAL_DAYS, row.CNSR)
 
 
-def test_death_without_response_long_after_start_is_day_one_event():
-    # documented decision: no evaluable assessment ever -> the EOC2 landmark never happened (rule 2)
+def test_death_without_response_long_after_start_is_censored_at_day_one():
+    # issue 14, Project decision 10: rule 2 only for a death on/before the EOC2 landmark (day 70 = 2025-03-11);
+    # a death on 2025-09-01 of a participant never evaluable is rule 3 (censored at day 1)
     p = ParticipantData("D", d("2025-01-01"), eoc1=eoc(None, "NE"), death_date=d("2025-09-01"))
     row = derive_efs(p, CUTOFF)
     assert (row.ADT, row.CNSR, row.EVNTDESC_or_CNSDTDSC) == (
         d("2025-01-01"),
-        0,
-        "DEATH BEFORE LANDMARK WITHOUT RESPONSE - EVENT AT DAY 1",
+        1,
+        "NOT EVALUABLE FOR RESPONSE - CENSORED AT DAY 1",
     )
 
 

@@ -8,14 +8,14 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from assessments.models import BoneMarrowAssessment, FlowMrd
+from assessments.models import BoneMarrowAssessment, FlowMrd, NgsMrd
 from endpoints import services
 from endpoints.calculations import summarise
 from endpoints.models import EndpointSnapshot, ParticipantResult
 from endpoints.tasks import load_work, recompute_endpoints
 from enrollment.models import Participant
 from integrity.models import ParticipantChange
-from tests.factories.assessments import FollowUpContactFactory, MarrowFactory
+from tests.factories.assessments import FollowUpContactFactory, MarrowFactory, NgsMrdFactory
 from tests.factories.cycles import TransplantFactory
 from tests.factories.endpoints import synthetic_cohort, treated_with_mrd_negative_cr
 from tests.factories.enrollment import ParticipantFactory, ScreeningFactory
@@ -116,6 +116,48 @@ def test_incremental_results_equal_a_recompute_from_scratch_after_each_change(si
         recompute_endpoints()
         incremental = stored()
         assert ParticipantChange.objects.count() == 0
+        assert incremental == from_scratch()
+
+
+@pytest.mark.django_db
+def test_incremental_mrd_and_responder_blocks_equal_a_recompute_from_scratch_after_each_kind_of_change(site_a, site_b):
+    """Issue 20: a new NGS result, a flow value edited across the 0.1 % and the 0.01 % cut-offs, a relapse and a
+    death in remission; each must change its block, and the incremental result must equal the full one."""
+    a, b, c, d = (treated_with_mrd_negative_cr(site)[0] for site in (site_a, site_a, site_b, site_b))
+    recompute_endpoints()
+    today, one_week = timezone.localdate(), datetime.timedelta(days=7)
+
+    def new_ngs_result(p: Participant) -> None:
+        NgsMrd.objects.filter(marrow__participant=p).update(is_deleted=True, deleted_reason="sample re-run")
+        NgsMrdFactory(marrow=BoneMarrowAssessment.objects.get(participant=p), result="DETECTED", value_fraction=5e-5)
+
+    def contact(p: Participant, **fields) -> None:
+        FollowUpContactFactory(participant=p, contact_date=today - datetime.timedelta(days=2), **fields)
+
+    changes = [
+        (lambda: new_ngs_result(a), lambda r: r["mrd_ngs"]["EOC1"]["bands"]["1E-6_TO_LT_1E-4"]["n"] == 1),
+        (
+            lambda: FlowMrd.objects.filter(marrow__participant=b).update(value_pct=0.15),  # 0.02 % -> 0.15 %
+            lambda r: r["mrd_flow"]["flow1e-3"]["EOC1"]["all"]["n_positive"] == 1,
+        ),
+        (
+            lambda: FlowMrd.objects.filter(marrow__participant=c).update(value_pct=0.005),  # 0.02 % -> 0.005 %
+            lambda r: r["mrd_flow"]["flow1e-4"]["EOC1"]["all"]["n_negative"] == 1,
+        ),
+        (
+            lambda: contact(c, disease_status="RELAPSE", relapse_date=today - one_week),
+            lambda r: r["responders"]["cif"]["CIR"]["n_events"] == 1,
+        ),
+        (
+            lambda: contact(d, vital_status="DEAD", disease_status="NOT_ASSESSED", death_date=today - one_week),
+            lambda r: r["responders"]["cif"]["CIR"]["n_competing"] == 1,
+        ),
+    ]
+    for change, changed in changes:
+        change()
+        recompute_endpoints()
+        incremental = stored()
+        assert changed(incremental[0]) and incremental[0]["mrd_flow"]["flow1e-3"]["EOC2"]["n_pending"] == 4
         assert incremental == from_scratch()
 
 

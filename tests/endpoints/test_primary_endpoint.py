@@ -114,10 +114,12 @@ def test_definition_text():
 def test_cutoff_excludes_later_marrows_and_later_starts():
     late = ParticipantData("P11", date(2025, 3, 1), e1("CR", "NEG"))
     r = primary_endpoint([*COHORT, late], "EOC2", cutoff=date(2025, 2, 1))
-    # treated by 2025-02-01: the 9 original (P11 starts later); every EOC2 marrow (2025-02-25) is later
+    # treated by 2025-02-01: the 9 original (P11 starts later); every EOC2 marrow (2025-02-25) is later, and
+    # the EOC2 landmark (day 70) is after the cut-off too: pending, not missing (issue 14, Project decision 10)
     assert r["n_treated"] == 9
     assert r["n_responders"] == 0
-    assert r["ne_by_reason"] == {"MISSING_ASSESSMENT": 9}
+    assert r["ne_by_reason"] == {}
+    assert (r["n_pending"], r["n_non_responders"]) == (9, 0)
 
 
 def test_empty_cohort():
@@ -140,7 +142,7 @@ def test_unknown_response_rejected():
 def test_response_table_eoc1():
     t = response_table(COHORT, "EOC1")
     # CR: P01 P02 P04 P10; CRh: P08; CRi: P03; NR: P07; NE: P05; missing: P06
-    assert t["counts"] == {"CR": 4, "CRh": 1, "CRi": 1, "NR": 1, "RELAPSE": 0, "NE": 1, "missing": 1}
+    assert t["counts"] == {"CR": 4, "CRh": 1, "CRi": 1, "NR": 1, "RELAPSE": 0, "NE": 1, "missing": 1, "pending": 0}
     assert t["n_treated"] == 9
     assert t["cr"]["n"] == 4 and t["cr"]["ci95"] == exact(4, 9)
     assert t["cr_cri"]["n"] == 6 and t["cr_cri"]["rate"] == pytest.approx(6 / 9)
@@ -150,7 +152,7 @@ def test_response_table_eoc1():
 def test_response_table_best_by_eoc2():
     t = response_table(COHORT, "BY_EOC2")
     # best: P01 CR, P02 CR, P03 CR, P04 CR, P05 NE, P06 missing, P07 NR, P08 CRh, P10 CR
-    assert t["counts"] == {"CR": 5, "CRh": 1, "CRi": 0, "NR": 1, "RELAPSE": 0, "NE": 1, "missing": 1}
+    assert t["counts"] == {"CR": 5, "CRh": 1, "CRi": 0, "NR": 1, "RELAPSE": 0, "NE": 1, "missing": 1, "pending": 0}
     assert t["cr_cri"]["n"] == 6
 
 

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from enrollment.forms import LAB_FIELDS
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 from tests.factories.enrollment import ConsentFactory, ParticipantFactory, ScreeningFactory
 
@@ -25,7 +26,12 @@ def screening_data(site, **overrides) -> dict:
         "age_years": "",
         "ph_test_method": "FISH",
         "ph_test_date": days_ago(12).isoformat(),
+        "ph_result": "NEGATIVE",
         "ecog": "1",
+        "cns_status": "CNS1",
+        "bilirubin_x_uln": "0.8",
+        "alt_x_uln": "1.2",
+        "creatinine_x_uln": "0.9",
         "submission_token": str(uuid.uuid4()),
     }
     for c in ENROLLMENT_PROTOCOL.criteria:
@@ -46,6 +52,9 @@ def edit_data(screening, **overrides) -> dict:
         "ph_test_method": screening.ph_test_method,
         "ph_test_date": screening.ph_test_date.isoformat() if screening.ph_test_date else "",
         "ecog": screening.ecog if screening.ecog is not None else "",
+        "ph_result": screening.ph_result,
+        "cns_status": screening.cns_status,
+        **{f: "" if getattr(screening, f) is None else str(getattr(screening, f)) for f in LAB_FIELDS},
         "row_version": screening.row_version,
         "change_reason": "Source document corrected",
         "change_reason_detail": "",

@@ -16,7 +16,11 @@ def _fill_screening(page, site_pk: int) -> None:
     page.fill("input[name=birth_date]", "1994-07-15")
     page.select_option("select[name=ph_test_method]", "PCR")
     page.fill("input[name=ph_test_date]", days_ago(12).isoformat())
-    page.fill("input[name=ecog]", "1")
+    page.select_option("select[name=ph_result]", "NEGATIVE")
+    page.fill("input[name=ecog]", "3")  # ineligible by the data; its tick agrees (not met)
+    page.select_option("select[name=cns_status]", "CNS1")
+    for name, value in (("bilirubin_x_uln", "0.9"), ("alt_x_uln", "1.4"), ("creatinine_x_uln", "0.8")):
+        page.fill(f"input[name={name}]", value)
     for c in ENROLLMENT_PROTOCOL.criteria:
         answer = "not_met" if c.code == "INC_ECOG" else c.required_answer
         if c.code != ENROLLMENT_PROTOCOL.consent_criterion:
@@ -38,11 +42,12 @@ def test_coordinator_screens_consents_and_enrolls_in_the_browser(live_server, pa
     page.screenshot(path=str(tmp_path / "screening_ineligible.png"), full_page=True)
 
     page.click("[data-testid=edit-screening]")
+    page.fill("input[name=ecog]", "1")
     page.check("input[name=criterion_INC_ECOG][value=met]")
     page.select_option("select[name=change_reason]", "Source document corrected")
     page.click("input[type=submit][value='Save screening']")
     assert page.locator("[data-testid=failed-criteria]").inner_text().strip() == (
-        "Signed informed consent: not assessed")
+        "Signed informed consent: not assessed (no signed consent recorded)")
 
     page.click("[data-testid=record-consent]")
     page.fill("input[name=signed_on]", days_ago(9).isoformat())

@@ -13,10 +13,13 @@ pytestmark = pytest.mark.django_db
 ECOG = ENROLLMENT_PROTOCOL.criterion("INC_ECOG").text
 CNS3 = ENROLLMENT_PROTOCOL.criterion("EXC_CNS3").text
 CONSENT = ENROLLMENT_PROTOCOL.criterion("INC_CONSENT").text
+# The correction of _screen_ineligible's data (ECOG and CNS status), with the ticks that agree.
+ELIGIBLE_AGAIN = {"ecog": "1", "cns_status": "CNS1", "criterion_INC_ECOG": "met", "criterion_EXC_CNS3": "not_met"}
 
 
 def _screen_ineligible(client, site) -> ScreeningRecord:
-    data = screening_data(site, criterion_INC_ECOG="not_met", criterion_EXC_CNS3="met")
+    # Ineligible by the data (ECOG 3, CNS3); the ticks of these data criteria agree with the data.
+    data = screening_data(site, ecog="3", cns_status="CNS3", criterion_INC_ECOG="not_met", criterion_EXC_CNS3="met")
     response = client.post(reverse("enrollment:screening-add"), data)
     screening = ScreeningRecord.objects.get()
     assert response.status_code == 302
@@ -46,7 +49,7 @@ def test_screening_detail_lists_the_exact_failed_criteria_when_ineligible(coordi
 
 def test_screening_edit_is_refused_when_no_reason_for_change_is_given(coordinator_client, site_a):
     screening = _screen_ineligible(coordinator_client, site_a)
-    data = edit_data(screening, criterion_INC_ECOG="met", change_reason="")
+    data = edit_data(screening, **ELIGIBLE_AGAIN, change_reason="")
     response = coordinator_client.post(reverse("enrollment:screening-edit", args=[screening.pk]), data)
     assert response.status_code == 400
     assert "This field is required" in response.content.decode()
@@ -56,12 +59,12 @@ def test_screening_edit_is_refused_when_no_reason_for_change_is_given(coordinato
 
 def test_screening_edit_corrects_a_criterion_when_a_reason_is_given(coordinator_client, site_a):
     screening = _screen_ineligible(coordinator_client, site_a)
-    data = edit_data(screening, criterion_INC_ECOG="met", criterion_EXC_CNS3="not_met")
+    data = edit_data(screening, **ELIGIBLE_AGAIN)
     response = coordinator_client.post(reverse("enrollment:screening-edit", args=[screening.pk]), data)
     assert response.status_code == 302
     screening.refresh_from_db()
     assert screening.criteria["INC_ECOG"] == "met" and screening.row_version == 2
-    assert screening.eligibility.failed == (f"{CONSENT}: not assessed",)
+    assert screening.eligibility.failed == (f"{CONSENT}: not assessed (no signed consent recorded)",)
     event = screening.events.order_by("-pgh_id").first()
     assert event.pgh_context.metadata["reason"] == "Source document corrected"
 
@@ -70,7 +73,7 @@ def test_consent_marks_the_consent_criterion_met_when_recorded(coordinator_clien
     screening = _screen_ineligible(coordinator_client, site_a)
     coordinator_client.post(
         reverse("enrollment:screening-edit", args=[screening.pk]),
-        edit_data(screening, criterion_INC_ECOG="met", criterion_EXC_CNS3="not_met"),
+        edit_data(screening, **ELIGIBLE_AGAIN),
     )
     response = coordinator_client.post(reverse("enrollment:consent-add", args=[screening.pk]), {
         "document_version": "1.1", "signed_on": days_ago(9).isoformat(), "obtained_by": "Dr Zhang",
@@ -86,7 +89,7 @@ def test_enrollment_lands_on_the_casebook_when_eligible_and_consented(coordinato
     screening = _screen_ineligible(coordinator_client, site_a)
     coordinator_client.post(
         reverse("enrollment:screening-edit", args=[screening.pk]),
-        edit_data(screening, criterion_INC_ECOG="met", criterion_EXC_CNS3="not_met"),
+        edit_data(screening, **ELIGIBLE_AGAIN),
     )
     coordinator_client.post(reverse("enrollment:consent-add", args=[screening.pk]), {
         "document_version": "1.1", "signed_on": days_ago(9).isoformat(), "obtained_by": "Dr Zhang",

@@ -26,10 +26,10 @@ def _assert_refused(response, screening, message: str) -> None:
 
 def test_enrollment_refused_when_ineligible(coordinator_client, site_a):
     criteria = {c.code: c.required_answer for c in ENROLLMENT_PROTOCOL.criteria} | {"EXC_CNS3": "met"}
-    screening = ScreeningFactory(site=site_a, criteria=criteria)
+    screening = ScreeningFactory(site=site_a, criteria=criteria, cns_status="CNS3")  # CNS3 in the data
     ConsentFactory(screening=screening)
     response = _post_enroll(coordinator_client, screening)
-    _assert_refused(response, screening, "The candidate is not eligible: CNS3 disease: present (exclusion).")
+    _assert_refused(response, screening, "The candidate is not eligible: CNS3 disease: present (exclusion) (CNS3).")
 
 
 def test_enrollment_refused_when_no_consent(coordinator_client, site_a):

@@ -22,7 +22,7 @@ def test_a_participant_row_links_the_casebook_and_shows_site_screening_status_an
 
 
 def test_screening_rows_show_eligibility_reasons_consent_and_the_participant(coordinator_client, site_a):
-    failed = ScreeningFactory(site=site_a, criteria={"EXC_CNS3": "met"}, age_years=17)
+    failed = ScreeningFactory(site=site_a, cns_status="CNS3", age_years=17)
     consented = ConsentFactory(screening=ScreeningFactory(site=site_a)).screening
     enrolled = ParticipantFactory(screening__site=site_a)
     response = coordinator_client.get(reverse("enrollment:screening-list"))

@@ -42,7 +42,7 @@ def test_screening_saved_once_when_the_form_is_submitted_twice(coordinator_clien
 
 
 def test_screening_uses_the_age_when_no_birth_date_is_recorded(coordinator_client, site_a):
-    _add(coordinator_client, screening_data(site_a, birth_date="", age_years="61"))
+    _add(coordinator_client, screening_data(site_a, birth_date="", age_years="61", criterion_INC_AGE="not_assessed"))
     screening = ScreeningRecord.objects.get()
     assert screening.age_at_screening == 61
     assert "Age 61 is outside the protocol range 18-59 years." in screening.eligibility.failed

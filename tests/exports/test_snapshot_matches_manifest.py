@@ -7,6 +7,8 @@ import io
 import json
 import subprocess
 
+import pandas as pd
+import pghistory
 import pytest
 from django.conf import settings
 
@@ -42,6 +44,14 @@ ISSUE_FORMS = {
 
 def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def pandas_rows(data: bytes) -> int:
+    """The number of data rows pandas reads (its own C parser, every column as text)."""
+    return len(pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False))
+
+
+CR_REASON = "\rCR cmd"
 
 
 def test_the_zip_holds_one_file_per_form_and_the_fixed_files(trial, data_manager):
@@ -101,3 +111,31 @@ def test_the_manifest_says_who_when_what_and_with_which_versions(trial, data_man
 
     own = build(monitor)
     assert json.loads(open_zip(own).read("manifest.json"))["filters"] == {"sites": ["01"], "records": "live"}
+
+
+def test_a_reason_with_a_bare_carriage_return_round_trips_with_equal_row_counts(trial, data_manager, coordinator):
+    a1 = trial["a1"]
+    with pghistory.context(user=coordinator.pk, reason=CR_REASON):
+        a1.weight_kg = a1.weight_kg + 1
+        a1.row_version += 1
+        a1.save()
+    with pghistory.context(user=coordinator.pk, reason="Transcription error"):
+        # Hostile text in a form file too (written by PostgreSQL's COPY): CR, LF, CRLF, comma and quote.
+        Consent.objects.filter(obtained_by="Zoë 李").update(obtained_by='Dr "A"\rB,\nC\r\nD')
+
+    archive = open_zip(build(data_manager))
+    manifest = json.loads(archive.read("manifest.json"))
+
+    for entry in manifest["files"]:
+        data = archive.read(entry["name"])
+        if not entry["name"].endswith(".csv"):
+            continue
+        rows = csv_rows(data)
+        assert len(rows) - 1 == entry["rows"] == pandas_rows(data), entry["name"]
+        assert all(len(row) == len(rows[0]) for row in rows), entry["name"]
+    trail = csv_rows(archive.read("audit_trail.csv"))
+    reasons = [row[trail[0].index("reason")] for row in trail[1:]]
+    # A leading CR is a spreadsheet formula trigger: the cell carries the export's apostrophe prefix.
+    assert "'" + CR_REASON in reasons
+    consents = csv_rows(archive.read("consents.csv"))
+    assert 'Dr "A"\rB,\nC\r\nD' in [row[consents[0].index("obtained_by")] for row in consents[1:]]

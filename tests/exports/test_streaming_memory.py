@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 # Every row goes through the audit trigger as well, so the audit trail grows with the table.
 INSERT_SCREENINGS = """
 INSERT INTO enrollment_screeningrecord (site_id, screening_number, screened_on, initials, sex, age_years,
-    ph_test_method, ecog, criteria, status, screen_fail_reason, created_at, updated_at, row_version, is_deleted,
-    deleted_reason)
+    ph_test_method, ph_result, ecog, cns_status, criteria, status, screen_fail_reason, created_at, updated_at,
+    row_version, is_deleted, deleted_reason)
 SELECT %(site)s, 'M' || lpad(g::text, 9, '0'), date '2026-01-01' + (g %% 300), 'AB', 'F', 18 + g %% 50, 'FISH',
-    g %% 5, '{"INC_AGE": "met"}'::jsonb, 'screen_failed',
+    'NEGATIVE', g %% 5, 'CNS1', '{"INC_AGE": "met"}'::jsonb, 'screen_failed',
     CASE WHEN g %% 10 = 0 THEN '=HYPERLINK("x") Zoë ' || g ELSE 'Reason, "quoted" ' || g END,
     now(), now(), 1, false, ''
 FROM generate_series(%(start)s::integer, %(stop)s::integer) AS g

@@ -8,10 +8,55 @@ import datetime
 import random
 from datetime import date, timedelta
 
+from assessments import rules
 from endpoints.calculations import EocAssessment, ParticipantData
 from endpoints.loaders import Cohort
 
 RESPONSES = ("CR", "CR", "CR", "CRh", "CRi", "NR", "NE")
+
+
+def synthetic_flow(kind: float, value: float) -> dict:
+    """EocAssessment flow fields of a result drawn by `kind` (uniform 0-1): mostly quantified at `value` %, some
+    "not detected" with a LOD of 0.05 % (negative at 0.1 %, insufficient sensitivity at 0.01 %), some NE."""
+    if kind < 0.08:
+        result_type, value, lod = "NOT_DETECTED", None, 0.05
+    elif kind < 0.11:
+        result_type, value, lod = "NOT_EVALUABLE", None, None
+    else:
+        result_type, lod = "QUANTIFIED", 0.01
+    protocol = rules.flow_mrd_assessment(result_type, value, lod, 0.1)
+    reporting = rules.flow_mrd_assessment(result_type, value, lod, 0.01)
+    return {
+        "flow_class": protocol.cls,
+        "mrd_ne_reason": protocol.ne_reason,
+        "flow_class_reporting": reporting.cls,
+        "flow_reporting_ne_reason": reporting.ne_reason,
+        "flow_value_pct": value,
+        "flow_lod_pct": lod,
+    }
+
+
+def synthetic_ngs(trackable: bool, kind: float, value: float) -> dict:
+    """EocAssessment NGS fields: no trackable clone, not detected (LOD 1e-5: insufficient sensitivity, or
+    1e-6: negative), detected without a value, or detected at `value`."""
+    detected, lod = True, 1e-6
+    if not trackable:
+        detected, value, lod = None, None, None
+    elif kind < 0.06:
+        detected, value, lod = False, None, 1e-5
+    elif kind < 0.10:
+        value = None
+    elif kind < 0.25:
+        detected, value = False, None
+    result = rules.ngs_mrd_assessment(trackable, detected, value, lod)
+    return {
+        "ngs_class": result.cls,
+        "ngs_ne_reason": result.ne_reason,
+        "ngs_band": rules.ngs_mrd_band(trackable, detected, value, lod),
+        "ngs_value": value,
+        "ngs_lod": lod,
+        "ngs_clone_trackable": trackable,
+    }
 
 
 def synthetic_participant(rng: random.Random, pid: str, cutoff: date) -> ParticipantData:
@@ -20,21 +65,20 @@ def synthetic_participant(rng: random.Random, pid: str, cutoff: date) -> Partici
     if rng.random() < 0.05:
         return ParticipantData(pid, None)
     cycles = (c1d1, c1d1 + timedelta(days=42))
+    mrd_rng = random.Random(pid)  # MRD result kinds: a second stream, the first one draws what it always drew
+    trackable = mrd_rng.random() < 0.9
 
     def marrow(day: date) -> EocAssessment:
         response = rng.choice(RESPONSES)
         flow = 10 ** rng.uniform(-3.5, 0.5)
         ngs = 10 ** rng.uniform(-6.5, -2)
+        flow_fields = synthetic_flow(mrd_rng.random(), flow) if response != "NE" else {}
         return EocAssessment(
             marrow_date=day,
             response=response,
-            flow_class=None if response == "NE" else ("NEG" if flow < 0.1 else "POS"),
             ne_reason="HEMODILUTED" if response == "NE" else None,
-            flow_value_pct=flow,
-            flow_lod_pct=0.01,
-            ngs_value=ngs,
-            ngs_lod=1e-6,
-            ngs_class="NEG" if ngs < 1e-6 else "POS",
+            **flow_fields,
+            **synthetic_ngs(trackable, mrd_rng.random(), ngs),
         )
 
     eoc1 = marrow(c1d1 + timedelta(days=28))

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -48,6 +49,12 @@ def all_criteria_met() -> dict[str, str]:
     return {c.code: c.required_answer for c in ENROLLMENT_PROTOCOL.criteria}
 
 
+def criteria_before_consent() -> dict[str, str]:
+    """The checklist as screened: every criterion as required, consent left to the consent record (a tick "met"
+    without a consent on file contradicts the data)."""
+    return {**all_criteria_met(), ENROLLMENT_PROTOCOL.consent_criterion: "not_assessed"}
+
+
 class ScreeningFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.ScreeningRecord
@@ -60,8 +67,13 @@ class ScreeningFactory(factory.django.DjangoModelFactory):
     age_years = 35
     ph_test_method = models.PhTestMethod.FISH
     ph_test_date = factory.LazyAttribute(lambda o: o.screened_on)
+    ph_result = models.PhResult.NEGATIVE
     ecog = 1
-    criteria = factory.LazyFunction(all_criteria_met)
+    cns_status = models.ScreeningCnsStatus.CNS1
+    bilirubin_x_uln = Decimal("0.8")
+    alt_x_uln = Decimal("1.2")
+    creatinine_x_uln = Decimal("0.9")
+    criteria = factory.LazyFunction(criteria_before_consent)
 
 
 class ConsentFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,387 @@
+"""ORM -> safety rules bridge: what the casebook, the AE pages and the edit checks show beside what was typed.
+
+``derive_for_participant`` loads a participant's safety records in one query per model (a fixed number,
+whatever the number of records) and returns plain dataclasses: every AE with its study day, cycle of onset,
+treatment-emergent flag, AESI groups and, for CRS/ICANS, the worst computed ASTCT grade of its sheets beside
+the investigator's grade; the chemistry and blood counts with their CTCAE grades; Cairo-Bishop TLS around
+each cycle's day 1; the concomitant medications.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from assessments.models import BloodCount
+from cycles.models import Administration, BlinatumomabSegment, Cycle
+from cycles.services import GIVEN_STATUSES, first_dose_dates
+from safety import labgrades, rules, services, tls
+from safety.models import (
+    CHEMISTRY_ANALYTES,
+    AdverseEvent,
+    ChemistryPanel,
+    ConcomitantMedication,
+    CrsAssessment,
+    GradingScale,
+    IcansAssessment,
+)
+from safety.notifications import due_at, format_duration
+from safety.protocol import SAFETY_PROTOCOL, SafetyProtocol
+
+CBC_ANALYTES = {
+    "anc_e9_per_l": ("ANC", "x10^9/L"),
+    "platelets_e9_per_l": ("Platelets", "x10^9/L"),
+    "hb_g_per_l": ("Haemoglobin", "g/L"),
+    "wbc_e9_per_l": ("WBC", "x10^9/L"),
+}
+TLS_FIELDS = {
+    "uric_acid_umol_per_l": tls.URIC_ACID,
+    "potassium_mmol_per_l": tls.POTASSIUM,
+    "phosphate_mmol_per_l": tls.PHOSPHATE,
+    "calcium_mmol_per_l": tls.CALCIUM,
+    "creatinine_umol_per_l": tls.CREATININE,
+}
+
+
+# --- The SAE clock -------------------------------------------------------------------------------------------
+
+REPORTED, REPORTED_LATE, DUE, OVERDUE, NO_AWARENESS = "reported", "reported late", "due", "overdue", "no awareness time"
+CLOCK_ORDER = {OVERDUE: 0, NO_AWARENESS: 1, DUE: 2, REPORTED_LATE: 3, REPORTED: 4}
+
+
+@dataclass(frozen=True)
+class SaeClock:
+    status: str
+    due_at: datetime | None
+    reported_at: datetime | None
+    late_by: timedelta | None = None  # overdue now, or reported after the clock ran out
+    due_in: timedelta | None = None
+
+    @property
+    def late_by_text(self) -> str:
+        return format_duration(self.late_by) if self.late_by is not None else ""
+
+    @property
+    def due_in_text(self) -> str:
+        return format_duration(self.due_in) if self.due_in is not None else ""
+
+
+def sae_clock(ae: AdverseEvent, now: datetime) -> SaeClock | None:
+    """The 24-hour reporting clock of a serious AE from the site's awareness (None: not serious)."""
+    if not ae.serious:
+        return None
+    due, reported = due_at(ae.aware_at), ae.sae_initial_report_at
+    if due is None:
+        return SaeClock(NO_AWARENESS, None, reported)
+    if reported is not None:
+        return (
+            SaeClock(REPORTED_LATE, due, reported, late_by=reported - due)
+            if reported > due
+            else SaeClock(REPORTED, due, reported)
+        )
+    if now > due:
+        return SaeClock(OVERDUE, due, None, late_by=now - due)
+    return SaeClock(DUE, due, None, due_in=due - now)
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    id: int
+    at: datetime
+    grade: int
+    summary: str
+    ice_score: int | None = None
+
+
+@dataclass
+class AeRow:
+    ae: AdverseEvent
+    study_day: int | None
+    cycle: int | None
+    treatment_emergent: bool
+    aesi: tuple[str, ...]  # group labels
+    crs: list[SheetRow] = field(default_factory=list)
+    icans: list[SheetRow] = field(default_factory=list)
+    clock: SaeClock | None = None  # the reporting clock of a serious AE
+
+    @property
+    def computed_grade(self) -> int | None:
+        """The worst ASTCT grade computed from the AE's CRS and ICANS sheets (None: no sheet)."""
+        grades = [s.grade for s in (*self.crs, *self.icans)]
+        return max(grades) if grades else None
+
+    @property
+    def disagreement(self) -> bool:
+        """An ASTCT-graded AE whose investigator grade differs from the grade computed from its sheets."""
+        graded = self.ae.grading_scale == GradingScale.ASTCT_2019
+        return graded and self.computed_grade is not None and self.computed_grade != self.ae.worst_grade
+
+
+@dataclass(frozen=True)
+class LabCell:
+    label: str
+    value: float | None
+    unit: str
+    grades: tuple[tuple[str, int], ...]  # (CTCAE term, grade) of each graded term with grade >= 1
+    outside_range: bool
+
+
+@dataclass(frozen=True)
+class LabRow:
+    id: int
+    kind: str  # "chemistry" | "blood count"
+    sample_date: date
+    cells: tuple[LabCell, ...]
+
+    @property
+    def worst_grade(self) -> int:
+        return max((g for c in self.cells for _, g in c.grades), default=0)
+
+
+@dataclass(frozen=True)
+class TlsRow:
+    cycle: int
+    day1: date
+    result: tls.TlsResult
+    values_in_window: int
+    flagged_cycle: bool  # a cycle the protocol watches for TLS (cycle 2: venetoclax)
+
+    @property
+    def label(self) -> str:
+        if self.result.clinical:
+            return "Clinical TLS"
+        if self.result.laboratory:
+            return "Laboratory TLS"
+        return "No TLS" if self.values_in_window else "Not assessable (no chemistry in the window)"
+
+
+@dataclass
+class ParticipantSafety:
+    c1d1: date | None
+    last_dose: date | None
+    aes: list[AeRow]
+    labs: list[LabRow]
+    tls: list[TlsRow]
+    medications: list[ConcomitantMedication]
+
+    @property
+    def disagreements(self) -> list[AeRow]:
+        return [row for row in self.aes if row.disagreement]
+
+
+def last_dose_dates(participant_ids: list[int]) -> dict[int, date | None]:
+    """Last day any protocol drug was given (a discrete dose or a blinatumomab infusion); a running infusion
+    means treatment has not ended (None). Two queries."""
+    out: dict[int, date | None] = {}
+    doses = (
+        Administration.objects.live()
+        .filter(cycle__participant_id__in=participant_ids, cycle__is_deleted=False, status__in=GIVEN_STATUSES)
+        .values("cycle__participant_id")
+        .annotate(last=Max("given_on"))
+    )
+    for row in doses:
+        out[row["cycle__participant_id"]] = row["last"]
+    running = set()
+    segments = BlinatumomabSegment.objects.live().filter(
+        cycle__participant_id__in=participant_ids, cycle__is_deleted=False
+    )
+    for pid, started, stopped in segments.values_list("cycle__participant_id", "started_at", "stopped_at"):
+        if stopped is None:
+            running.add(pid)
+            continue
+        day = timezone.localtime(max(started, stopped)).date()
+        out[pid] = max(day, out.get(pid) or day)
+    return {pid: None if pid in running else day for pid, day in out.items()}
+
+
+def _sheet_rows(ae_ids: list[int]) -> tuple[dict[int, list[SheetRow]], dict[int, list[SheetRow]]]:
+    crs: dict[int, list[SheetRow]] = {pk: [] for pk in ae_ids}
+    icans: dict[int, list[SheetRow]] = {pk: [] for pk in ae_ids}
+    for a in CrsAssessment.objects.live().filter(adverse_event_id__in=ae_ids).order_by("assessed_at", "id"):
+        crs[a.adverse_event_id].append(SheetRow(a.pk, a.assessed_at, services.crs_grade(a), crs_summary(a)))
+    for a in IcansAssessment.objects.live().filter(adverse_event_id__in=ae_ids).order_by("assessed_at", "id"):
+        score = None if a.unable_to_perform_ice else services.ice_score_of(a)
+        icans[a.adverse_event_id].append(
+            SheetRow(a.pk, a.assessed_at, services.icans_grade(a), icans_summary(a, score), score)
+        )
+    return crs, icans
+
+
+def crs_summary(a: CrsAssessment) -> str:
+    parts = [f"{a.max_temp_c} °C" if a.max_temp_c is not None else "no temperature"]
+    if a.fever_masked:
+        parts.append("fever masked")
+    if a.hypotension:
+        pressors = a.vasopressors_excl_vasopressin + (1 if a.vasopressin and not a.vasopressors_excl_vasopressin else 0)
+        plural = "s" if pressors != 1 else ""
+        parts.append(f"hypotension, {pressors} vasopressor{plural}" if pressors else "hypotension")
+    if a.o2_device != "none":
+        flow = f" {a.o2_flow_l_min} L/min" if a.o2_flow_l_min is not None else ""
+        parts.append(f"{a.get_o2_device_display().lower()}{flow}")
+    if a.died_of_crs:
+        parts.append("died of CRS")
+    return ", ".join(parts)
+
+
+def icans_summary(a: IcansAssessment, score: int | None) -> str:
+    parts = [
+        "ICE not possible (unarousable)"
+        if a.unable_to_perform_ice
+        else (f"ICE {score}/10" if score is not None else "ICE not done")
+    ]
+    if a.consciousness != "alert":
+        parts.append(a.get_consciousness_display().split(",")[0].lower())
+    if a.seizure != "none":
+        parts.append("seizure")
+    if a.deep_focal_motor_weakness:
+        parts.append("focal motor weakness")
+    if a.icp != "none":
+        parts.append("cerebral oedema")
+    if a.died_of_icans:
+        parts.append("died of ICANS")
+    return ", ".join(parts)
+
+
+def _cell(name: str, label: str, unit: str, value, protocol: SafetyProtocol) -> LabCell:
+    if value is None:
+        return LabCell(label, None, unit, (), False)
+    value = float(value)
+    normal = protocol.normal_ranges.get(name)
+    lln, uln = (normal.lln, normal.uln) if normal else (None, None)
+    grades = []
+    for code in protocol.lab_graded_fields.get(name, ()):
+        grade = labgrades.lab_grade(code, value, lln=lln, uln=uln)
+        if grade:
+            grades.append((labgrades.LAB_TERMS[code].term, grade))
+    outside = (lln is not None and value < lln) or (uln is not None and value > uln)
+    return LabCell(label, value, unit, tuple(grades), outside)
+
+
+def lab_rows(chemistry: list[ChemistryPanel], cbcs: list[BloodCount], protocol: SafetyProtocol) -> list[LabRow]:
+    rows = [
+        LabRow(
+            p.pk,
+            "chemistry",
+            p.sample_date,
+            tuple(
+                _cell(name, label, unit, getattr(p, name), protocol)
+                for name, (label, unit, _) in CHEMISTRY_ANALYTES.items()
+            ),
+        )
+        for p in chemistry
+    ]
+    rows += [
+        LabRow(
+            c.pk,
+            "blood count",
+            c.sample_date,
+            tuple(_cell(name, label, unit, getattr(c, name), protocol) for name, (label, unit) in CBC_ANALYTES.items()),
+        )
+        for c in cbcs
+    ]
+    return sorted(rows, key=lambda r: (r.sample_date, r.kind, r.id))
+
+
+def tls_rows(
+    cycles: list[tuple[int, date]],
+    chemistry: list[ChemistryPanel],
+    aes: list[AdverseEvent],
+    seizure_days: list[date],
+    protocol: SafetyProtocol,
+) -> list[TlsRow]:
+    """Cairo-Bishop around each cycle's day 1 (safety.tls), with arrhythmia and seizure from the AEs and the
+    ICANS sheets whose date falls in the window."""
+    values = [
+        tls.TlsLabValue(analyte, p.sample_date, float(getattr(p, name)))
+        for p in chemistry
+        for name, analyte in TLS_FIELDS.items()
+        if getattr(p, name) is not None
+    ]
+    uln = protocol.normal_ranges["creatinine_umol_per_l"].uln
+    before, after = protocol.tls_window_before_days, protocol.tls_window_after_days
+    out = []
+    for number, day1 in sorted(cycles):
+        first, last = day1 - timedelta(days=before), day1 + timedelta(days=after)
+        in_window = [ae for ae in aes if first <= ae.onset_date <= last]
+        result = tls.tls_assessment(
+            day1,
+            values,
+            creatinine_uln=uln,
+            window_before=before,
+            window_after=after,
+            arrhythmia=any(ae.term.code in protocol.arrhythmia_terms for ae in in_window),
+            seizure=any(ae.term.code in protocol.seizure_terms for ae in in_window)
+            or any(first <= d <= last for d in seizure_days),
+        )
+        count = sum(1 for v in values if first <= v.day <= last)
+        out.append(TlsRow(number, day1, result, count, number in protocol.tls_flag_cycles))
+    return out
+
+
+def derive_for_participant(
+    participant, protocol: SafetyProtocol = SAFETY_PROTOCOL, now: datetime | None = None
+) -> ParticipantSafety:
+    """Everything the safety section shows for one participant (a fixed number of queries)."""
+    pid, now = participant.pk, now or timezone.now()
+    aes = list(AdverseEvent.objects.live().filter(participant_id=pid).select_related("term", "participant"))
+    crs, icans = _sheet_rows([ae.pk for ae in aes])
+    c1d1 = first_dose_dates([pid]).get(pid)
+    last = last_dose_dates([pid]).get(pid)
+    cycles = list(Cycle.objects.live().filter(participant_id=pid).values_list("number", "day1_on"))
+    rows = []
+    for ae in sorted(aes, key=lambda a: (a.onset_date, a.pk)):
+        groups = rules.aesi_groups(ae.term.code, ae.term.soc)
+        rows.append(
+            AeRow(
+                ae=ae,
+                study_day=rules.study_day(ae.onset_date, c1d1),
+                cycle=rules.cycle_of(ae.onset_date, cycles),
+                treatment_emergent=rules.treatment_emergent(ae.onset_date, c1d1, last, protocol.teae_window_days),
+                aesi=tuple(rules.AESI_LABELS.get(g, g) for g in groups),
+                crs=crs[ae.pk],
+                icans=icans[ae.pk],
+                clock=sae_clock(ae, now),
+            )
+        )
+    chemistry = list(ChemistryPanel.objects.live().filter(participant_id=pid).order_by("sample_date", "id"))
+    cbcs = list(BloodCount.objects.live().filter(participant_id=pid).order_by("sample_date", "id"))
+    seizure_days = [
+        timezone.localtime(a.assessed_at).date()
+        for a in IcansAssessment.objects.live().filter(adverse_event__participant_id=pid).exclude(seizure="none")
+    ]
+    medications = list(
+        ConcomitantMedication.objects.live()
+        .filter(participant_id=pid)
+        .select_related("adverse_event__term")
+        .order_by("start_date", "id")
+    )
+    return ParticipantSafety(
+        c1d1=c1d1,
+        last_dose=last,
+        aes=rows,
+        labs=lab_rows(chemistry, cbcs, protocol),
+        tls=tls_rows(cycles, chemistry, aes, seizure_days, protocol),
+        medications=medications,
+    )
+
+
+@dataclass(frozen=True)
+class SaeRow:
+    ae: AdverseEvent
+    clock: SaeClock
+    follow_ups: int
+
+
+def sae_clocks(adverse_events, now: datetime) -> list[SaeRow]:
+    """The serious AEs of a queryset with their clocks, overdue first (one query)."""
+    rows = (
+        adverse_events.filter(serious=True)
+        .select_related("participant__site", "term")
+        .annotate(n_follow_ups=Count("follow_up_reports", filter=Q(follow_up_reports__is_deleted=False)))
+    )
+    out = [SaeRow(ae, sae_clock(ae, now), ae.n_follow_ups) for ae in rows]
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    return sorted(out, key=lambda r: (CLOCK_ORDER[r.clock.status], r.clock.due_at or far, r.ae.pk))
