@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from assessments.models import BloodCount
 from cycles.models import Administration, BlinatumomabSegment, Cycle
-from cycles.services import GIVEN_STATUSES, first_dose_dates
+from cycles.services import GIVEN_STATUSES
 from safety import labgrades, rules, services, tls
 from safety.models import (
     CHEMISTRY_ANALYTES,
@@ -172,29 +172,34 @@ class ParticipantSafety:
         return [row for row in self.aes if row.disagreement]
 
 
-def last_dose_dates(participant_ids: list[int]) -> dict[int, date | None]:
-    """Last day any protocol drug was given (a discrete dose or a blinatumomab infusion); a running infusion
-    means treatment has not ended (None). Two queries."""
-    out: dict[int, date | None] = {}
+def dose_dates(participant_ids: list[int]) -> dict[int, tuple[date, date | None]]:
+    """(first, last) day any protocol drug was given, a discrete dose or a blinatumomab infusion, per participant
+    (two queries). The first is C1D1 as cycles.services.first_dose_dates defines it; a running infusion means
+    treatment has not ended (last None)."""
+    first: dict[int, date] = {}
+    last: dict[int, date] = {}
     doses = (
         Administration.objects.live()
         .filter(cycle__participant_id__in=participant_ids, cycle__is_deleted=False, status__in=GIVEN_STATUSES)
         .values("cycle__participant_id")
-        .annotate(last=Max("given_on"))
+        .annotate(first=Min("given_on"), last=Max("given_on"))
     )
     for row in doses:
-        out[row["cycle__participant_id"]] = row["last"]
+        first[row["cycle__participant_id"]] = row["first"]
+        last[row["cycle__participant_id"]] = row["last"]
     running = set()
     segments = BlinatumomabSegment.objects.live().filter(
         cycle__participant_id__in=participant_ids, cycle__is_deleted=False
     )
     for pid, started, stopped in segments.values_list("cycle__participant_id", "started_at", "stopped_at"):
+        start_day = timezone.localtime(started).date()
+        first[pid] = min(start_day, first.get(pid, start_day))
         if stopped is None:
             running.add(pid)
             continue
         day = timezone.localtime(max(started, stopped)).date()
-        out[pid] = max(day, out.get(pid) or day)
-    return {pid: None if pid in running else day for pid, day in out.items()}
+        last[pid] = max(day, last.get(pid, day))
+    return {pid: (day, None if pid in running else last.get(pid)) for pid, day in first.items()}
 
 
 def _sheet_rows(ae_ids: list[int]) -> tuple[dict[int, list[SheetRow]], dict[int, list[SheetRow]]]:
@@ -328,8 +333,7 @@ def derive_for_participant(
     pid, now = participant.pk, now or timezone.now()
     aes = list(AdverseEvent.objects.live().filter(participant_id=pid).select_related("term", "participant"))
     crs, icans = _sheet_rows([ae.pk for ae in aes])
-    c1d1 = first_dose_dates([pid]).get(pid)
-    last = last_dose_dates([pid]).get(pid)
+    c1d1, last = dose_dates([pid]).get(pid, (None, None))
     cycles = list(Cycle.objects.live().filter(participant_id=pid).values_list("number", "day1_on"))
     rows = []
     for ae in sorted(aes, key=lambda a: (a.onset_date, a.pk)):

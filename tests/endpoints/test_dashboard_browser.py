@@ -22,7 +22,8 @@ def test_dashboard_shows_key_numbers_in_chromium_when_snapshot_stored(
     assert images.count() == 4  # OS, EFS, MRD, swimmer
     for i in range(4):
         images.nth(i).scroll_into_view_if_needed()
-        assert images.nth(i).evaluate("img => img.complete && img.naturalWidth") > 300
+        # decode() waits for the image (drawn on request, lazily loaded) and rejects if it cannot be shown
+        assert images.nth(i).evaluate("img => img.decode().then(() => img.naturalWidth)") > 300
     page.get_by_test_id("primary-endpoint").get_by_role("link", name="2").first.click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_test_id("group-count").inner_text() == "2"

@@ -121,9 +121,10 @@ def test_adtte_rows_follow_the_day_1_convention():
 
 
 def test_nothing_after_the_cutoff_counts():
-    early = analysis_datasets([RESPONDER], SITES, D(2026, 1, 20))  # before the EOC1 marrow
+    # before the EOC1 marrow and its landmark (study day 42 = 2026-02-11): pending, not "not evaluable"
+    early = analysis_datasets([RESPONDER], SITES, D(2026, 1, 20))
     adsl = as_dicts(ADSL_COLUMNS, early.adsl)[0]
-    assert (adsl["TRTFL"], adsl["EOC1RSP"], adsl["EOC1PRIM"]) == ("Y", None, "NOT_EVALUABLE")
+    assert (adsl["TRTFL"], adsl["EOC1RSP"], adsl["EOC1PRIM"]) == ("Y", None, "PENDING")
     before_treatment = analysis_datasets([RESPONDER], SITES, D(2025, 12, 31))
     assert as_dicts(ADSL_COLUMNS, before_treatment.adsl)[0]["TRTFL"] == "N"
     assert before_treatment.adtte == [] and before_treatment.adrs == []

@@ -70,7 +70,7 @@ class AdverseEventFactory(factory.django.DjangoModelFactory):
 
     participant = factory.SubFactory(ParticipantFactory)
     reference = factory.Sequence(lambda n: f"AE-{n + 1}")
-    term = factory.SubFactory(CtcaeTermFactory)
+    term = factory.LazyFunction(lambda: term(NAUSEA_TERM))  # a shared term, saved even by build()
     onset_date = _after_enrollment(5)
     resolution_date = _after_enrollment(8)
     worst_grade = 2

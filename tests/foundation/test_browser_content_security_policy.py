@@ -110,6 +110,6 @@ def test_no_page_of_a_role_breaks_the_content_security_policy(
             assert images.count() >= 3  # OS, EFS, MRD (and the swimmer plot when participants are shown)
             for i in range(images.count()):
                 images.nth(i).scroll_into_view_if_needed()
-                assert images.nth(i).evaluate("img => img.complete && img.naturalWidth") > 300
+                assert images.nth(i).evaluate("img => img.decode().then(() => img.naturalWidth)") > 300
     finally:
         context.close()
