@@ -26,7 +26,7 @@ def test_the_snapshot_holds_the_security_events(trial, data_manager, coordinator
     archive = open_zip(build(data_manager))
     events = rows(archive, "security_events.csv")
     login = next(e for e in events if e["event"] == "login" and e["username"] == coordinator.username)
-    assert login["ip_address"] == "10.0.0.7" and login["occurred_at"].endswith("Z")
+    assert login["ip_address"] == "10.0.0.7" and login["occurred_at"].endswith("Z") and login["site"] == "01"
     reset = next(e for e in events if e["event"] == "2fa_reset")
     assert (reset["username"], reset["by"], reset["detail"]) == (coordinator_b.username, admin_user.username, "'=lost")
     assert any(e["username"] == "mallory" for e in events)
@@ -45,4 +45,5 @@ def test_a_snapshot_of_one_site_holds_that_sites_accounts_only(trial, data_manag
 
     events = rows(open_zip(build(data_manager, sites=["01"])), "security_events.csv")
     assert {e["detail"] for e in events if e["event"] == "login"} == {"near"}
+    assert {e["site"] for e in events} == {"01"}
     assert not any(e["username"] == "mallory" for e in events)
