@@ -32,6 +32,7 @@ class IdleSessionMiddleware:
 
 # Pages a signed-in session that still owes its second factor (or its enrolment) may reach.
 TWO_FACTOR_OPEN_VIEWS = frozenset({"login", "logout", "health", "two-factor-verify", "two-factor-enrol"})
+TWO_FACTOR_FREE_KEY = "_two_factor_free"
 
 
 class TwoFactorMiddleware:
@@ -54,10 +55,17 @@ class TwoFactorMiddleware:
         match = request.resolver_match
         if match is not None and match.view_name in TWO_FACTOR_OPEN_VIEWS:
             return None
+        session = request.session
+        # Every sign-in (django.contrib.auth.login) stamps last_login: a note made before it no longer applies.
+        sign_in = f"{session.session_key}|{user.last_login.isoformat() if user.last_login else ''}"
+        if session.get(TWO_FACTOR_FREE_KEY) == sign_in:
+            return None
         if access.has_second_factor(user):
             target = "two-factor-verify"
         elif access.two_factor_required(user):
             target = "two-factor-enrol"
         else:
+            # Free to go on without a code: noted for this sign-in, so its next requests ask the database nothing.
+            session[TWO_FACTOR_FREE_KEY] = sign_in
             return None
         return redirect(f"{reverse(target)}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")

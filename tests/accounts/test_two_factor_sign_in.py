@@ -7,7 +7,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from blinatrial import access
 from integrity import two_factor
-from tests.factories.enrollment import UserFactory
+from tests.factories.enrollment import UserFactory, give_authenticator
 from tests.login import current_code
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +86,12 @@ def test_a_pending_sign_in_lapses(client, investigator_with_app, password, setti
 def test_a_coordinator_without_an_authenticator_signs_in_with_the_password(client, coordinator, password):
     assert _password(client, coordinator, password).status_code == 302
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_coordinator_who_enrolled_is_asked_for_the_code_at_the_next_sign_in(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("home")).status_code == 200  # no authenticator: free to go on (noted in the session)
+    give_authenticator(coordinator)
+    client.force_login(coordinator)  # a new sign-in: the note of the first one no longer applies
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("two-factor-verify"))
