@@ -24,8 +24,6 @@ from integrity.models import SecurityEvent
 
 WRONG_CODE = "That code is not right (or was already used). Wrong codes count towards the lockout."
 LOG_PAGE_ROWS = 100
-
-
 RECOVERY_CODES_KEY = "two_factor_recovery_codes"
 
 
