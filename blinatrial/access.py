@@ -17,6 +17,8 @@ DATA_MANAGER = "Data manager"
 MONITOR = "Monitor"
 ROLES = (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)
 DATA_ENTRY_ROLES = (COORDINATOR, INVESTIGATOR, DATA_MANAGER)  # who enters and corrects data; monitors never
+# The roles that sign and lock must sign in with a second factor; the others may.
+TWO_FACTOR_ROLES = (INVESTIGATOR, DATA_MANAGER)
 
 
 
@@ -33,6 +35,17 @@ def user_roles(user) -> frozenset[str]:
 
 def has_role(user, *roles: str) -> bool:
     return user.is_superuser or bool(user_roles(user) & set(roles))
+
+
+def two_factor_required(user) -> bool:
+    return bool(user_roles(user) & set(TWO_FACTOR_ROLES))
+
+
+def has_second_factor(user) -> bool:
+    """The user has a confirmed authenticator (recovery codes are issued with it, never alone)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def role_required(*roles: str) -> Callable:
@@ -101,6 +114,7 @@ NAV_ITEMS = (
     ("Queries", "integrity:query-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
     ("Audit trail", "integrity:audit-list", (DATA_MANAGER, MONITOR)),
     ("Locks", "integrity:lock-list", (DATA_MANAGER,)),
+    ("Security log", "integrity:security-log", (DATA_MANAGER,)),
     ("Snapshots", "exports:snapshot-list", (DATA_MANAGER, MONITOR)),
 )
 

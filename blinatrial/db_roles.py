@@ -7,7 +7,8 @@ table, so it cannot disable a trigger, drop one, set `session_replication_role` 
 every migrate, still as the owner, `grant_after_migrate` gives the application role exactly what it needs:
 
 - every table: SELECT, INSERT, UPDATE, DELETE (clinical rows still cannot be hard-deleted: a trigger refuses);
-- audit event tables: SELECT and INSERT only (the trail is append-only for the role, not only by trigger);
+- audit event tables and append-only logs (a model with `append_only = True`, e.g. integrity.SecurityEvent): SELECT
+  and INSERT only (the trail is append-only for the role, not only by trigger);
 - pghistory's context table: no DELETE; django_migrations: SELECT only;
 - never TRUNCATE, TRIGGER or REFERENCES; sequences: USAGE and SELECT;
 - default privileges: a table a later migration creates is readable and insertable at once (the grants after
@@ -95,6 +96,11 @@ def event_tables() -> list[str]:
     return sorted(m._meta.db_table for m in event_models())
 
 
+def append_only_tables() -> list[str]:
+    """Tables of the models that declare `append_only = True` (logs written once, never changed)."""
+    return sorted(m._meta.db_table for m in apps.get_models() if getattr(m, "append_only", False))
+
+
 def grant_statements(app_role: str, owner_role: str, existing_tables: set[str]) -> list[sql.Composable]:
     """The GRANT / REVOKE statements that give `app_role` its privileges (see the module docstring)."""
     app, owner = sql.Identifier(app_role), sql.Identifier(owner_role)
@@ -112,7 +118,7 @@ def grant_statements(app_role: str, owner_role: str, existing_tables: set[str]) 
             owner, app
         ),
     ]
-    restricted = [(table, "UPDATE, DELETE") for table in event_tables()]
+    restricted = [(table, "UPDATE, DELETE") for table in (*event_tables(), *append_only_tables())]
     restricted += [(CONTEXT_TABLE, "DELETE")] + [(table, "INSERT, UPDATE, DELETE") for table in READ_ONLY_TABLES]
     statements += [
         sql.SQL("REVOKE {} ON {} FROM {}").format(sql.SQL(privileges), sql.Identifier(table), app)

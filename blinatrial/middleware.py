@@ -1,6 +1,12 @@
 import time
+from urllib.parse import urlencode
 
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from blinatrial import access
 
 TOUCH_INTERVAL_SECONDS = 60
 
@@ -22,3 +28,44 @@ class IdleSessionMiddleware:
             if now - session.get("_touched", 0) >= TOUCH_INTERVAL_SECONDS:
                 session["_touched"] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)
+
+
+# Pages a signed-in session that still owes its second factor (or its enrolment) may reach.
+TWO_FACTOR_OPEN_VIEWS = frozenset({"login", "logout", "health", "two-factor-verify", "two-factor-enrol"})
+TWO_FACTOR_FREE_KEY = "_two_factor_free"
+
+
+class TwoFactorMiddleware:
+    """A signed-in session that has not passed its second factor reaches nothing but the code page (the user has
+    an authenticator) or, for the roles that must have one (access.TWO_FACTOR_ROLES), the enrolment page.
+
+    The login form already asks for the code before it signs anyone in (integrity.two_factor_views); this catches
+    every other way into a session (the admin's login page, a session made by a script)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in TWO_FACTOR_OPEN_VIEWS:
+            return None
+        session = request.session
+        # Every sign-in (django.contrib.auth.login) stamps last_login: a note made before it no longer applies.
+        sign_in = f"{session.session_key}|{user.last_login.isoformat() if user.last_login else ''}"
+        if session.get(TWO_FACTOR_FREE_KEY) == sign_in:
+            return None
+        if access.has_second_factor(user):
+            target = "two-factor-verify"
+        elif access.two_factor_required(user):
+            target = "two-factor-enrol"
+        else:
+            # Free to go on without a code: noted for this sign-in, so its next requests ask the database nothing.
+            session[TWO_FACTOR_FREE_KEY] = sign_in
+            return None
+        return redirect(f"{reverse(target)}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "pgtrigger",
     "pghistory",
@@ -83,9 +86,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed its second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "blinatrial.middleware.IdleSessionMiddleware",
     # Deny by default: every view needs a login unless decorated with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A signed-in session that owes its second factor (or, for investigators and data managers, an enrolment)
+    # reaches nothing but the code or enrolment page.
+    "blinatrial.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A bad query parameter (blinatrial.params.BadQuery) is a 400 page saying what was wrong.
     "blinatrial.params.BadQueryMiddleware",
@@ -165,13 +173,19 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.5)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# A username is locked from one address at a time: anyone who knows an investigator's username could otherwise
+# lock them out at will from anywhere. The price: an attacker who changes address gets 5 more guesses per address
+# (the second factor stands behind the password of the roles that sign and lock). Wrong second-factor codes count
+# too (integrity.two_factor), and a success resets the count only once both factors passed.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# The account is locked (per username), not the address: a hospital's users share one NAT
-# address, and locking it would lock out a whole site.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Two-factor sign-in (django-otp: TOTP, recovery codes) -----------------------------------
+OTP_TOTP_ISSUER = "BlinaTrial EDC"
+# A password that passed waits this long for its code before the sign-in starts again.
+TWO_FACTOR_PENDING_SECONDS = env_int("TWO_FACTOR_PENDING_SECONDS", 300)
 
 # --- Security (production) ----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

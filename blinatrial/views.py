@@ -2,12 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from blinatrial import access
+from blinatrial import access, pending_signin
 from blinatrial.broker import broker_status
 
 
@@ -15,6 +15,13 @@ from blinatrial.broker import broker_status
 class TrialLoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if access.has_second_factor(user):  # signed in only once the code is right too
+            pending_signin.hold(self.request, user, self.get_success_url())
+            return redirect("two-factor-verify")
+        return super().form_valid(form)
 
 
 @login_not_required

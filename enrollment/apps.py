@@ -6,4 +6,9 @@ class EnrollmentConfig(AppConfig):
     verbose_name = "Enrollment"
 
     def ready(self) -> None:
-        from enrollment import edit_checks  # noqa: F401  (registers the app's automatic edit checks)
+        from enrollment import (
+            edit_checks,  # noqa: F401  (registers the app's automatic edit checks)
+            security_events,
+        )
+
+        security_events.connect()  # site assignments and all-sites access go to the security log

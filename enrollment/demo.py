@@ -4,6 +4,7 @@ The trial is written through the same services as the views (screen, consent, en
 participant gets treatment and assessments from the cycles and assessments demo modules when present.
 """
 
+import base64
 import random
 import string
 from contextlib import nullcontext
@@ -16,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from blinatrial import access
 from enrollment import rules, services
@@ -23,6 +25,9 @@ from enrollment.models import Participant, ScreeningRecord, Site, StaffProfile, 
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 
 DEMO_PASSWORD = "blina-demo-2026"  # noqa: S105  # nosec B105
+# The authenticator key of the demo investigator and data manager (demo only, published like the password): add it
+# to an authenticator app (README, or the key the demo command prints) to sign in as them.
+DEMO_TOTP_KEY = b"blina-demo-totp-2026".hex()
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,14 @@ def create_demo_sites_and_users() -> list[DemoUser]:
         StaffProfile.objects.update_or_create(
             user=user, defaults={"all_sites": spec.all_sites, "printed_name": spec.full_name}
         )
+        if access.two_factor_required(user) and not access.has_second_factor(user):
+            TOTPDevice.objects.create(user=user, name="authenticator", key=DEMO_TOTP_KEY, confirmed=True)
     return list(DEMO_USERS)
+
+
+def demo_totp_secret() -> str:
+    """The demo authenticator key as an app takes it typed in (base32)."""
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode().rstrip("=")
 
 
 DEMO_SPAN_DAYS = 730  # screening dates spread over the last ~2 years

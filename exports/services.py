@@ -42,6 +42,7 @@ from exports import analysis
 from exports.audit_trail import AUDIT_COLUMNS, all_usernames, audit_rows
 from exports.datasets import FormFile, form_files
 from exports.models import Snapshot, SnapshotStatus
+from exports.security_events import SECURITY_EVENT_COLUMNS, SECURITY_EVENTS, security_event_rows
 from exports.storage import snapshot_storage, store_file
 from exports.zipwriter import WrittenFile, write_bytes, write_copy, write_rows
 from integrity.cells import CODE, DECIMAL, TEXT, TYPE_DESCRIPTIONS, Column
@@ -254,6 +255,7 @@ def dictionary_rows(forms: list[FormFile]) -> Iterator[tuple]:
         ("adrs.csv", analysis.ADRS_COLUMNS),
         ("adtte.csv", analysis.ADTTE_COLUMNS),
         (AUDIT_TRAIL, AUDIT_COLUMNS),
+        (SECURITY_EVENTS, SECURITY_EVENT_COLUMNS),
         (DICTIONARY, DICTIONARY_COLUMNS),
     ]
     for name, columns in files:
@@ -273,7 +275,7 @@ def write_contents(
     """Write every file of a snapshot into `archive`; return the manifest (written last)."""
     forms = form_files()
     if reporter is not None:
-        reporter.plan(len(forms) + 5)
+        reporter.plan(len(forms) + 6)
     step = reporter.step if reporter is not None else (lambda label: None)
     written: list[WrittenFile] = []
     with consistent_read():
@@ -300,7 +302,11 @@ def write_contents(
         ):
             written.append(write_rows(archive, name, columns, rows))
         step("Writing the audit trail")
-        written.append(write_rows(archive, AUDIT_TRAIL, AUDIT_COLUMNS, audit_rows(forms, site_ids, all_usernames())))
+        usernames = all_usernames()
+        written.append(write_rows(archive, AUDIT_TRAIL, AUDIT_COLUMNS, audit_rows(forms, site_ids, usernames)))
+        step("Writing the security event log")
+        events = security_event_rows(site_ids, usernames)
+        written.append(write_rows(archive, SECURITY_EVENTS, SECURITY_EVENT_COLUMNS, events))
     step("Writing the data dictionary")
     written.append(write_rows(archive, DICTIONARY, DICTIONARY_COLUMNS, dictionary_rows(forms)))
     step("Writing the manifest")

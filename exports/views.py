@@ -12,6 +12,8 @@ from blinatrial.access import role_required
 from exports import services
 from exports.forms import SnapshotForm
 from exports.models import SnapshotDownload, SnapshotStatus
+from integrity.models import SecurityEventKind
+from integrity.security_log import record_security_event
 
 LIST_LIMIT = 200
 
@@ -83,6 +85,13 @@ def snapshot_download(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404("The snapshot file is missing from the export storage.") from None
     SnapshotDownload.objects.create(snapshot=snapshot, user=request.user)
+    sites = ",".join(snapshot.sites) if snapshot.sites else "all sites"
+    record_security_event(
+        SecurityEventKind.SNAPSHOT_DOWNLOADED,
+        user=request.user,
+        request=request,
+        detail=f"snapshot {snapshot.pk} ({sites}, cut-off {snapshot.cutoff.isoformat()})",
+    )
     return FileResponse(
         handle, as_attachment=True, filename=snapshot.file_name.rsplit("/", 1)[-1], content_type="application/zip"
     )

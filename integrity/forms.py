@@ -11,7 +11,7 @@ from django.db.models import Q
 from blinatrial import params
 from blinatrial.access import visible_site_ids
 from integrity.audit import audited_models, model_key
-from integrity.models import LockScope, QueryStatus, SignatureMeaning
+from integrity.models import LockScope, QueryStatus, SecurityEventKind, SignatureMeaning
 
 CHANGE_REASONS = (
     ("", "— choose —"),
@@ -196,3 +196,21 @@ class TimepointParams(forms.Form):
 
 class LockCreateParams(forms.Form):
     participant = params.record_id("Participant")
+
+
+class OneTimeCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code of your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class NextParams(forms.Form):
+    next = params.text("Next page", max_length=2000)
+
+
+class SecurityLogParams(forms.Form):
+    kind = params.choice("Event", SecurityEventKind.choices)
+    page = params.page_number()

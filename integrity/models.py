@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from blinatrial.access import SiteScopedQuerySet
 from integrity.lock_triggers import LockTrigger, NoTruncate
@@ -385,3 +386,84 @@ class Lock(models.Model):
     @property
     def active(self) -> bool:
         return self.unlocked_at is None
+
+
+# ---------------------------------------------------------------------------------------------------
+# The security event log: sign-ins, lockouts, second factors, passwords, roles and sites, snapshot downloads.
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Sign-in failed"
+    LOGOUT = "logout", "Signed out"
+    LOCKED_OUT = "locked_out", "Locked out"
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", "Second factor enrolled"
+    TWO_FACTOR_VERIFIED = "2fa_verified", "Second factor verified"
+    TWO_FACTOR_FAILED = "2fa_failed", "Second factor failed"
+    TWO_FACTOR_RESET = "2fa_reset", "Second factor reset"
+    RECOVERY_CODES = "recovery_codes", "Recovery codes issued"
+    PASSWORD_CHANGED = "password_changed", "Password set or changed"
+    ROLE_ADDED = "role_added", "Role added"
+    ROLE_REMOVED = "role_removed", "Role removed"
+    SITE_ADDED = "site_added", "Site added"
+    SITE_REMOVED = "site_removed", "Site removed"
+    SITE_SCOPE_CHANGED = "site_scope", "All-sites access changed"
+    SNAPSHOT_DOWNLOADED = "snapshot_download", "Snapshot downloaded"
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SecurityEventQuerySet":
+        """Every event for a user who sees every site; else the events of the accounts that share one of the
+        viewer's sites (the viewer's own included). Events of no known account (a failed sign-in with an
+        unknown username) are for all-sites viewers only."""
+        from blinatrial.access import visible_site_ids
+
+        site_ids = visible_site_ids(user)
+        if site_ids is None:
+            return self
+        colleagues = _User._base_manager.filter(trial_sites__in=site_ids).values("pk")
+        return self.filter(models.Q(user__in=colleagues) | models.Q(user=user.pk))
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event; append-only (a trigger refuses UPDATE and DELETE, the application role holds
+    neither privilege, and TRUNCATE is refused)."""
+
+    append_only = True  # blinatrial.db_roles revokes UPDATE and DELETE from the application role
+
+    kind = models.CharField(max_length=20, choices=SecurityEventKind.choices)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The account concerned; kept as a plain reference (no constraint) so the log outlives an account.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="As typed, for a failed sign-in.")
+    # Who made the change, when it is not the account itself (an administrator's reset, a role change).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["user", "occurred_at"])]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            NoTruncate(),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.username}"

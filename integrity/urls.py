@@ -1,6 +1,6 @@
 from django.urls import path
 
-from integrity import views
+from integrity import account_views, views
 
 app_name = "integrity"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("locks/", views.lock_list, name="lock-list"),
     path("locks/new/", views.lock_create, name="lock-create"),
     path("locks/<int:pk>/unlock/", views.lock_unlock, name="lock-unlock"),
+    path("security-log/", account_views.security_log, name="security-log"),
 ]

@@ -5,6 +5,7 @@ import pytest
 from blinatrial import access
 from tests import database_roles
 from tests.factories.enrollment import PASSWORD, SiteFactory, UserFactory
+from tests.login import force_verified_login
 
 pytest_plugins = ["tests.browser"]
 
@@ -96,9 +97,7 @@ def monitor(site_a):
 
 
 def _client_for(client_class, user):
-    c = client_class()
-    c.force_login(user)
-    return c
+    return force_verified_login(client_class(), user)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from tests.endpoints.conftest import page_text
 from tests.factories.endpoints import HAND_CUTOFF
+from tests.login import force_verified_login
 
 URL = reverse("endpoints:dashboard") + f"?cutoff={HAND_CUTOFF.isoformat()}"
 
@@ -63,7 +64,7 @@ def test_pooled_results_and_each_site_shown_when_investigator_is_assigned_to_eve
     from blinatrial import access
     from tests.factories.enrollment import UserFactory
 
-    client.force_login(UserFactory(username="inv_both", role=access.INVESTIGATOR, sites=[site_a, site_b]))
+    force_verified_login(client, UserFactory(username="inv_both", role=access.INVESTIGATOR, sites=[site_a, site_b]))
     response = client.get(URL)
     assert b'data-scope="ALL"' in response.content  # the pooled block comes first
     assert "EOC1 2/4 = 50.0 %" in page_text(response)

@@ -4,7 +4,9 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from blinatrial import access
 from enrollment import models
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 
@@ -39,10 +41,21 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
     @factory.post_generation
+    def two_factor(self, create, extracted, **kwargs):
+        """An authenticator for the roles that must have one (two_factor=False: none, two_factor=True: always)."""
+        if create and (extracted if extracted is not None else access.two_factor_required(self)):
+            give_authenticator(self)
+
+    @factory.post_generation
     def sites(self, create, extracted, **kwargs):
         if create and extracted:
             for site in extracted:
                 site.users.add(self)
+
+
+def give_authenticator(user) -> TOTPDevice:
+    """A confirmed TOTP device: the user has enrolled two-factor sign-in."""
+    return TOTPDevice.objects.get_or_create(user=user, name="authenticator", defaults={"confirmed": True})[0]
 
 
 def all_criteria_met() -> dict[str, str]:

@@ -49,6 +49,7 @@ def trial(site_a, coordinator, data_manager):
             reverse("integrity:query-detail", args=[query.pk]),
             reverse("integrity:signature-print", args=[participant.pk]),
             reverse("password_change"),
+            reverse("account-security"),
         ],
         "write": [
             reverse("enrollment:screening-add"),
@@ -69,6 +70,7 @@ def trial(site_a, coordinator, data_manager):
             reverse("exports:snapshot-create"),
             reverse("exports:snapshot-detail", args=[snapshot.pk]),
             reverse("enrollment:study-settings"),
+            reverse("integrity:security-log"),
         ],
         "monitor": [reverse("endpoints:dashboard"), reverse("integrity:audit-list"), reverse("exports:snapshot-list")],
     }

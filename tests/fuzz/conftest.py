@@ -46,10 +46,17 @@ from tests.factories.safety import (
     SaeFollowUpReportFactory,
 )
 from tests.fuzz.hostile import MARKUP
-from tests.fuzz.routes import ANONYMOUS, CUTOFF, SUPERUSER
+from tests.fuzz.routes import ANONYMOUS, CUTOFF, SUPERUSER, UNVERIFIED
 from tests.login import verified_login
 
 PLOT_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text x="1" y="9">plot</text></svg>'
+
+
+def unverified_login(user) -> str:
+    """A session signed in with the password only (no code yet)."""
+    client = Client()
+    client.force_login(user)
+    return client.session.session_key
 
 
 def _build_world() -> SimpleNamespace:
@@ -122,7 +129,10 @@ def _build_world() -> SimpleNamespace:
             scope="participant", participant=locked, locked_by=users[access.DATA_MANAGER], reason=MARKUP[3]
         ),
         snapshot=SnapshotFactory(created_by=users[access.DATA_MANAGER]),
-        sessions={role: verified_login(user) for role, user in users.items()},
+        sessions={
+            **{role: verified_login(user) for role, user in users.items()},
+            UNVERIFIED: unverified_login(UserFactory(username="fz_inv2", role=access.INVESTIGATOR, sites=[site])),
+        },
     )
 
 

@@ -176,8 +176,16 @@ def hostile_submission(draw, form: Form) -> dict[str, str]:
 
 # --- What the database holds ---------------------------------------------------------------------
 
-# Written by a refused request on purpose: sessions (touched), the login lockout's records of failures.
-LOG_TABLES = {"django_session", "axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"}
+# Written by a refused request on purpose: sessions (touched), the login lockout's records of failures, the security
+# event log (a failed sign-in or code), and an authenticator's count of wrong codes (django-otp's throttling).
+LOG_TABLES = {
+    "django_session",
+    "axes_accessattempt",
+    "axes_accessfailurelog",
+    "axes_accesslog",
+    "integrity_securityevent",
+    "otp_totp_totpdevice",
+}
 
 
 def fingerprint() -> dict[str, tuple[int, int]]:

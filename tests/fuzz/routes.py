@@ -27,7 +27,9 @@ from integrity.forms import (
     AuditPageParams,
     FieldParams,
     LockCreateParams,
+    NextParams,
     QueryListParams,
+    SecurityLogParams,
     TimepointParams,
 )
 from safety.views import AE_FORMS as SAFETY_AE_FORMS
@@ -35,6 +37,8 @@ from safety.views import PARTICIPANT_FORMS as SAFETY_PARTICIPANT_FORMS
 
 ANONYMOUS = "anonymous"
 SUPERUSER = "superuser"
+# Signed in without the second factor yet (the admin's login page, say): the code page is all it may reach.
+UNVERIFIED = "unverified investigator"
 APP_ROLES = (access.COORDINATOR, access.INVESTIGATOR, access.DATA_MANAGER, access.MONITOR)
 CUTOFF = datetime.date(2026, 6, 30)
 ADMIN_QUERY = ("q", "o", "p", "e", "all", "_popup", "_to_field", "_changelist_filters")
@@ -79,6 +83,12 @@ ROUTES: dict[str, Route] = {
     "logout": Route(post=True, get=False, form_on=("home", lambda w: {})),
     "password_change": Route(post=True),
     "password_change_done": Route(),
+    "two-factor-verify": Route(
+        post=True, params=(NextParams,), roles=(ANONYMOUS, UNVERIFIED, *APP_ROLES), writer=UNVERIFIED
+    ),
+    "two-factor-enrol": Route(post=True, params=(NextParams,)),
+    "account-security": Route(roles=(UNVERIFIED, *APP_ROLES)),
+    "recovery-codes": Route(post=True, form_on=("account-security", lambda w: {}), writer=INV),
     # enrollment
     "enrollment:screening-list": Route(params=(ScreeningListParams,)),
     "enrollment:screening-add": Route(post=True),
@@ -157,6 +167,7 @@ ROUTES: dict[str, Route] = {
     "integrity:lock-list": Route(),
     "integrity:lock-create": Route(post=True, params=(LockCreateParams,), writer=DM),
     "integrity:lock-unlock": Route(lambda w: {"pk": w.lock.pk}, post=True, writer=DM),
+    "integrity:security-log": Route(params=(SecurityLogParams,)),
     # exports
     "exports:snapshot-list": Route(),
     "exports:snapshot-create": Route(post=True, writer=DM),

@@ -10,6 +10,7 @@ from blinatrial import access
 from integrity import locking
 from integrity.models import Lock, LockScope
 from tests.factories.enrollment import UserFactory
+from tests.login import force_verified_login
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def site_a_data_manager(site_a):
 @pytest.fixture
 def site_a_dm_client(site_a_data_manager):
     client = Client()
-    client.force_login(site_a_data_manager)
+    force_verified_login(client, site_a_data_manager)
     return client
 
 

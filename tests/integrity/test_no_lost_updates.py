@@ -12,6 +12,7 @@ from django.urls import reverse
 from enrollment.forms import ScreeningForm
 from enrollment.models import ScreeningRecord
 from tests.factories.enrollment import ParticipantFactory
+from tests.login import force_verified_login
 
 ROUNDS = 50
 
@@ -37,7 +38,7 @@ def _save(client: Client, url: str, data: dict, barrier: threading.Barrier, resu
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user)
+    force_verified_login(client, user)
     return client
 
 

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from enrollment.demo import DEMO_PASSWORD, create_demo_sites_and_users, create_demo_trial
+from blinatrial import access
+from enrollment.demo import DEMO_PASSWORD, create_demo_sites_and_users, create_demo_trial, demo_totp_secret
 
 
 class Command(BaseCommand):
@@ -23,3 +24,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo logins (demo only) — password for all: " + DEMO_PASSWORD))
         for u in users:
             self.stdout.write(f"  {u.username:<14} {u.role or 'superuser'}")
+        signers = ", ".join(u.username for u in users if u.role in access.TWO_FACTOR_ROLES)
+        self.stdout.write(
+            f"Two-factor sign-in ({signers}): add this key to an authenticator app (TOTP, 6 digits, 30 s): "
+            + demo_totp_secret()
+        )
