@@ -12,6 +12,7 @@ from enrollment.alive import source_labels
 from enrollment.consort import screening_funnel_by_site
 from enrollment.models import Participant, StudySettings
 from enrollment.protocol import ENROLLMENT_PROTOCOL
+from safety.derived import safety_facts_for_participants
 
 
 @dataclass
@@ -38,12 +39,13 @@ def _death_date(a) -> date | None:
 
 def load_cohort(cutoff: date, participant_pks: list[int] | None = None) -> Cohort:
     """Every live participant (or the live ones of `participant_pks`) as ParticipantData, in a bounded
-    number of queries whatever their number (13).
+    number of queries whatever their number (18).
 
     C1D1, cycle day-1 dates and HSCT from cycles.services.treatment_dates (4 queries); EOC responses,
     MRD, relapse, death, adequate assessments and the last date known alive (enrollment.alive, the one
     definition of the records that prove it) from assessments.derived (8 queries);
-    HSCT also from follow-up contacts (the earliest date of either source). For the whole trial the
+    HSCT also from follow-up contacts (the earliest date of either source); adverse events and CRS/ICANS
+    from safety.derived.safety_facts_for_participants (5 queries). For the whole trial the
     participants are selected in SQL (a subquery), never sent back to the database as a list of ids.
     """
     live = Participant.objects.live()
@@ -54,6 +56,7 @@ def load_cohort(cutoff: date, participant_pks: list[int] | None = None) -> Cohor
     in_sql = live.values("pk") if participant_pks is None else None
     treatment = treatment_dates(pks, among=in_sql)
     derived = derive_for_participants(pks, cutoff, among=in_sql)
+    safety = safety_facts_for_participants({row[0]: row[1] for row in rows}, among=in_sql)
     participants = []
     for pk, pid, _, enrolled_on in rows:
         t, a = treatment[pk], derived.get(pk)
@@ -71,6 +74,7 @@ def load_cohort(cutoff: date, participant_pks: list[int] | None = None) -> Cohor
                 hsct_date=min(hsct_dates) if hsct_dates else None,
                 cycle_starts=[t.cycle_day1[n] for n in sorted(t.cycle_day1)],
                 enrolled_on=enrolled_on,
+                safety=safety[pk],
             )
         )
     return Cohort(

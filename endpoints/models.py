@@ -86,6 +86,9 @@ class ParticipantResult(models.Model):
     # Kaplan-Meier inputs, [AVAL_DAYS, CNSR] per calculations.KM_PARAMS; None when not treated or in error
     km = ArrayField(models.IntegerField(), null=True)
     entry = models.JSONField(null=True)  # compute_all's per-participant block, with its ADTTE rows
+    # safety.calculations.participant_safety_block: AE grades per table row, CRS/ICANS events, death day; None
+    # when not treated
+    safety = models.JSONField(null=True)
     error = models.TextField(blank=True)
 
     class Meta:

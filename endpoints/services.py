@@ -3,6 +3,7 @@ from one stored row per participant (ParticipantResult)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import Counter
@@ -64,18 +65,20 @@ def _result_rows(
             groups=list(s.groups),
             km=list(s.km) if s.km is not None else None,
             entry=s.entry,
+            safety=s.safety,
             error=s.error or "",
         )
         for s in summaries
     ]
 
 
-def stored_inputs(cutoff: date) -> dict[str, tuple[Counter, list, list]]:
-    """Site code -> (group counts, KM inputs, errors) of the stored participant rows of `cutoff` (3 queries)."""
-    out: dict[str, tuple[Counter, list, list]] = {}
+def stored_inputs(cutoff: date) -> dict[str, tuple[Counter, list, list, dict]]:
+    """Site code -> (group counts, KM inputs, errors, safety blocks by participant id) of the stored participant
+    rows of `cutoff` (4 queries)."""
+    out: dict[str, tuple[Counter, list, list, dict]] = {}
 
-    def site(code: str) -> tuple[Counter, list, list]:
-        return out.setdefault(code, (Counter(), [], []))
+    def site(code: str) -> tuple[Counter, list, list, dict]:
+        return out.setdefault(code, (Counter(), [], [], {}))
 
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(
@@ -97,6 +100,13 @@ def stored_inputs(cutoff: date) -> dict[str, tuple[Counter, list, list]]:
         )
         for code, pid, error in cursor.fetchall():
             site(code)[2].append({"participant_id": pid, "error": error})
+        cursor.execute(
+            "SELECT site_code, participant_id, safety FROM endpoints_participantresult "
+            "WHERE cutoff = %s AND safety IS NOT NULL",
+            [cutoff],
+        )
+        for code, pid, safety in cursor.fetchall():
+            site(code)[3][pid] = json.loads(safety) if isinstance(safety, str) else safety
     return out
 
 
@@ -108,22 +118,29 @@ def results_from_rows(
     by_site_inputs = stored_inputs(cutoff)
     alive_sources = loaders.alive_sources()
     empty = {"screened": 0, "eligible": 0, "consented": 0}
-    pooled_counts, pooled_km, pooled_errors = Counter(), [], []
+    pooled_counts, pooled_km, pooled_errors, pooled_safety = Counter(), [], [], {}
     results_by_site = {}
     for code in sorted(by_site_inputs):
-        counts, km, errors = by_site_inputs[code]
+        counts, km, errors, safety = by_site_inputs[code]
         pooled_counts.update(counts)
         pooled_km += km
         pooled_errors += errors
+        pooled_safety.update(safety)
         site_previous = (previous or {}).get("by_site", {}).get(code)
         site_results = calculations.aggregate(
-            counts, km, errors, cutoff, previous=site_previous, alive_sources=alive_sources
+            counts, km, errors, cutoff, previous=site_previous, alive_sources=alive_sources, safety_blocks=safety
         )
         site_results["consort"] = {**funnel.get(code, empty), "enrolled": counts["all"], "treated": counts["treated"]}
         site_results["target_enrollment"] = target
         results_by_site[code] = site_results
     results = calculations.aggregate(
-        pooled_counts, pooled_km, pooled_errors, cutoff, previous=previous, alive_sources=alive_sources
+        pooled_counts,
+        pooled_km,
+        pooled_errors,
+        cutoff,
+        previous=previous,
+        alive_sources=alive_sources,
+        safety_blocks=pooled_safety,
     )
     funnel_all = {k: sum(f.get(k, 0) for f in funnel.values()) for k in empty}
     results["consort"] = {**funnel_all, "enrolled": pooled_counts["all"], "treated": pooled_counts["treated"]}

@@ -374,3 +374,151 @@ def safety_boundary(
         participants=participants,
         settings=settings,
     )
+
+
+# --- Stored per participant, aggregated per cut-off (the endpoint recompute) -----------------------------
+
+DEATH_WINDOWS_DAYS = (30, 60)  # deaths within 30 and 60 days of C1D1 (issue 15)
+
+
+@dataclass(frozen=True)
+class ParticipantSafetyFacts:
+    """One participant's safety records as plain facts, for the endpoint recompute. ``events``: the CRS and
+    ICANS adverse events; ``infusion_starts``: cycle number -> start of that cycle's blinatumomab infusion."""
+
+    aes: tuple[AeFact, ...] = ()
+    events: tuple[CrsIcansEvent, ...] = ()
+    infusion_starts: dict[int, date] = field(default_factory=dict)
+
+
+def _event_rows(events: Sequence[CrsIcansEvent], kind: str, infusion_starts: Mapping[int, date]) -> list[dict]:
+    key = events[0].participant_key if events else ""
+    starts = {(key, cycle): on for cycle, on in infusion_starts.items()}
+    summary = crs_icans_summary(events, kind, infusion_starts=starts, n_treated=1)
+    return [{"grade": r.grade, "onset_day": r.onset_day, "duration_days": r.duration_days} for r in summary.events]
+
+
+def participant_safety_block(
+    facts: ParticipantSafetyFacts | None,
+    *,
+    c1d1: date,
+    death_date: date | None,
+    cutoff: date,
+    settings: BoundarySettings = BoundarySettings(),
+) -> dict:
+    """What the trial's safety results need from one treated participant at ``cutoff``, JSON-storable: the AE
+    table row grades (``participant_ae_summary``), the serious TEAEs, whether they count for the safety
+    boundary, their CRS and ICANS events (grade, onset day, duration) and the study day of death.
+
+    Records dated after the cut-off are ignored; an event resolved after it is ongoing at it.
+    """
+    facts = facts or ParticipantSafetyFacts()
+    aes = [f for f in facts.aes if f.onset <= cutoff]
+    events = [
+        CrsIcansEvent(
+            e.participant_key,
+            e.kind,
+            e.grade,
+            e.onset,
+            e.resolved if e.resolved and e.resolved <= cutoff else None,
+            e.cycle,
+        )
+        for e in facts.events
+        if e.onset <= cutoff
+    ]
+    return {
+        "ae": participant_ae_summary(aes),
+        "serious_events": sum(1 for f in aes if f.serious and f.treatment_emergent),
+        "boundary_event": safety_boundary(aes, 1, settings).events == 1,
+        "crs": _event_rows(events, "crs", facts.infusion_starts),
+        "icans": _event_rows(events, "icans", facts.infusion_starts),
+        "death_day": study_day(death_date, c1d1) if death_date is not None and death_date <= cutoff else None,
+    }
+
+
+def _median(values: Sequence[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def _crs_icans_from_blocks(blocks: Mapping[str, Mapping], kind: str, n_treated: int) -> dict:
+    worst = {p: max(e["grade"] for e in b[kind]) for p, b in blocks.items() if b[kind]}
+    rows = [e for b in blocks.values() for e in b[kind]]
+    n3 = sum(1 for g in worst.values() if g >= 3)
+    return {
+        "kind": kind,
+        "n": len(worst),
+        "pct": _pct(len(worst), n_treated),
+        "n_grade3plus": n3,
+        "pct_grade3plus": _pct(n3, n_treated),
+        "worst_grade_counts": {str(g): n for g, n in sorted(Counter(worst.values()).items())},
+        "n_events": len(rows),
+        "median_onset_day": _median([e["onset_day"] for e in rows if e["onset_day"] is not None]),
+        "median_duration_days": _median([e["duration_days"] for e in rows if e["duration_days"] is not None]),
+        "participants": sorted(worst),
+    }
+
+
+def _ae_row_dict(row: AeTableRow) -> dict:
+    return {
+        "kind": row.kind,
+        "key": row.key,
+        "label": row.label,
+        "soc": row.soc,
+        "term": row.term,
+        "n": row.n,
+        "pct": row.pct,
+        "n_grade3plus": row.n_grade3plus,
+        "pct_grade3plus": row.pct_grade3plus,
+        "by_worst_grade": {str(g): n for g, n in row.by_worst_grade.items()},
+    }
+
+
+def boundary_definition_text(settings: BoundarySettings = BoundarySettings()) -> str:
+    terms = " or ".join(sorted(settings.terms))
+    return (
+        f"Participants with a treatment-emergent grade {settings.min_grade} or higher {terms}; the boundary is "
+        f"crossed when the posterior probability that the true rate exceeds {settings.threshold:.0%} is above "
+        f"{settings.cutoff:.0%} (Beta({settings.prior_a:g}, {settings.prior_b:g}) prior)."
+    )
+
+
+def safety_results(
+    blocks: Mapping[str, Mapping], n_treated: int, settings: BoundarySettings = BoundarySettings()
+) -> dict:
+    """The trial's (or a site's) safety results from the stored per-participant blocks
+    (``participant_safety_block``, participant id -> block of each treated participant): the AE table, CRS and
+    ICANS, deaths within 30 and 60 days of C1D1, serious AEs and the safety boundary. JSON-storable; the same
+    function serves a full and an incremental recompute."""
+    table = ae_table_from_summaries({p: b["ae"] for p, b in blocks.items() if b["ae"]}, n_treated)
+    deaths = {}
+    for days in DEATH_WINDOWS_DAYS:
+        ids = sorted(p for p, b in blocks.items() if b["death_day"] is not None and 1 <= b["death_day"] <= days)
+        deaths[str(days)] = {"days": days, "n": len(ids), "pct": _pct(len(ids), n_treated), "participants": ids}
+    serious = sorted(p for p, b in blocks.items() if b["serious_events"])
+    boundary_ids = sorted(p for p, b in blocks.items() if b["boundary_event"])
+    prob = posterior_prob_rate_exceeds(
+        len(boundary_ids), n_treated, settings.threshold, settings.prior_a, settings.prior_b
+    )
+    return {
+        "n_treated": n_treated,
+        "ae_table": [_ae_row_dict(row) for row in table],
+        "crs": _crs_icans_from_blocks(blocks, "crs", n_treated),
+        "icans": _crs_icans_from_blocks(blocks, "icans", n_treated),
+        "deaths": deaths,
+        "serious": {
+            "n_events": sum(b["serious_events"] for b in blocks.values()),
+            "n_participants": len(serious),
+            "pct": _pct(len(serious), n_treated),
+            "participants": serious,
+        },
+        "boundary": {
+            "events": len(boundary_ids),
+            "n": n_treated,
+            "probability": prob,
+            "crossed": boundary_crossed(prob, settings.cutoff),
+            "threshold": settings.threshold,
+            "cutoff": settings.cutoff,
+            "participants": boundary_ids,
+            "definition_text": boundary_definition_text(settings),
+        },
+    }

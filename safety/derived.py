@@ -19,8 +19,10 @@ from assessments.models import BloodCount
 from cycles.models import Administration, BlinatumomabSegment, Cycle
 from cycles.services import GIVEN_STATUSES
 from safety import labgrades, rules, services, tls
+from safety.calculations import AeFact, CrsIcansEvent, ParticipantSafetyFacts
 from safety.models import (
     CHEMISTRY_ANALYTES,
+    STUDY_DRUGS,
     AdverseEvent,
     ChemistryPanel,
     ConcomitantMedication,
@@ -172,10 +174,10 @@ class ParticipantSafety:
         return [row for row in self.aes if row.disagreement]
 
 
-def dose_dates(participant_ids: list[int]) -> dict[int, tuple[date, date | None]]:
+def dose_dates(participant_ids) -> dict[int, tuple[date, date | None]]:
     """(first, last) day any protocol drug was given, a discrete dose or a blinatumomab infusion, per participant
     (two queries). The first is C1D1 as cycles.services.first_dose_dates defines it; a running infusion means
-    treatment has not ended (last None)."""
+    treatment has not ended (last None). `participant_ids`: a list or a queryset of pks."""
     first: dict[int, date] = {}
     last: dict[int, date] = {}
     doses = (
@@ -389,3 +391,68 @@ def sae_clocks(adverse_events, now: datetime) -> list[SaeRow]:
     out = [SaeRow(ae, sae_clock(ae, now), ae.n_follow_ups) for ae in rows]
     far = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(out, key=lambda r: (CLOCK_ORDER[r.clock.status], r.clock.due_at or far, r.ae.pk))
+
+
+CRS_TERM, ICANS_TERM = "cytokine_release_syndrome", "immune_effector_cell_associated_neurotoxicity_syndrome"
+EVENT_KINDS = {CRS_TERM: "crs", ICANS_TERM: "icans"}
+
+
+def safety_facts_for_participants(
+    keys: dict[int, str], among=None, protocol: SafetyProtocol = SAFETY_PROTOCOL
+) -> dict[int, ParticipantSafetyFacts]:
+    """Participant pk -> the plain safety facts the endpoint recompute stores per participant (5 queries,
+    whatever the number of participants): every live AE (term, SOC, worst grade, seriousness, relatedness per
+    study drug, cycle of onset, treatment-emergent flag), the CRS and ICANS AEs as events, and the start of
+    each cycle's blinatumomab infusion. `keys`: pk -> participant id; `among`: the same pks as a queryset,
+    to select them in SQL instead of sending the list."""
+    ids = among if among is not None else list(keys)
+    doses = dose_dates(ids)
+    cycles: dict[int, list[tuple[int, date]]] = {pk: [] for pk in keys}
+    for pk, number, day1 in (
+        Cycle.objects.live().filter(participant_id__in=ids).values_list("participant_id", "number", "day1_on")
+    ):
+        cycles.setdefault(pk, []).append((number, day1))
+    starts: dict[int, dict[int, date]] = {pk: {} for pk in keys}
+    segments = (
+        BlinatumomabSegment.objects.live()
+        .filter(cycle__participant_id__in=ids, cycle__is_deleted=False)
+        .values("cycle__participant_id", "cycle__number")
+        .annotate(first=Min("started_at"))
+    )
+    for row in segments:
+        starts.setdefault(row["cycle__participant_id"], {})[row["cycle__number"]] = timezone.localtime(
+            row["first"]
+        ).date()
+    drugs = [key for key, _ in STUDY_DRUGS]
+    fields = ["participant_id", "term__code", "term__term", "term__soc", "worst_grade", "serious", "onset_date"]
+    fields += ["resolution_date", *(f"relationship_{d}" for d in drugs)]
+    aes: dict[int, list[AeFact]] = {pk: [] for pk in keys}
+    events: dict[int, list[CrsIcansEvent]] = {pk: [] for pk in keys}
+    rows = AdverseEvent.objects.live().filter(participant_id__in=ids).order_by("participant_id", "onset_date", "id")
+    for row in rows.values(*fields):
+        pk, onset = row["participant_id"], row["onset_date"]
+        if pk not in keys:
+            continue
+        first, last = doses.get(pk, (None, None))
+        cycle = rules.cycle_of(onset, cycles.get(pk, []))
+        aes[pk].append(
+            AeFact(
+                participant_key=keys[pk],
+                term=row["term__term"],
+                soc=row["term__soc"],
+                grade=row["worst_grade"],
+                serious=row["serious"],
+                onset=onset,
+                treatment_emergent=rules.treatment_emergent(onset, first, last, protocol.teae_window_days),
+                related={d: row[f"relationship_{d}"].lower() for d in drugs if row[f"relationship_{d}"]},
+                cycle=cycle,
+                aesi=rules.aesi_groups(row["term__code"], row["term__soc"]),
+            )
+        )
+        kind = EVENT_KINDS.get(row["term__code"])
+        if kind is not None:
+            events[pk].append(CrsIcansEvent(keys[pk], kind, row["worst_grade"], onset, row["resolution_date"], cycle))
+    return {
+        pk: ParticipantSafetyFacts(aes=tuple(aes[pk]), events=tuple(events[pk]), infusion_starts=starts.get(pk, {}))
+        for pk in keys
+    }

@@ -61,6 +61,7 @@ from endpoints.calculations.responders import (
     remission_facts,
 )
 from endpoints.calculations.tte import derive_efs, derive_os
+from safety.calculations import participant_safety_block, safety_results
 
 # --------------------------------------------------------------------------- conventions and assembly
 
@@ -176,7 +177,8 @@ class ParticipantSummary:
     groups: the drill-down keys this participant belongs to (see participant_groups); entry: the
     per-participant block the dashboard pages show, with "adtte" (PARAMCD -> ADTTE row), None when not
     treated or in error; km: (AVAL_DAYS, CNSR) per KM_PARAMS, None likewise; error: why the ADTTE rows
-    could not be derived (a data error in one record must not hide everyone else's results).
+    could not be derived (a data error in one record must not hide everyone else's results); safety: the
+    participant's safety block (safety.calculations.participant_safety_block), None when not treated.
     """
 
     participant_id: str
@@ -184,6 +186,7 @@ class ParticipantSummary:
     entry: dict[str, Any] | None = None
     km: tuple[int, ...] | None = None
     error: str | None = None
+    safety: dict[str, Any] | None = None
 
 
 def summarise(p: ParticipantData, cutoff: date, cap_years: int | None = 5) -> ParticipantSummary:
@@ -194,6 +197,7 @@ def summarise(p: ParticipantData, cutoff: date, cap_years: int | None = 5) -> Pa
     if not p.treated(cutoff):
         return ParticipantSummary(pid, ("all", "not_treated"))
     groups = ["all", "treated"]
+    safety = participant_safety_block(p.safety, c1d1=p.c1d1, death_date=p.death_date, cutoff=cutoff)
     for prefix, include_cri in (("primary", False), ("primary_cri", True)):
         for tp in PRIMARY_TIMEPOINTS:
             status, reason = participant_primary_status(p, tp, include_cri, cutoff)
@@ -215,7 +219,7 @@ def summarise(p: ParticipantData, cutoff: date, cap_years: int | None = 5) -> Pa
             **derive_responder_rows(p, cutoff, cap_years),
         }
     except ValueError as exc:
-        return ParticipantSummary(pid, tuple(groups), error=str(exc))
+        return ParticipantSummary(pid, tuple(groups), error=str(exc), safety=safety)
     km: list[int] = []
     if PARAM_RFS in rows:
         groups.append("responder")
@@ -244,7 +248,7 @@ def summarise(p: ParticipantData, cutoff: date, cap_years: int | None = 5) -> Pa
         "first_remission_date": facts[0].isoformat() if facts else None,
         "adtte": {paramcd: row.to_dict() for paramcd, row in rows.items() if row is not None},
     }
-    return ParticipantSummary(pid, tuple(groups), entry, tuple(km))
+    return ParticipantSummary(pid, tuple(groups), entry, tuple(km), safety=safety)
 
 
 def participant_groups(summaries: Iterable[ParticipantSummary]) -> dict[str, list[str]]:
@@ -343,6 +347,7 @@ def aggregate(
     cap_years: int | None = 5,
     previous: dict[str, Any] | None = None,
     alive_sources: Sequence[str] = DEFAULT_ALIVE_SOURCES,
+    safety_blocks: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Every number the dashboard shows, from the participants' summaries reduced to their group counts
     (key -> number of participants) and their KM inputs (one ParticipantSummary.km per treated
@@ -351,7 +356,8 @@ def aggregate(
 
     previous: an earlier result of this function for the same cut-off and CALC_VERSION; a curve whose
     inputs are the same multiset (km_digest) is taken from it instead of being fitted again. alive_sources:
-    the names of the records that prove a participant alive, for the conventions text.
+    the names of the records that prove a participant alive, for the conventions text. safety_blocks:
+    participant id -> stored safety block of each treated participant (the "safety" results).
     """
     kms, digests = {}, {}
     for key, paramcd in KM_KEYS.items():
@@ -379,6 +385,7 @@ def aggregate(
         "responders": responders,
         "km_digests": digests,
         "errors": sorted(errors, key=lambda e: e["participant_id"]),
+        "safety": safety_results(safety_blocks or {}, counts["treated"]),
     }
 
 
@@ -392,7 +399,8 @@ def aggregate_summaries(
     counts = Counter(key for s in summaries for key in s.groups)
     km_inputs = [s.km for s in summaries if s.km is not None]
     errors = [{"participant_id": s.participant_id, "error": s.error} for s in summaries if s.error]
-    return aggregate(counts, km_inputs, errors, cutoff, cap_years, previous)
+    safety = {s.participant_id: s.safety for s in summaries if s.safety is not None}
+    return aggregate(counts, km_inputs, errors, cutoff, cap_years, previous, safety_blocks=safety)
 
 
 def compute_all(participants: Iterable[ParticipantData], cutoff: date, cap_years: int | None = 5) -> dict[str, Any]:

@@ -11,11 +11,13 @@ from typing import Any
 from scipy import stats
 
 from assessments.facts import EocAssessment
+from safety.calculations import ParticipantSafetyFacts
 
 # 2: numeric MRD inputs, drill-down lists; 3: per-participant values stored as rows; 4 (issue 14): pending at an
 # interim cut-off, EFS rule 2 only up to the EOC2 landmark, last known alive from every dated record, N by cut-off;
-# 5 (issue 20): flow MRD by cycle, NGS MRD, flow-NGS concordance, responder analyses (RFS, DOR, CIR)
-CALC_VERSION = "5"
+# 5 (issue 20): flow MRD by cycle, NGS MRD, flow-NGS concordance, responder analyses (RFS, DOR, CIR);
+# 6 (issue 15): the safety block (AE table, CRS/ICANS, deaths, SAEs, boundary) stored per participant
+CALC_VERSION = "6"
 DAYS_PER_MONTH = 30.4375
 TIMEPOINTS = ("EOC1", "EOC2")
 PRIMARY_TIMEPOINTS = ("EOC1", "EOC2", "BY_EOC2")
@@ -108,7 +110,8 @@ class ParticipantData:
     the participant alive (Project decision 11: enrollment.alive reads them off every dated record that
     declares one; C1D1, marrow and assessment dates are added here too); assessment_dates: adequate
     disease assessments (EOC marrows with an evaluable response are added automatically); hsct_date:
-    allogeneic HSCT; enrolled_on: the enrollment date (a cut-off before it does not count the participant).
+    allogeneic HSCT; enrolled_on: the enrollment date (a cut-off before it does not count the participant);
+    safety: the participant's adverse events and CRS/ICANS events (None: none loaded, counted as none).
     Lists are accepted and stored as tuples.
     """
 
@@ -123,6 +126,7 @@ class ParticipantData:
     hsct_date: date | None = None
     cycle_starts: tuple[date, ...] = ()  # day 1 of each treatment cycle (swimmer plot only)
     enrolled_on: date | None = None  # None: counted at every cut-off (synthetic data)
+    safety: ParticipantSafetyFacts | None = None
 
     def __post_init__(self) -> None:
         for name in ("relapse_dates", "dates_alive", "assessment_dates", "cycle_starts"):
