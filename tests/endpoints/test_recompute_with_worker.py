@@ -115,3 +115,47 @@ def test_the_worker_draws_the_plots_of_the_latest_result_after_the_delay(live_br
                 break
             time.sleep(0.1)
     assert panel is not None and panel.plots["os"].startswith("<svg")
+
+
+def stored_ae_grade(participant_id: str) -> int | None:
+    """The participant's worst treatment-emergent AE grade in the latest stored result (issue 15)."""
+    snapshot = EndpointSnapshot.objects.order_by("-computed_at").first()
+    safety = (
+        ParticipantResult.objects.filter(cutoff=snapshot.cutoff, participant_id=participant_id)
+        .values_list("safety", flat=True)
+        .first()
+        if snapshot
+        else None
+    )
+    return safety["ae"].get("any") if safety else None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_ae_saved_by_a_coordinator_reaches_the_stored_safety_block_within_5_seconds(
+    live_broker, site_a, coordinator_client
+):
+    from safety.models import AdverseEvent
+    from tests.factories import safety as sf
+    from tests.safety.conftest import ae_data
+
+    participant = ParticipantFactory(screening__site=site_a)
+    day1 = participant.enrolled_on + datetime.timedelta(days=2)
+    SegmentFactory(cycle=start_cycle(participant, day1_on=day1))  # blinatumomab from day 1: treated
+    nausea = sf.term(sf.NAUSEA_TERM)
+    with running_worker():
+        assert wait_until_current(10) is not None
+        assert stored_ae_grade(participant.participant_id) is None
+        start = time.monotonic()
+        data = ae_data(nausea, day1 + datetime.timedelta(days=3), worst_grade="3")
+        response = coordinator_client.post(reverse("safety:ae-add", args=[participant.pk]), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        while time.monotonic() - start < 5 and stored_ae_grade(participant.participant_id) != 3:
+            time.sleep(0.05)
+        elapsed = time.monotonic() - start
+        snapshot = EndpointSnapshot.objects.order_by("-computed_at").first()
+    assert AdverseEvent.objects.filter(participant=participant).count() == 1
+    assert stored_ae_grade(participant.participant_id) == 3, "the stored result did not show the AE"
+    table = {row["key"]: row for row in snapshot.results["safety"]["ae_table"]}
+    assert table["grade3plus"]["n"] == 1 and table["term:Gastrointestinal disorders|Nausea"]["n_grade3plus"] == 1
+    print(f"AE saved through the view -> stored safety block shows it: {elapsed:.2f} s")
+    assert elapsed < 5
