@@ -332,6 +332,68 @@ def _responders(block: dict[str, Any], cutoff: date, scope: str) -> dict[str, An
     }
 
 
+SAFETY_TOP_ROWS = 12  # SOC and term rows of the AE table shown on the dashboard (most frequent first)
+
+
+def n_pct(n: int, pct_value: float | None) -> str:
+    """'n (p %)' with p already a percentage; 'n' alone when nobody was treated."""
+    return f"{n}" if pct_value is None else f"{n} ({pct_value:.1f} %)"
+
+
+def _days_text(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def _safety(block: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The safety panel (issue 15) from the stored safety results: words and formatted numbers only."""
+    if block is None:
+        return None
+    summary = [r for r in block["ae_table"] if r["kind"] == "summary" and not r["key"].startswith("aesi:")]
+    by_term = [r for r in block["ae_table"] if r["kind"] != "summary"][:SAFETY_TOP_ROWS]
+    ae_rows = [
+        {
+            "key": r["key"],
+            "label": r["label"],
+            "kind": r["kind"],
+            "any": n_pct(r["n"], r["pct"]),
+            "grade3plus": n_pct(r["n_grade3plus"], r["pct_grade3plus"]),
+        }
+        for r in (*summary, *by_term)
+    ]
+    crs_icans = []
+    for key, label in (("crs", "Cytokine release syndrome (CRS)"), ("icans", "Neurotoxicity (ICANS)")):
+        c = block[key]
+        crs_icans.append(
+            {
+                "key": key,
+                "label": label,
+                "any": n_pct(c["n"], c["pct"]),
+                "grade3plus": n_pct(c["n_grade3plus"], c["pct_grade3plus"]),
+                "median_onset": _days_text(c["median_onset_day"]),
+                "median_duration": _days_text(c["median_duration_days"]),
+            }
+        )
+    b = block["boundary"]
+    return {
+        "n_treated": block["n_treated"],
+        "ae_rows": ae_rows,
+        "more_rows": sum(1 for r in block["ae_table"] if r["kind"] != "summary") - len(by_term),
+        "crs_icans": crs_icans,
+        "deaths": [{"days": d["days"], "text": n_pct(d["n"], d["pct"])} for d in block["deaths"].values()],
+        "serious_events": block["serious"]["n_events"],
+        "serious_participants": n_pct(block["serious"]["n_participants"], block["serious"]["pct"]),
+        "boundary": {
+            "events": b["events"],
+            "n": b["n"],
+            "probability": f"{100 * b['probability']:.1f} %",
+            "threshold": f"{100 * b['threshold']:g} %",
+            "cutoff": f"{100 * b['cutoff']:g} %",
+            "crossed": b["crossed"],
+            "definition": b["definition_text"],
+        },
+    }
+
+
 def panel_context(results: dict[str, Any], cutoff: date, scope: str, target: int | None) -> dict[str, Any]:
     return {
         "scope": scope,
@@ -357,6 +419,7 @@ def panel_context(results: dict[str, Any], cutoff: date, scope: str, target: int
         "concordance_definition": results["concordance"]["EOC1"]["definition_text"],
         "class_words": [CLASS_WORDS[c] for c in calc.MRD_CLASSES],
         "responders": _responders(results["responders"], cutoff, scope),
+        "safety": _safety(results.get("safety")),
         "has_participants": results["n_treated"] > len(results.get("errors", [])),
         "conventions": results["conventions_text"].split("\n"),
         "errors": results.get("errors", []),

@@ -1,5 +1,5 @@
 """The dashboard reads one stored row: the same number of SQL queries for 20 and for 2,000 participants, with
-every results table in it (primary endpoint, flow and NGS MRD, concordance, responder analyses)."""
+every results table in it (primary endpoint, flow and NGS MRD, concordance, responder analyses, safety)."""
 
 from datetime import date
 
@@ -13,7 +13,7 @@ from tests.factories.endpoints import store_synthetic_snapshot, synthetic_cohort
 
 CUTOFF = date(2026, 6, 30)
 URL = reverse("endpoints:dashboard") + f"?cutoff={CUTOFF.isoformat()}"
-SECTIONS = (b"primary-endpoint", b"flow-mrd", b"ngs-mrd", b"concordance", b"responders")
+SECTIONS = (b"primary-endpoint", b"flow-mrd", b"ngs-mrd", b"concordance", b"responders", b"safety")
 
 
 def _all_sections(content: bytes) -> bool:

@@ -11,8 +11,32 @@ from datetime import date, timedelta
 from assessments import rules
 from endpoints.calculations import EocAssessment, ParticipantData
 from endpoints.loaders import Cohort
+from safety.calculations import AeFact, CrsIcansEvent, ParticipantSafetyFacts
 
 RESPONSES = ("CR", "CR", "CR", "CRh", "CRi", "NR", "NE")
+SYNTHETIC_AE_TERMS = (  # (term, SOC); the safety terms the synthetic participants draw from
+    ("Cytokine release syndrome", "Immune system disorders"),
+    ("Immune effector cell-associated neurotoxicity syndrome", "Nervous system disorders"),
+    ("Nausea", "Gastrointestinal disorders"),
+    ("Febrile neutropenia", "Blood and lymphatic system disorders"),
+    ("Sepsis", "Infections and infestations"),
+    ("Alanine aminotransferase increased", "Investigations"),
+)
+SAFETY_KINDS = {"Cytokine release syndrome": "crs", "Immune effector cell-associated neurotoxicity syndrome": "icans"}
+
+
+def synthetic_safety(pid: str, c1d1: date) -> ParticipantSafetyFacts:
+    """Zero to three AEs on the first weeks of treatment (their own random stream, keyed by the participant)."""
+    rng = random.Random(f"safety-{pid}")
+    aes, events = [], []
+    for _ in range(rng.randint(0, 3)):
+        term, soc = rng.choice(SYNTHETIC_AE_TERMS)
+        onset, grade = c1d1 + timedelta(days=rng.randint(0, 30)), rng.randint(1, 5)
+        related = {"blinatumomab": rng.choice(("possible", "not_related")), "venetoclax": "not_related"}
+        aes.append(AeFact(pid, term, soc, grade, rng.random() < 0.2, onset, True, related, 1))
+        if term in SAFETY_KINDS:
+            events.append(CrsIcansEvent(pid, SAFETY_KINDS[term], grade, onset, onset + timedelta(days=3), 1))
+    return ParticipantSafetyFacts(tuple(aes), tuple(events), {1: c1d1})
 
 
 def synthetic_flow(kind: float, value: float) -> dict:
@@ -98,6 +122,7 @@ def synthetic_participant(rng: random.Random, pid: str, cutoff: date) -> Partici
         assessment_dates=[c1d1 + timedelta(days=180)],
         hsct_date=hsct,
         cycle_starts=cycles,
+        safety=synthetic_safety(pid, c1d1),
     )
 
 
