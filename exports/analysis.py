@@ -3,9 +3,10 @@
 ADaM-like names: adsl.csv (one row per participant), adrs.csv (one row per treated participant per
 timepoint, with the flow and NGS MRD values, LODs and classes of that marrow), adtte.csv (OS and EFS, one row
 per treated participant per parameter; RFS, DOR and CIR from the first CR/CRh/CRi, one row per responder per
-parameter, CIR with the competing-event code; each with its HSCT-censored sensitivity variant). The rows come
-from `endpoints.calculations.compute_all`; nothing is re-derived here, so the files agree with the endpoint
-dashboard for the same cut-off.
+parameter, CIR with the competing-event code; each with its HSCT-censored sensitivity variant), adae.csv (one row
+per adverse event with onset by the cut-off: term, SOC, grade, seriousness, treatment-emergent flag, relationship
+to each study drug). The rows come from `endpoints.calculations.compute_all` and the loaded safety facts; nothing
+is re-derived here, so the files agree with the endpoint dashboard for the same cut-off.
 """
 
 from collections.abc import Iterable
@@ -24,6 +25,8 @@ from assessments.rules import (
 from endpoints import calculations as calc
 from endpoints.calculations import ParticipantData
 from integrity.cells import CODE, DATE, FLOAT, INTEGER, TEXT, Column
+from safety.calculations import DRUG_LABELS, RELATIONSHIP_LABELS
+from safety.rules import AESI_LABELS, study_day
 
 YES, NO = "Y", "N"
 YES_NO = f"{YES}=Yes; {NO}=No"
@@ -133,12 +136,35 @@ ADTTE_COLUMNS = (
 )
 
 
+RELATIONSHIP_CODES = "; ".join(f"{k}={v}" for k, v in RELATIONSHIP_LABELS.items())
+ADAE_COLUMNS = (
+    _ID,
+    _SITE,
+    Column("AESPID", TEXT, "AE number within the participant"),
+    Column("AEDECOD", TEXT, "CTCAE term"),
+    Column("AEBODSYS", TEXT, "System organ class"),
+    Column("ASTDT", DATE, "Onset date"),
+    Column("AENDT", DATE, "Resolution date (on or before the cut-off; empty: ongoing at the cut-off)"),
+    Column("ASTDY", INTEGER, "Study day of onset (day 1 = C1D1, no day 0)", unit="days"),
+    Column("ACYCLE", INTEGER, "Cycle of onset"),
+    Column("ATOXGR", INTEGER, "Worst grade (CTCAE v5.0; CRS and ICANS by ASTCT 2019)", minimum="1", maximum="5"),
+    Column("AESER", CODE, "Serious", allowed_values=YES_NO),
+    Column("TRTEMFL", CODE, "Treatment-emergent", allowed_values=YES_NO),
+    Column("AESI", TEXT, "AE of special interest groups"),
+    *(
+        Column(f"AREL{drug[:4].upper()}", CODE, f"Relationship to {label}", allowed_values=RELATIONSHIP_CODES)
+        for drug, label in DRUG_LABELS.items()
+    ),
+)
+
+
 @dataclass(frozen=True)
 class AnalysisDatasets:
     adsl: list[tuple]
     adrs: list[tuple]
     adtte: list[tuple]
     calc_version: str
+    adae: list[tuple] = ()
 
 
 def _flag(value: bool | None) -> str | None:
@@ -255,6 +281,30 @@ def _adtte_row(row: dict, site: str) -> tuple:
     )
 
 
+def _adae_rows(p: ParticipantData, site: str, cutoff: date) -> list[tuple]:
+    """One row per adverse event with onset on or before the cut-off (ADAE-like, issue 15)."""
+    facts = sorted((f for f in (p.safety.aes if p.safety else ()) if f.onset <= cutoff), key=lambda f: f.onset)
+    return [
+        (
+            p.participant_id,
+            site,
+            f.reference or None,
+            f.term,
+            f.soc,
+            f.onset,
+            _on_or_before(f.resolved, cutoff),
+            study_day(f.onset, p.c1d1),
+            f.cycle,
+            f.grade,
+            _flag(f.serious),
+            _flag(f.treatment_emergent),
+            "; ".join(AESI_LABELS.get(g, g) for g in f.aesi) or None,
+            *(f.related.get(drug) for drug in DRUG_LABELS),
+        )
+        for f in facts
+    ]
+
+
 def analysis_datasets(participants: list[ParticipantData], site_of: dict[str, str], cutoff: date) -> AnalysisDatasets:
     """ADSL, ADRS and ADTTE rows of `participants` at `cutoff`, ordered by participant ID."""
     participants = sorted((p for p in participants if p.enrolled(cutoff)), key=lambda p: p.participant_id)
@@ -280,4 +330,5 @@ def analysis_datasets(participants: list[ParticipantData], site_of: dict[str, st
         for paramcd in PARAMS
         for row in sorted(results["adtte"].get(paramcd, []), key=lambda r: r["USUBJID"])
     ]
-    return AnalysisDatasets(adsl=adsl, adrs=adrs, adtte=adtte, calc_version=results["calc_version"])
+    adae = [row for p in participants for row in _adae_rows(p, site_of[p.participant_id], cutoff)]
+    return AnalysisDatasets(adsl=adsl, adrs=adrs, adtte=adtte, calc_version=results["calc_version"], adae=adae)

@@ -54,7 +54,7 @@ FORMAT = "BlinaTrial EDC snapshot, format 1"
 MANIFEST = "manifest.json"
 DICTIONARY = "data_dictionary.csv"
 AUDIT_TRAIL = "audit_trail.csv"
-ANALYSIS_FILES = ("adsl.csv", "adrs.csv", "adtte.csv")
+ANALYSIS_FILES = ("adsl.csv", "adrs.csv", "adtte.csv", "adae.csv")
 COMMAND_LINE = "command line"
 # A build that has not finished after this long was killed (the task's hard time limit).
 BUILD_TIME_LIMIT_SECONDS = 3600
@@ -254,6 +254,7 @@ def dictionary_rows(forms: list[FormFile]) -> Iterator[tuple]:
         ("adsl.csv", analysis.ADSL_COLUMNS),
         ("adrs.csv", analysis.ADRS_COLUMNS),
         ("adtte.csv", analysis.ADTTE_COLUMNS),
+        ("adae.csv", analysis.ADAE_COLUMNS),
         (AUDIT_TRAIL, AUDIT_COLUMNS),
         (SECURITY_EVENTS, SECURITY_EVENT_COLUMNS),
         (DICTIONARY, DICTIONARY_COLUMNS),
@@ -296,8 +297,8 @@ def write_contents(
         datasets = analysis.analysis_datasets(participants, cohort.site_of, cutoff)
         for name, columns, rows in zip(
             ANALYSIS_FILES,
-            (analysis.ADSL_COLUMNS, analysis.ADRS_COLUMNS, analysis.ADTTE_COLUMNS),
-            (datasets.adsl, datasets.adrs, datasets.adtte),
+            (analysis.ADSL_COLUMNS, analysis.ADRS_COLUMNS, analysis.ADTTE_COLUMNS, analysis.ADAE_COLUMNS),
+            (datasets.adsl, datasets.adrs, datasets.adtte, datasets.adae),
             strict=True,
         ):
             written.append(write_rows(archive, name, columns, rows))

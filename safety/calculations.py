@@ -50,6 +50,8 @@ class AeFact:
     related: dict[str, str]  # drug -> relationship code (RELATIONSHIP_LABELS)
     cycle: int | None
     aesi: tuple[str, ...] = ()
+    reference: str = ""  # the AE number ("AE-3"), for listings
+    resolved: date | None = None
 
 
 # --- Per participant -------------------------------------------------------------------------------

@@ -425,7 +425,7 @@ def safety_facts_for_participants(
         ).date()
     drugs = [key for key, _ in STUDY_DRUGS]
     fields = ["participant_id", "term__code", "term__term", "term__soc", "worst_grade", "serious", "onset_date"]
-    fields += ["resolution_date", *(f"relationship_{d}" for d in drugs)]
+    fields += ["reference", "resolution_date", *(f"relationship_{d}" for d in drugs)]
     aes: dict[int, list[AeFact]] = {pk: [] for pk in keys}
     events: dict[int, list[CrsIcansEvent]] = {pk: [] for pk in keys}
     rows = AdverseEvent.objects.live().filter(participant_id__in=ids).order_by("participant_id", "onset_date", "id")
@@ -447,6 +447,8 @@ def safety_facts_for_participants(
                 related={d: row[f"relationship_{d}"].lower() for d in drugs if row[f"relationship_{d}"]},
                 cycle=cycle,
                 aesi=rules.aesi_groups(row["term__code"], row["term__soc"]),
+                reference=row["reference"],
+                resolved=row["resolution_date"],
             )
         )
         kind = EVENT_KINDS.get(row["term__code"])

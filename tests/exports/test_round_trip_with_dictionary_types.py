@@ -114,7 +114,8 @@ def test_the_raw_cells_are_escaped_text_and_plain_numbers(snapshot_zip, trial):
 
 def test_every_other_csv_reads_with_its_dictionary_types(snapshot_zip):
     archive, dictionary = snapshot_zip
-    for name in ("adsl.csv", "adrs.csv", "adtte.csv", "audit_trail.csv", "security_events.csv", "data_dictionary.csv"):
+    names = ("adsl.csv", "adrs.csv", "adtte.csv", "adae.csv", "audit_trail.csv", "security_events.csv")
+    for name in (*names, "data_dictionary.csv"):
         read_typed(archive, name, dictionary)
 
 

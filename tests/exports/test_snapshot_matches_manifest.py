@@ -23,7 +23,7 @@ from tests.exports.conftest import build, open_zip
 pytestmark = pytest.mark.django_db
 
 FIXED_FILES = {
-    "adsl.csv", "adrs.csv", "adtte.csv", "audit_trail.csv", "security_events.csv", "data_dictionary.csv",
+    "adsl.csv", "adrs.csv", "adtte.csv", "adae.csv", "audit_trail.csv", "security_events.csv", "data_dictionary.csv",
     "manifest.json",
 }
 # The forms of the issue, by model; a model another app has not written yet is simply not there.

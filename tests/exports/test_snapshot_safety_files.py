@@ -71,3 +71,28 @@ def test_every_safety_form_is_a_file_in_the_manifest_and_the_dictionary_and_read
         expected = [[database_value(v) for v in row] for row in live.order_by("pk").values_list(*lookups)]
         assert [list(row) for row in frame.itertuples(index=False)] == expected, name
     assert rows_in_manifest[file_name_for(AdverseEvent)] == 4  # the deleted AE is left out
+
+
+def test_adae_has_one_row_per_live_ae_with_its_term_grade_and_flags(safety_records, data_manager):
+    archive = open_zip(build(data_manager))
+    dictionary = pd.read_csv(io.BytesIO(archive.read("data_dictionary.csv")), dtype=str, keep_default_na=False)
+    adae = read_typed(archive, "adae.csv", dictionary)
+    live = AdverseEvent.objects.filter(participant=safety_records, is_deleted=False).select_related("term")
+    c1d1 = safety_records.enrolled_on + datetime.timedelta(days=2)  # conftest.treat_and_assess: cycle 1 on day 2
+    expected = sorted(
+        (
+            ae.reference,
+            ae.term.term,
+            ae.term.soc,
+            ae.onset_date,
+            (ae.onset_date - c1d1).days + 1,
+            ae.worst_grade,
+            "Y" if ae.serious else "N",
+            ae.relationship_blinatumomab.lower(),
+        )
+        for ae in live
+    )
+    columns = ["AESPID", "AEDECOD", "AEBODSYS", "ASTDT", "ASTDY", "ATOXGR", "AESER", "ARELBLIN"]
+    assert sorted(adae[columns].itertuples(index=False, name=None)) == expected
+    assert len(expected) == 4 and set(adae["USUBJID"]) == {safety_records.participant_id}
+    assert set(adae["TRTEMFL"]) == {"Y"}  # onsets from day 2 to day 5 of treatment
