@@ -456,7 +456,6 @@ def _crs_icans_from_blocks(blocks: Mapping[str, Mapping], kind: str, n_treated: 
         "n_events": len(rows),
         "median_onset_day": _median([e["onset_day"] for e in rows if e["onset_day"] is not None]),
         "median_duration_days": _median([e["duration_days"] for e in rows if e["duration_days"] is not None]),
-        "participants": sorted(worst),
     }
 
 
@@ -490,7 +489,8 @@ def safety_results(
     """The trial's (or a site's) safety results from the stored per-participant blocks
     (``participant_safety_block``, participant id -> block of each treated participant): the AE table, CRS and
     ICANS, deaths within 30 and 60 days of C1D1, serious AEs and the safety boundary. JSON-storable; the same
-    function serves a full and an incremental recompute."""
+    function serves a full and an incremental recompute. Only the deaths and the boundary list their participants
+    (few by nature); the other counts stay counts, so the stored result does not grow with the trial."""
     table = ae_table_from_summaries({p: b["ae"] for p, b in blocks.items() if b["ae"]}, n_treated)
     deaths = {}
     for days in DEATH_WINDOWS_DAYS:
@@ -511,7 +511,6 @@ def safety_results(
             "n_events": sum(b["serious_events"] for b in blocks.values()),
             "n_participants": len(serious),
             "pct": _pct(len(serious), n_treated),
-            "participants": serious,
         },
         "boundary": {
             "events": len(boundary_ids),

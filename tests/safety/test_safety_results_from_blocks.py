@@ -38,10 +38,10 @@ def test_results_from_participant_blocks_equal_the_calculations_on_all_facts_whe
     for kind in ("crs", "icans"):
         direct = crs_icans_summary(events, kind, infusion_starts=starts, n_treated=n)
         block = got[kind]
-        assert (block["n"], block["n_grade3plus"], block["participants"]) == (
+        assert (block["n"], block["n_grade3plus"], block["worst_grade_counts"]) == (
             direct.n,
             direct.n_grade3plus,
-            list(direct.participants),
+            {str(g): k for g, k in direct.worst_grade_counts.items()},
         )
         assert (block["median_onset_day"], block["median_duration_days"]) == (
             direct.median_onset_day,
