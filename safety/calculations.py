@@ -351,20 +351,23 @@ def boundary_crossed(prob: float, cutoff: float = 0.9) -> bool:
     return prob > cutoff
 
 
+def boundary_participants(facts: Iterable[AeFact], settings: BoundarySettings = BoundarySettings()) -> tuple[str, ...]:
+    """The participants counted as events by the boundary: a treatment-emergent AE of one of its terms at
+    grade >= min_grade."""
+    wanted = {t.casefold() for t in settings.terms}
+    found = {
+        f.participant_key
+        for f in facts
+        if f.treatment_emergent and f.grade >= settings.min_grade and f.term.casefold() in wanted
+    }
+    return tuple(sorted(found))
+
+
 def safety_boundary(
     facts: Iterable[AeFact], n_treated: int, settings: BoundarySettings = BoundarySettings()
 ) -> BoundaryResult:
     """The monitoring boundary's current value and the participants behind it."""
-    wanted = {t.casefold() for t in settings.terms}
-    participants = tuple(
-        sorted(
-            {
-                f.participant_key
-                for f in facts
-                if f.treatment_emergent and f.grade >= settings.min_grade and f.term.casefold() in wanted
-            }
-        )
-    )
+    participants = boundary_participants(facts, settings)
     prob = posterior_prob_rate_exceeds(
         len(participants), n_treated, settings.threshold, settings.prior_a, settings.prior_b
     )
@@ -431,7 +434,7 @@ def participant_safety_block(
     return {
         "ae": participant_ae_summary(aes),
         "serious_events": sum(1 for f in aes if f.serious and f.treatment_emergent),
-        "boundary_event": safety_boundary(aes, 1, settings).events == 1,
+        "boundary_event": bool(boundary_participants(aes, settings)),
         "crs": _event_rows(events, "crs", facts.infusion_starts),
         "icans": _event_rows(events, "icans", facts.infusion_starts),
         "death_day": study_day(death_date, c1d1) if death_date is not None and death_date <= cutoff else None,
