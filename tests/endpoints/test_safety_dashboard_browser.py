@@ -103,4 +103,5 @@ def test_demo_dashboard_shows_the_safety_panel_counted_from_the_records_in_chrom
     assert "Cytokine release syndrome" in text and "cytokine_release_syndrome" not in text  # words, not codes
     panel.screenshot(path=str(tmp_path / "safety-panel.png"))
     page.screenshot(path=str(tmp_path / "safety-dashboard.png"), full_page=True)
+    page.wait_for_load_state("networkidle")  # the plots the screenshot asked for are drawn before the test ends
     assert (tmp_path / "safety-panel.png").stat().st_size > 10_000
