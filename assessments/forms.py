@@ -30,11 +30,13 @@ from assessments.models import (
     ResponseCall,
     VitalStatus,
 )
+from blinatrial import params
 from cycles.services import c1d1_anchor
 from enrollment import checks
 from enrollment.models import ScreeningRecord, ScreeningStatus
 from enrollment.rules import TrialDates
 from integrity.forms import ClinicalRecordForm
+from integrity.rules import STATE_LABELS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOT_ENROLLED = "Assessments can be recorded only for an enrolled participant"
@@ -351,3 +353,14 @@ class FollowUpContactForm(ParticipantRecordForm):
 
 def _num(value) -> float | None:
     return None if value is None else float(value)
+
+
+class MatrixParams(forms.Form):
+    """The status matrix's query string: a site among those the user sees, a cell state, a page."""
+
+    state = params.choice("State", list(STATE_LABELS.items()))
+    page = params.page_number()
+
+    def __init__(self, *args, sites: list[tuple[int, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"] = params.choice("Site", [(str(pk), label) for pk, label in sites])

@@ -5,6 +5,7 @@ from assessments import views
 app_name = "assessments"
 
 urlpatterns = [
+    path("matrix/", views.status_matrix, name="status-matrix"),
     path("participants/<int:participant_pk>/", views.participant_assessments, name="participant-assessments"),
     path("participants/<int:participant_pk>/eoc/<str:timepoint>/", views.eoc_detail, name="eoc-detail"),
 ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments import derived, forms
+from assessments import derived, forms, matrix
 from assessments.casebook import section as casebook_section
 from assessments.models import (
     EOC_TIMEPOINTS,
@@ -20,11 +21,12 @@ from assessments.models import (
     ResponseCall,
     Timepoint,
 )
-from blinatrial.access import DATA_ENTRY_ROLES, has_role, role_required
+from blinatrial.access import DATA_ENTRY_ROLES, has_role, role_required, visible_site_ids
 from blinatrial.params import parse_query
-from enrollment.models import Participant
+from enrollment.models import Participant, Site
 from integrity.forms import TimepointParams
 from integrity.recording import handle_record_form
+from integrity.rules import STATE_LABELS, STATE_MEANINGS
 
 WRITE_ROLES = DATA_ENTRY_ROLES
 FORM_TEMPLATE = "assessments/record_form.html"
@@ -153,4 +155,32 @@ def participant_assessments(request: HttpRequest, participant_pk: int) -> HttpRe
     return render(request, "assessments/participant_assessments.html", {
         "participant": participant, "section": section, **section.context,
         "casebook_url": casebook_url(participant),
+    })
+
+
+MATRIX_PAGE_SIZE = 50
+
+
+@require_GET
+def status_matrix(request: HttpRequest) -> HttpResponse:
+    """Participant × timepoint status: a row per participant of the user's sites, a cell per timepoint."""
+    site_ids = visible_site_ids(request.user)
+    sites = Site.objects.all() if site_ids is None else Site.objects.filter(pk__in=site_ids)
+    site_choices = [(pk, f"{code} {name}") for pk, code, name in sites.values_list("pk", "code", "name")]
+    query = parse_query(request, forms.MatrixParams, sites=site_choices)
+    participants = Participant.objects.visible_to(request.user)
+    if query["site"]:
+        participants = participants.filter(site_id=int(query["site"]))
+    rows = participants.order_by("participant_id", "pk").values("pk", "participant_id", "site__code", "screening_id")
+    if state := query["state"]:  # states are derived in Python: derive every row, then keep the matching ones
+        kept = [r for r in matrix.matrix_rows(list(rows)) if any(state in c.states for c in r["cells"])]
+        page = Paginator(kept, MATRIX_PAGE_SIZE).get_page(query["page"])
+        shown = page.object_list
+    else:
+        page = Paginator(rows, MATRIX_PAGE_SIZE).get_page(query["page"])
+        shown = matrix.matrix_rows(list(page.object_list))
+    return render(request, "assessments/status_matrix.html", {
+        "page": page, "rows": shown, "columns": matrix.COLUMNS, "sites": site_choices if len(site_choices) > 1 else [],
+        "site": query["site"], "state": state, "states": list(STATE_LABELS.items()),
+        "legend": [(STATE_LABELS[code], meaning) for code, meaning in STATE_MEANINGS.items()],
     })

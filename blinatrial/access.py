@@ -109,6 +109,7 @@ NAV_ITEMS = (
     ("Screening log", "enrollment:screening-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
     ("Participants", "enrollment:participant-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
     ("Due visits", "cycles:due-visits", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    ("Status matrix", "assessments:status-matrix", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
     ("SAE list", "safety:sae-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER)),
     ("Endpoints", "endpoints:dashboard", (INVESTIGATOR, DATA_MANAGER, MONITOR)),
     ("Queries", "integrity:query-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),

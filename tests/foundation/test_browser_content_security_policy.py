@@ -45,6 +45,7 @@ def trial(site_a, coordinator, data_manager):
             reverse("cycles:cycle-detail", args=[cycle.pk]),
             reverse("assessments:participant-assessments", args=[participant.pk]),
             reverse("assessments:eoc-detail", args=[participant.pk, "EOC1"]),
+            reverse("assessments:status-matrix"),
             reverse("integrity:query-list"),
             reverse("integrity:query-detail", args=[query.pk]),
             reverse("integrity:signature-print", args=[participant.pk]),

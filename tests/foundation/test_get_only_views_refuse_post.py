@@ -25,6 +25,7 @@ def page_urls(site_a):
         reverse("cycles:cycle-detail", args=[cycle.pk]),
         reverse("assessments:participant-assessments", args=[participant.pk]),
         reverse("assessments:eoc-detail", args=[participant.pk, "EOC1"]),
+        reverse("assessments:status-matrix"),
         reverse("endpoints:dashboard"),
         reverse("endpoints:group", args=[CUTOFF, "ALL"]),
         reverse("endpoints:plot", args=[CUTOFF, "ALL", "os"]),

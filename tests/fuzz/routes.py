@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from assessments.forms import MatrixParams
 from assessments.views import MARROW_FORMS, PARTICIPANT_FORMS
 from blinatrial import access
 from cycles.views import DueVisitParams
@@ -120,6 +121,7 @@ ROUTES: dict[str, Route] = {
     "cycles:segment-edit": Route(lambda w: {"pk": w.segment.pk}, post=True),
     "cycles:administration-record": Route(lambda w: {"pk": w.administration.pk}, post=True),
     # assessments
+    "assessments:status-matrix": Route(params=(MatrixParams,)),
     "assessments:participant-assessments": Route(PP),
     "assessments:eoc-detail": Route(lambda w: {"participant_pk": w.participant.pk, "timepoint": "EOC1"}),
     **{f"assessments:{kind}-add": Route(PP, post=True, params=(TimepointParams,)) for kind in PARTICIPANT_FORMS},
