@@ -77,7 +77,7 @@ class DashboardParams(forms.Form):
 
     cutoff = params.text("Data cut-off", max_length=40)
     site = params.code("Site")
-    g = params.text("Group", max_length=200)
+    g = params.text("Group", max_length=500)  # an AE term key names its SOC and term (200 characters each)
     v = params.code("Version", max_length=80)
 
 
