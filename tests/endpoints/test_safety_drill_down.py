@@ -256,3 +256,25 @@ def test_a_safety_drill_down_makes_as_many_queries_for_2000_participants_as_for_
     with django_assert_max_num_queries(small):
         response = data_manager_client.get(url)
     assert int(re.search(r'data-testid="group-count">(\d+)<', response.content.decode()).group(1)) > 100
+
+
+def test_long_terms_of_one_system_organ_class_keep_their_own_lists(data_manager_client, site_a):
+    """The longest names a term may have (200 characters each for the term and its SOC) make keys of about 420
+    characters: two terms of one SOC that differ only at their end are two lists, not one cut key."""
+    soc = "Neoplasms benign, malignant and unspecified (incl cysts and polyps) " + "x" * 132
+    names = ["Tumour flare " + "y" * 186 + end for end in "12"]
+    people = []
+    for i, name in enumerate(names):
+        p, cycle = treated_with_mrd_negative_cr(site_a)
+        spec = {"code": f"long_term_{i}", "term": name, "soc": soc, "allowed_grades": [1, 2, 3, 4, 5]}
+        sf.AdverseEventFactory(
+            participant=p, onset_date=cycle.day1_on + datetime.timedelta(days=3), term=sf.term(spec), worst_grade=3
+        )
+        people.append(p)
+    recompute_endpoints()
+    page = data_manager_client.get(DASHBOARD).content.decode()
+    for p, name in zip(people, names, strict=True):
+        url, n = row_link(page, row_testid(f"term:{soc}|{name}"), "safety-g3")
+        ids, title = listed(data_manager_client, url)
+        assert (ids, n) == ({p.participant_id}, 1)
+        assert title == f"Treatment-emergent {name} ({soc}), worst grade 3 or higher"
