@@ -2,6 +2,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
+GROUP_KEY_MAX_LENGTH = 500  # a drill-down key ("safety.ae.g3.term:<SOC>|<term>" is the longest, about 420)
+
 
 class EndpointSnapshot(models.Model):
     """All endpoint results for one data cut-off, as computed from one data version.
@@ -81,8 +83,10 @@ class ParticipantResult(models.Model):
     participant_id = models.CharField(max_length=12)
     site_code = models.CharField(max_length=8)
     data_version = models.BigIntegerField()
-    # drill-down keys (calculations.participant_groups): "treated", "primary.EOC1.RESPONDER", "OS.event", ...
-    groups = ArrayField(models.CharField(max_length=80))
+    # drill-down keys (calculations.participant_groups): "treated", "primary.EOC1.RESPONDER", "OS.event", ...; an AE
+    # term's key names its SOC and term (200 characters each), and a longer key would be cut (Django casts the
+    # array to varchar(n)[]), merging the terms that share its first n characters
+    groups = ArrayField(models.CharField(max_length=GROUP_KEY_MAX_LENGTH))
     # Kaplan-Meier inputs, [AVAL_DAYS, CNSR] per calculations.KM_PARAMS; None when not treated or in error
     km = ArrayField(models.IntegerField(), null=True)
     entry = models.JSONField(null=True)  # compute_all's per-participant block, with its ADTTE rows

@@ -19,6 +19,13 @@ from django.urls import reverse
 from endpoints import calculations as calc
 from endpoints import plots
 from endpoints.models import DashboardPanel
+from safety.calculations import (
+    BOUNDARY_GROUP_KEY,
+    SAE_GROUP_KEY,
+    ae_group_key,
+    crs_icans_group_key,
+    death_group_key,
+)
 
 ALL = DashboardPanel.ALL
 PLOT_NAMES = ("os", "efs", "mrd", "swimmer")
@@ -335,17 +342,18 @@ def _responders(block: dict[str, Any], cutoff: date, scope: str) -> dict[str, An
 SAFETY_TOP_ROWS = 12  # SOC and term rows of the AE table shown on the dashboard (most frequent first)
 
 
-def n_pct(n: int, pct_value: float | None) -> str:
-    """'n (p %)' with p already a percentage; 'n' alone when nobody was treated."""
-    return f"{n}" if pct_value is None else f"{n} ({pct_value:.1f} %)"
-
-
 def _days_text(value: float | None) -> str:
     return "–" if value is None else f"{value:g}"
 
 
-def _safety(block: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The safety panel (issue 15) from the stored safety results: words and formatted numbers only."""
+def _safety_count(n: int, pct_value: float | None, cutoff: date, scope: str, key: str) -> dict[str, Any]:
+    """A participant count of the safety panel: n (the link to the participants of group `key`), ' (p %)'."""
+    return {"n": n, "rest": "" if pct_value is None else f" ({pct_value:.1f} %)", "url": _link(cutoff, scope, key)}
+
+
+def _safety(block: dict[str, Any] | None, cutoff: date, scope: str) -> dict[str, Any] | None:
+    """The safety panel (issue 15) from the stored safety results: words, formatted numbers and, for every
+    participant count, the link to its drill-down list (the keys of safety.calculations.safety_group_keys)."""
     if block is None:
         return None
     summary = [r for r in block["ae_table"] if r["kind"] == "summary" and not r["key"].startswith("aesi:")]
@@ -355,8 +363,10 @@ def _safety(block: dict[str, Any] | None) -> dict[str, Any] | None:
             "key": r["key"],
             "label": r["label"],
             "kind": r["kind"],
-            "any": n_pct(r["n"], r["pct"]),
-            "grade3plus": n_pct(r["n_grade3plus"], r["pct_grade3plus"]),
+            "any": _safety_count(r["n"], r["pct"], cutoff, scope, ae_group_key(r["key"], "any")),
+            "grade3plus": _safety_count(
+                r["n_grade3plus"], r["pct_grade3plus"], cutoff, scope, ae_group_key(r["key"], "g3")
+            ),
         }
         for r in (*summary, *by_term)
     ]
@@ -367,23 +377,30 @@ def _safety(block: dict[str, Any] | None) -> dict[str, Any] | None:
             {
                 "key": key,
                 "label": label,
-                "any": n_pct(c["n"], c["pct"]),
-                "grade3plus": n_pct(c["n_grade3plus"], c["pct_grade3plus"]),
+                "any": _safety_count(c["n"], c["pct"], cutoff, scope, crs_icans_group_key(key, "any")),
+                "grade3plus": _safety_count(
+                    c["n_grade3plus"], c["pct_grade3plus"], cutoff, scope, crs_icans_group_key(key, "g3")
+                ),
                 "median_onset": _days_text(c["median_onset_day"]),
                 "median_duration": _days_text(c["median_duration_days"]),
             }
         )
     b = block["boundary"]
+    serious = block["serious"]
     return {
         "n_treated": block["n_treated"],
         "ae_rows": ae_rows,
         "more_rows": sum(1 for r in block["ae_table"] if r["kind"] != "summary") - len(by_term),
         "crs_icans": crs_icans,
-        "deaths": [{"days": d["days"], "text": n_pct(d["n"], d["pct"])} for d in block["deaths"].values()],
-        "serious_events": block["serious"]["n_events"],
-        "serious_participants": n_pct(block["serious"]["n_participants"], block["serious"]["pct"]),
+        "deaths": [
+            {"days": d["days"], "count": _safety_count(d["n"], d["pct"], cutoff, scope, death_group_key(d["days"]))}
+            for d in block["deaths"].values()
+        ],
+        "serious_events": serious["n_events"],
+        "serious_participants": _safety_count(serious["n_participants"], serious["pct"], cutoff, scope, SAE_GROUP_KEY),
         "boundary": {
             "events": b["events"],
+            "events_url": _link(cutoff, scope, BOUNDARY_GROUP_KEY),
             "n": b["n"],
             "probability": f"{100 * b['probability']:.1f} %",
             "threshold": f"{100 * b['threshold']:g} %",
@@ -419,7 +436,7 @@ def panel_context(results: dict[str, Any], cutoff: date, scope: str, target: int
         "concordance_definition": results["concordance"]["EOC1"]["definition_text"],
         "class_words": [CLASS_WORDS[c] for c in calc.MRD_CLASSES],
         "responders": _responders(results["responders"], cutoff, scope),
-        "safety": _safety(results.get("safety")),
+        "safety": _safety(results.get("safety"), cutoff, scope),
         "has_participants": results["n_treated"] > len(results.get("errors", [])),
         "conventions": results["conventions_text"].split("\n"),
         "errors": results.get("errors", []),

@@ -38,7 +38,7 @@ from blinatrial.params import parse_query
 from endpoints import services
 from endpoints.explain import explain_participant
 from endpoints.labels import group_label
-from endpoints.models import DashboardPanel, EndpointSnapshot, ParticipantResult
+from endpoints.models import GROUP_KEY_MAX_LENGTH, DashboardPanel, EndpointSnapshot, ParticipantResult
 from enrollment.models import Participant, Site
 from integrity.models import DataVersion
 
@@ -77,7 +77,7 @@ class DashboardParams(forms.Form):
 
     cutoff = params.text("Data cut-off", max_length=40)
     site = params.code("Site")
-    g = params.text("Group", max_length=200)
+    g = params.text("Group", max_length=GROUP_KEY_MAX_LENGTH)
     v = params.code("Version", max_length=80)
 
 

@@ -441,6 +441,60 @@ def participant_safety_block(
     }
 
 
+# Drill-down group keys (endpoints: ParticipantResult.groups, the dashboard's links, endpoints.labels): every
+# participant count of the safety panel is the number of treated participants holding its key.
+SAFETY_GROUP_PREFIX = "safety."
+AE_GROUP_COLUMNS = ("any", "g3")  # the AE table's columns: any grade, grade >= 3 (worst grade in the row)
+
+
+def ae_group_key(row_key: str, column: str = "any") -> str:
+    """'safety.ae.<any|g3>.<AE table row key>', e.g. 'safety.ae.g3.related:blinatumomab'."""
+    return f"{SAFETY_GROUP_PREFIX}ae.{column}.{row_key}"
+
+
+def crs_icans_group_key(kind: str, column: str = "any") -> str:
+    """'safety.<crs|icans>.<any|g3>'."""
+    return f"{SAFETY_GROUP_PREFIX}{kind}.{column}"
+
+
+def death_group_key(days: int) -> str:
+    """'safety.death.<days>': died on study day 1..days."""
+    return f"{SAFETY_GROUP_PREFIX}death.{days}"
+
+
+SAE_GROUP_KEY = f"{SAFETY_GROUP_PREFIX}sae"  # at least one serious treatment-emergent AE
+BOUNDARY_GROUP_KEY = f"{SAFETY_GROUP_PREFIX}boundary"  # counted as an event by the safety boundary
+
+
+def safety_group_keys(block: Mapping) -> list[str]:
+    """The drill-down keys of one treated participant's safety block (``participant_safety_block``): the
+    participant counts in ``safety_results`` are the numbers of participants holding each key, by the same
+    rules (a row's worst grade for the AE table, the worst event grade for CRS and ICANS)."""
+    rows = dict(block["ae"])
+    worst = rows.get("any", 0)
+    if worst >= 3:
+        rows["grade3plus"] = worst
+    if worst == 5:
+        rows["grade5"] = worst
+    keys = []
+    for row_key in sorted(rows):
+        keys.append(ae_group_key(row_key, "any"))
+        if rows[row_key] >= 3:
+            keys.append(ae_group_key(row_key, "g3"))
+    for kind in ("crs", "icans"):
+        if block[kind]:
+            keys.append(crs_icans_group_key(kind, "any"))
+            if max(e["grade"] for e in block[kind]) >= 3:
+                keys.append(crs_icans_group_key(kind, "g3"))
+    day = block["death_day"]
+    keys += [death_group_key(days) for days in DEATH_WINDOWS_DAYS if day is not None and 1 <= day <= days]
+    if block["serious_events"]:
+        keys.append(SAE_GROUP_KEY)
+    if block["boundary_event"]:
+        keys.append(BOUNDARY_GROUP_KEY)
+    return keys
+
+
 def _median(values: Sequence[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
@@ -493,7 +547,8 @@ def safety_results(
     (``participant_safety_block``, participant id -> block of each treated participant): the AE table, CRS and
     ICANS, deaths within 30 and 60 days of C1D1, serious AEs and the safety boundary. JSON-storable; the same
     function serves a full and an incremental recompute. Only the deaths and the boundary list their participants
-    (few by nature); the other counts stay counts, so the stored result does not grow with the trial."""
+    (few by nature); the other counts stay counts, so the stored result does not grow with the trial (the participants
+    behind each count are its drill-down group, ``safety_group_keys``, in each participant's stored row)."""
     table = ae_table_from_summaries({p: b["ae"] for p, b in blocks.items() if b["ae"]}, n_treated)
     deaths = {}
     for days in DEATH_WINDOWS_DAYS:

@@ -61,7 +61,7 @@ from endpoints.calculations.responders import (
     remission_facts,
 )
 from endpoints.calculations.tte import derive_efs, derive_os
-from safety.calculations import participant_safety_block, safety_results
+from safety.calculations import participant_safety_block, safety_group_keys, safety_results
 
 # --------------------------------------------------------------------------- conventions and assembly
 
@@ -210,6 +210,7 @@ def summarise(p: ParticipantData, cutoff: date, cap_years: int | None = 5) -> Pa
         if composite_cr_cri(response):
             groups.append(f"response.{tp}.CR_CRI")
     groups += mrd_groups(p, cutoff)
+    groups += safety_group_keys(safety)
     try:
         rows = {
             PARAM_OS: derive_os(p, cutoff, cap_years),
@@ -259,7 +260,9 @@ def participant_groups(summaries: Iterable[ParticipantSummary]) -> dict[str, lis
     "primary.<TP>.NE.<reason>" (and "primary_cri." for the CR/CRh/CRi variant); "response.<TP>.<category>"
     (categories of RESPONSES, "missing", "pending", "CR_CRI"); "<PARAMCD>.event" / "<PARAMCD>.censored" (and
     "CIR.competing", "CIRHSCT.competing"); "responder"; the MRD keys of mrd.mrd_groups ("mrd.<TP>.PENDING",
-    "mrd.<cut>.<TP>.<all|rem>.<NEG|POS|NE>", "mrd.ngs.<TP>.band.<band>", "concord.<TP>.<flow>.<NGS>", ...).
+    "mrd.<cut>.<TP>.<all|rem>.<NEG|POS|NE>", "mrd.ngs.<TP>.band.<band>", "concord.<TP>.<flow>.<NGS>", ...); the
+    safety keys of safety.calculations.safety_group_keys ("safety.ae.<any|g3>.<AE table row key>",
+    "safety.<crs|icans>.<any|g3>", "safety.death.<30|60>", "safety.sae", "safety.boundary").
     """
     groups: dict[str, list[str]] = {"all": [], "treated": [], "not_treated": []}
     for summary in summaries:

@@ -16,8 +16,9 @@ from safety.calculations import ParticipantSafetyFacts
 # 2: numeric MRD inputs, drill-down lists; 3: per-participant values stored as rows; 4 (issue 14): pending at an
 # interim cut-off, EFS rule 2 only up to the EOC2 landmark, last known alive from every dated record, N by cut-off;
 # 5 (issue 20): flow MRD by cycle, NGS MRD, flow-NGS concordance, responder analyses (RFS, DOR, CIR);
-# 6 (issue 15): the safety block (AE table, CRS/ICANS, deaths, SAEs, boundary) stored per participant
-CALC_VERSION = "6"
+# 6 (issue 15): the safety block (AE table, CRS/ICANS, deaths, SAEs, boundary) stored per participant;
+# 7 (issue 15): every safety count a drill-down group ("safety." keys in each participant's groups)
+CALC_VERSION = "7"
 DAYS_PER_MONTH = 30.4375
 TIMEPOINTS = ("EOC1", "EOC2")
 PRIMARY_TIMEPOINTS = ("EOC1", "EOC2", "BY_EOC2")

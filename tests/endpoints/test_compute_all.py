@@ -51,7 +51,7 @@ def test_json_serialisable_plain_types():
 
 def test_contents():
     result = compute_all(COHORT, CUTOFF)
-    assert result["calc_version"] == CALC_VERSION == "6"
+    assert result["calc_version"] == CALC_VERSION == "7"
     assert result["cutoff"] == "2026-06-30"
     assert result["conventions_text"] == conventions_text(5)
     assert (result["n_participants"], result["n_treated"]) == (5, 4)

@@ -1,4 +1,5 @@
-"""The drill-down page names the count it lists in words (issue 20 keys), and shows unknown keys as stored."""
+"""The drill-down page names the count it lists in words (issue 20 keys, issue 15 safety keys), and shows unknown keys
+as stored."""
 
 import pytest
 
@@ -18,6 +19,46 @@ from endpoints.labels import group_label
         ("mrd.ngs.EOC1.NE.NO_TRACKABLE_CLONE", "NGS MRD at EOC1: not evaluable or missing (no trackable clone)"),
         ("concord.EOC1.NEG.POS", "EOC1: flow MRD negative, NGS MRD positive"),
         ("CIR.competing", "Cumulative incidence of relapse: competing event (death in remission)"),
+        ("safety.ae.any.any", "Any treatment-emergent adverse event, any grade"),
+        ("safety.ae.g3.any", "Any treatment-emergent adverse event, worst grade 3 or higher"),
+        ("safety.ae.any.grade3plus", "Treatment-emergent adverse event of grade 3 or higher"),
+        ("safety.ae.g3.grade5", "Treatment-emergent adverse event of grade 5 (fatal)"),
+        ("safety.ae.any.serious", "Serious treatment-emergent adverse event, any grade"),
+        (
+            "safety.ae.g3.related:blinatumomab",
+            "Treatment-emergent adverse event related to blinatumomab, worst grade 3 or higher",
+        ),
+        ("safety.ae.any.related:venetoclax", "Treatment-emergent adverse event related to venetoclax, any grade"),
+        ("safety.ae.any.aesi:tls", "Adverse event of special interest: Tumour lysis syndrome, any grade"),
+        (
+            "safety.ae.any.soc:Gastrointestinal disorders",
+            "Treatment-emergent adverse event in Gastrointestinal disorders (system organ class), any grade",
+        ),
+        (
+            "safety.ae.g3.term:Gastrointestinal disorders|Nausea",
+            "Treatment-emergent Nausea (Gastrointestinal disorders), worst grade 3 or higher",
+        ),
+        (
+            "safety.ae.any.term:Investigations|Alanine aminotransferase increased",
+            "Treatment-emergent Alanine aminotransferase increased (Investigations), any grade",
+        ),
+        ("safety.crs.g3", "Cytokine release syndrome (CRS), worst grade 3 or higher (ASTCT 2019)"),
+        (
+            "safety.icans.any",
+            "Immune effector cell-associated neurotoxicity syndrome (ICANS), any grade (ASTCT 2019)",
+        ),
+        ("safety.death.30", "Death within 30 days of the first dose (study day 1 to 30)"),
+        ("safety.death.60", "Death within 60 days of the first dose (study day 1 to 60)"),
+        ("safety.sae", "At least one serious treatment-emergent adverse event"),
+        (
+            "safety.boundary",
+            "Safety stopping boundary: a treatment-emergent Cytokine release syndrome or Immune effector "
+            "cell-associated neurotoxicity syndrome of grade 3 or higher",
+        ),
+        ("safety.ae.g3.related:aspirin", "safety.ae.g3.related:aspirin"),
+        ("safety.ae.g4.any", "safety.ae.g4.any"),
+        ("safety.death.45", "safety.death.45"),
+        ("safety.crs.g2", "safety.crs.g2"),
         ("primary.EOC1.RESPONDER", "primary.EOC1.RESPONDER"),
         ("mrd.flow1e-3.EOC9", "mrd.flow1e-3.EOC9"),
     ],

@@ -105,3 +105,9 @@ def test_demo_dashboard_shows_the_safety_panel_counted_from_the_records_in_chrom
     page.screenshot(path=str(tmp_path / "safety-dashboard.png"), full_page=True)
     page.wait_for_load_state("networkidle")  # the plots the screenshot asked for are drawn before the test ends
     assert (tmp_path / "safety-panel.png").stat().st_size > 10_000
+    # every count is a link: the any-TEAE count opens the list of exactly that many participants, titled in words
+    panel.get_by_test_id("safety-ae-any").locator("td.safety-any a").click()
+    page.wait_for_url("**/participants/?g=*")
+    assert page.get_by_test_id("group-count").inner_text() == str(expected["any"])
+    assert page.get_by_test_id("group-table").locator("tbody tr").count() == expected["any"]
+    assert "Participants: Any treatment-emergent adverse event, any grade" in page.locator("h1").inner_text()
