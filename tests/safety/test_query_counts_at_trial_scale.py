@@ -1,5 +1,5 @@
-"""Speed at trial scale: the SAE list runs the same number of SQL queries with 20 and with 2,000 participants,
-each with a serious adverse event (issue 15, acceptance 7)."""
+"""Speed at trial scale: the SAE list, a participant's AE log and the casebook run the same number of SQL queries
+with 20 and with 2,000 participants, each with a serious adverse event (issue 15, acceptance 7)."""
 
 import datetime
 
@@ -58,3 +58,28 @@ def test_the_sae_list_makes_the_same_queries_with_20_and_2000_participants(
     with django_assert_max_num_queries(at_20):
         response = coordinator_client.get(URL)
     assert response.content.decode().count('data-testid="sae-row-') == 2000
+
+
+@pytest.mark.parametrize("url_name", ["safety:participant-safety", "enrollment:participant-detail"])
+def test_the_ae_log_and_casebook_make_the_same_queries_with_20_and_2000_participants(
+    site_a, coordinator_client, django_assert_max_num_queries, url_name
+):
+    reports = [
+        SaeFollowUpReportFactory(
+            adverse_event__participant=ParticipantFactory(
+                screening=ScreeningFactory(site=site_a, status="enrolled", screened_on=days_ago(100))
+            )
+        )
+        for _ in range(20)
+    ]
+    url = reverse(url_name, args=[reports[0].adverse_event.participant_id])
+    coordinator_client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert coordinator_client.get(url).status_code == 200
+    at_20 = len(ctx.captured_queries)
+
+    _bulk_participants_with_an_sae(site_a, 1980, start=20_000)
+    with django_assert_max_num_queries(at_20):
+        response = coordinator_client.get(url)
+    assert response.status_code == 200
+    assert 'data-testid="ae-row-' in response.content.decode()
