@@ -24,14 +24,21 @@ def _derived_marrow(cache: dict, marrow_id: int):
     return next((m for m in cache["derived"].marrows if m.marrow_id == marrow_id), None)
 
 
-# The derived response reads the marrow, the blood counts, EMD and MRD (assessments.derived).
+# The fields a marrow's derived response reads (assessments.derived._derive_marrows): the marrows in date order
+# (blasts; an earlier remission), the nearest blood count (ANC, platelets, circulating blasts) and the nearest
+# EMD assessment. MRD and follow-up contacts do not change it, so editing them runs no derivation.
 DERIVATION_INPUTS = (
-    "assessments.BoneMarrowAssessment",
-    "assessments.BloodCount",
-    "assessments.ExtramedullaryDisease",
-    "assessments.FlowMrd",
-    "assessments.NgsMrd",
-    "assessments.FollowUpContact",
+    "assessments.BoneMarrowAssessment.sample_date",
+    "assessments.BoneMarrowAssessment.blasts_pct",
+    "assessments.BoneMarrowAssessment.timepoint",
+    "assessments.BloodCount.sample_date",
+    "assessments.BloodCount.anc_e9_per_l",
+    "assessments.BloodCount.platelets_e9_per_l",
+    "assessments.BloodCount.circulating_blasts",
+    "assessments.BloodCount.circulating_blasts_pct",
+    "assessments.ExtramedullaryDisease.assessed_on",
+    "assessments.ExtramedullaryDisease.status",
+    "assessments.ExtramedullaryDisease.cns_status",
 )
 
 
@@ -98,7 +105,13 @@ FOLLOW_UP_DATES = (
 )
 
 
-@register("DATE_ORDER_FOLLOW_UP", model="assessments.FollowUpContact", field="contact_date", reads=AFTER_C1D1)
+@register(
+    "DATE_ORDER_FOLLOW_UP",
+    model="assessments.FollowUpContact",
+    field="contact_date",
+    reads=AFTER_C1D1,
+    inputs=tuple(name for name, _ in FOLLOW_UP_DATES),
+)
 def follow_up_before_c1d1(contact, cache) -> str | None:
     dates = trial_dates(cache)
     problems = (date_order_problem(getattr(contact, name), dates, "c1d1", label) for name, label in FOLLOW_UP_DATES)

@@ -66,7 +66,8 @@ class Client:
         }
         return self.request("POST", path, body, headers)
 
-    def login(self, username: str, password: str) -> None:
+    def login(self, username: str, password: str, one_time_code: Callable[[], str] | None = None) -> None:
+        """Sign in; a user with an authenticator is sent to the code page, answered with `one_time_code()`."""
         page = self.get("/accounts/login/")
         token = csrf_token(page.text) or self.cookies.get("csrftoken", "")
         resp = self.post(
@@ -74,6 +75,15 @@ class Client:
         )
         if resp.status != 302:
             raise RuntimeError(f"login as {username} failed: HTTP {resp.status}")
+        if "/accounts/two-factor/" not in resp.headers.get("Location", ""):
+            return
+        if one_time_code is None:
+            raise RuntimeError(f"{username} signs in with a second factor: no code given")
+        page = self.get("/accounts/two-factor/")
+        token = csrf_token(page.text) or self.cookies.get("csrftoken", "")
+        resp = self.post("/accounts/two-factor/", {"code": one_time_code(), "csrfmiddlewaretoken": token})
+        if resp.status != 302 or "/accounts/two-factor/" in resp.headers.get("Location", ""):
+            raise RuntimeError(f"second factor for {username} refused: HTTP {resp.status}")
 
 
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

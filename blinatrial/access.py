@@ -63,6 +63,12 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
+def prime(user, *, roles: Iterable[str], site_ids: Iterable[int], all_sites: bool) -> None:
+    """Set the per-request caches of `user_roles` and `visible_site_ids` from facts read with the user."""
+    user._trial_roles = frozenset(roles)
+    user._visible_site_ids = None if user.is_superuser or all_sites else sorted(site_ids)
+
+
 def visible_site_ids(user) -> list[int] | None:
     """Site ids the user may see; None means every site (superuser or all-sites assignment)."""
     if not getattr(user, "is_authenticated", False):
@@ -126,11 +132,16 @@ def menu_for(user) -> list[tuple[str, str]]:
 
 
 def navigation(request: HttpRequest) -> dict:
-    """Template context: the menu entries the current user's role may use."""
+    """Template context: the menu entries the current user's role may use (built once per request: a page
+    whose sections render templates of their own asks again for each)."""
     from django.urls import reverse
 
+    cached = getattr(request, "_trial_navigation", None)
+    if cached is not None:
+        return cached
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "user_roles": []}
     items = [{"label": label, "url": reverse(url_name)} for label, url_name in menu_for(user)]
-    return {"nav_items": items, "user_roles": sorted(user_roles(user))}
+    request._trial_navigation = {"nav_items": items, "user_roles": sorted(user_roles(user))}
+    return request._trial_navigation

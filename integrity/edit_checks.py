@@ -1,12 +1,13 @@
 """Automatic edit checks: a registry of small check functions that raise and close data queries.
 
 A check looks at one record of one model and returns the text of the problem, or None when the
-record passes; it names the other models its answer depends on (`reads`). After each save the write
-path (integrity.services.save_record) runs, for the record's participant, the checks whose model or
-`reads` include the saved record's model (`run_for_record`); `sweep()` (a periodic task,
-integrity.tasks.sweep_edit_checks) runs it for every participant, which catches checks that depend
-on time passing (a marrow missing after its window). An open automatic query whose problem is gone
-closes itself; a new problem raises one query per check, record and field.
+record passes; it names the other models, or their fields, its answer depends on (`reads`), and may name
+the fields of its own model it reads (`inputs`). After each save the write path
+(integrity.services.save_record) runs, for the record's participant, the checks that a changed field can
+affect (`run_for_record`): editing a follow-up contact runs no check that derives responses. `sweep()`
+(a periodic task, integrity.tasks.sweep_edit_checks) runs every check for every participant, which catches
+checks that depend on time passing (a marrow missing after its window). An open automatic query whose
+problem is gone closes itself; a new problem raises one query per check, record and field.
 
 This module keeps the registry and runs it; it knows no clinical app. The checks live with the data
 they check (`assessments/checks.py`, ...), each app importing its module from `AppConfig.ready()`.
@@ -32,23 +33,55 @@ class EditCheck:
     problem: Callable[[models.Model, dict], str | None]  # (record, per-run cache) -> problem text or None
     # Optional: the records to check for a participant (default: its live records of `model`).
     records: Callable[[object], models.QuerySet] | None = None
-    reads: tuple[str, ...] = ()  # other models ("app_label.ModelName") whose changes can change the answer
+    # Other models whose changes can change the answer: "app_label.ModelName" (any field) or
+    # "app_label.ModelName.field" (that field only).
+    reads: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()  # the fields of `model` the answer depends on (empty: every field)
 
-    def affected_by(self, label: str) -> bool:
-        """Can a change to a record of model `label` change this check's answer?"""
-        return label == self.model or label in self.reads
+    def affected_by(self, label: str, changed: frozenset[str] | None = None) -> bool:
+        """Can a change to a record of model `label` change this check's answer? `changed` names the fields
+        that changed (None: unknown, a new record). Removing or restoring a record affects every check of it."""
+        if changed is not None and "is_deleted" in changed:
+            changed = None
+        if label == self.model:
+            return changed is None or not self.inputs or not changed.isdisjoint(self.inputs)
+        fields = read_fields(self.reads).get(label, False)
+        if fields is False:
+            return False
+        return changed is None or fields is None or not changed.isdisjoint(fields)
+
+
+def read_fields(reads: tuple[str, ...]) -> dict[str, frozenset[str] | None]:
+    """{model label: the fields read (None: every field)} of a `reads` declaration."""
+    out: dict[str, frozenset[str] | None] = {}
+    for entry in reads:
+        app_label, model_name, *field = entry.split(".")
+        label = f"{app_label}.{model_name}"
+        if not field or out.get(label, frozenset()) is None:
+            out[label] = None
+        else:
+            out[label] = out.get(label, frozenset()) | {field[0]}
+    return out
 
 
 REGISTRY: dict[str, EditCheck] = {}
 
 
 def register(
-    code: str, *, model: str, field: str, records: Callable | None = None, reads: tuple[str, ...] = ()
+    code: str,
+    *,
+    model: str,
+    field: str,
+    records: Callable | None = None,
+    reads: tuple[str, ...] = (),
+    inputs: tuple[str, ...] = (),
 ) -> Callable:
     """Decorator: `@register("RSP_DIFF", model="assessments.ResponseCall", field="response", reads=(...))`."""
 
     def decorator(func: Callable[[models.Model, dict], str | None]) -> Callable:
-        REGISTRY[code] = EditCheck(code=code, model=model, field=field, problem=func, records=records, reads=reads)
+        REGISTRY[code] = EditCheck(
+            code=code, model=model, field=field, problem=func, records=records, reads=reads, inputs=inputs
+        )
         return func
 
     return decorator
@@ -107,10 +140,11 @@ def run_for_participant(participant, checks: list[EditCheck] | None = None) -> t
     return raised, closed
 
 
-def run_for_record(record: models.Model) -> tuple[int, int]:
-    """After a save: run, for the record's participant (if it has one), the checks the change can affect."""
+def run_for_record(record: models.Model, changed: frozenset[str] | None = None) -> tuple[int, int]:
+    """After a save: run, for the record's participant (if it has one), the checks the change can affect
+    (`changed`: the fields that changed; None for a new record or when unknown)."""
     label = record._meta.label
-    checks = [check for check in REGISTRY.values() if check.affected_by(label)]
+    checks = [check for check in REGISTRY.values() if check.affected_by(label, changed)]
     if not checks:
         return 0, 0
     participant = locking.participant_of(record)

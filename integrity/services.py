@@ -115,12 +115,25 @@ def save_record(
         raise EditConflict(current=current, changed=_differences(form, current))
     if not reason.strip():
         raise ValueError("A reason for change is required to edit saved data.")
+    changed = changed_fields(instance, current)
     instance.row_version = current.row_version + 1
     instance.updated_by = user
     with own_context(reason=reason.strip(), user=user.pk), refused_by_lock():
         obj = form.save()
-    _after_change(obj)
+    _after_change(obj, changed)
     return obj
+
+
+BOOKKEEPING_FIELDS = frozenset({"row_version", "updated_by", "updated_at", "created_by", "created_at"})
+
+
+def changed_fields(instance: models.Model, current: models.Model) -> frozenset[str]:
+    """Names of the concrete fields whose value differs between the edited instance and the saved row."""
+    return frozenset(
+        f.name
+        for f in current._meta.concrete_fields
+        if f.name not in BOOKKEEPING_FIELDS and getattr(instance, f.attname) != getattr(current, f.attname)
+    )
 
 
 # Records a user may remove (soft delete) through the removal form. A participant leaves the trial through
@@ -151,8 +164,9 @@ def soft_delete_record(instance: models.Model, *, user, reason: str) -> models.M
     return current
 
 
-def _after_change(obj: models.Model) -> None:
+def _after_change(obj: models.Model, changed: frozenset[str] | None = None) -> None:
     """Consequences of a change, in the same transaction but outside its audit context (their own
-    audit rows carry their own reason): automatic edit checks, signatures the change breaks."""
-    edit_checks.run_for_record(obj)
+    audit rows carry their own reason): the automatic edit checks a changed field can affect (`changed`:
+    None for a new or removed record), signatures the change breaks."""
+    edit_checks.run_for_record(obj, changed)
     signatures.check_after_change(obj)

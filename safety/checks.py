@@ -58,8 +58,16 @@ def astct_grade_differs(ae: AdverseEvent, cache: dict) -> str | None:
     )
 
 
+DEATH_FIELDS = ("vital_status", "death_date")  # what _death_dates reads of a follow-up contact
+GRADE5_FIELDS = ("worst_grade", "resolution_date")  # what _grade5_dates reads of an adverse event
+
+
 @register(
-    "AE_G5_NO_DEATH", model="safety.AdverseEvent", field="resolution_date", reads=("assessments.FollowUpContact",)
+    "AE_G5_NO_DEATH",
+    model="safety.AdverseEvent",
+    field="resolution_date",
+    reads=tuple(f"assessments.FollowUpContact.{name}" for name in DEATH_FIELDS),
+    inputs=GRADE5_FIELDS,
 )
 def grade5_without_death(ae: AdverseEvent, cache: dict) -> str | None:
     """A grade 5 AE needs a death record (follow-up contact) with the same date."""
@@ -74,7 +82,13 @@ def grade5_without_death(ae: AdverseEvent, cache: dict) -> str | None:
     )
 
 
-@register("DEATH_NO_G5", model="assessments.FollowUpContact", field="death_date", reads=("safety.AdverseEvent",))
+@register(
+    "DEATH_NO_G5",
+    model="assessments.FollowUpContact",
+    field="death_date",
+    reads=tuple(f"safety.AdverseEvent.{name}" for name in GRADE5_FIELDS),
+    inputs=(*DEATH_FIELDS, "death_cause"),
+)
 def death_without_grade5(contact: FollowUpContact, cache: dict) -> str | None:
     """A death needs a grade 5 adverse event ending on the date of death (except a death the protocol does not
     report as an AE: by default one due to the leukaemia itself)."""

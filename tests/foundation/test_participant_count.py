@@ -15,6 +15,6 @@ def test_count_is_site_scoped(coordinator_client, site_a, site_b):
 def test_count_view_runs_one_query_besides_session_and_user(coordinator_client, site_a, django_assert_num_queries):
     ParticipantFactory(screening__site=site_a)
     coordinator_client.get(reverse("participant-count"))  # the first request stamps the idle timer
-    # session, user, the user's sites (scope), the user's profile, the COUNT
-    with django_assert_num_queries(5):
+    # the session, the user with its roles and sites (one query: blinatrial.auth), the COUNT
+    with django_assert_num_queries(3):
         coordinator_client.get(reverse("participant-count"))

@@ -1,0 +1,98 @@
+"""The query counts of the heaviest pages, pinned (issue 18): B1, the participant list, the screening log, the
+casebook, a CRF form GET and an audited CRF edit make at most these many queries, with 20 and with 2,000
+participants. A change that adds a query to one of them fails here and has to say why in this table."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import FollowUpContact
+from enrollment.models import Participant, ScreeningRecord
+from tests.factories.enrollment import ParticipantFactory, ScreeningFactory
+from tests.factories.integrity import sample_for
+
+pytestmark = pytest.mark.django_db
+
+PINNED = {
+    "B1 (one COUNT)": 3,  # the session, the user with its roles and sites (blinatrial.auth), the COUNT
+    "participant list": 4,  # session, user, the page's rows, the open-query counts
+    "screening log": 4,
+    "casebook": 26,  # the sections' own loads (cycles, derived assessments, safety, integrity); see issue 18
+    "CRF form GET": 4,  # a follow-up contact's edit form
+    "CRF save POST": 21,  # its audited edit: lock walk, row version, audit context, the checks a field affects
+}
+
+
+def _days_ago(n: int) -> datetime.date:
+    return datetime.date.today() - datetime.timedelta(days=n)
+
+
+def _bulk_participants(site, n: int, start: int) -> None:
+    screenings = ScreeningRecord.objects.bulk_create([
+        ScreeningFactory.build(
+            site=site, status="enrolled", screened_on=_days_ago(100), screening_number=f"Q{start + i}"
+        )
+        for i in range(n)
+    ])
+    Participant.objects.bulk_create([
+        ParticipantFactory.build(screening=s, site=site, sequence=start + i, participant_id=f"{site.code}-{start + i}")
+        for i, s in enumerate(screenings)
+    ])
+
+
+def _form_data(form) -> dict:
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        if value is None or value is False:
+            continue
+        data[name] = value
+    return data
+
+
+def _requests(client, contact: FollowUpContact) -> dict:
+    """label -> a callable making the page's request once."""
+    edit = reverse("assessments:followup-edit", args=[contact.pk])
+    methods = iter(["PHONE", "VISIT"] * 10)
+
+    def save():
+        contact.refresh_from_db()
+        form = client.get(edit).context["form"]
+        data = {**_form_data(form), "method": next(methods), "change_reason": "Transcription error"}
+        return lambda: client.post(edit, data)
+
+    return {
+        "B1 (one COUNT)": lambda: client.get(reverse("participant-count")),
+        "participant list": lambda: client.get(reverse("enrollment:participant-list")),
+        "screening log": lambda: client.get(reverse("enrollment:screening-list")),
+        "casebook": lambda: client.get(reverse("enrollment:participant-detail", args=[contact.participant_id])),
+        "CRF form GET": lambda: client.get(edit),
+        "CRF save POST": save,
+    }
+
+
+def _count(django_assert_max_num_queries, label: str, make) -> None:
+    action = make() if label == "CRF save POST" else make  # the save's form is read before counting
+    with django_assert_max_num_queries(PINNED[label], info=label):
+        response = action()
+    assert response.status_code in (200, 302), (label, response.status_code)
+
+
+def test_the_heaviest_pages_make_their_pinned_query_counts_with_20_and_2000_participants(
+    site_a, coordinator_client, django_assert_max_num_queries
+):
+    contact = sample_for(FollowUpContact).make(site_a)
+    for _ in range(19):
+        ParticipantFactory(screening=ScreeningFactory(site=site_a, status="enrolled", screened_on=_days_ago(100)))
+    pages = _requests(coordinator_client, contact)
+    for label, make in pages.items():  # warm-up: per-process caches, the idle-timer stamp
+        make()() if label == "CRF save POST" else make()
+    for label, make in pages.items():
+        _count(django_assert_max_num_queries, label, make)
+
+    _bulk_participants(site_a, 1980, start=20_000)
+    for label, make in pages.items():
+        _count(django_assert_max_num_queries, label, make)
