@@ -201,3 +201,32 @@ def test_a_file_that_cannot_be_read_is_refused_whole(coordinator, data, fmt, col
 
     assert (report.saved, len(report.errors), report.errors[0].row, report.errors[0].field) == (0, 1, 0, column)
     assert words in report.errors[0].message
+
+
+def test_a_refusal_while_saving_undoes_the_rows_saved_before_it(coordinator, marrows, monkeypatch):
+    """One transaction: a lock taken between the check and the save of row 3 takes rows 1 and 2 back."""
+    from assessments import lab_import
+    from integrity.services import RecordLocked
+
+    real_save, calls = lab_import.save_record, []
+
+    def save_then_refuse_the_third(form, **kwargs):
+        calls.append(form)
+        if len(calls) == 3:
+            raise RecordLocked("This participant is locked.")
+        return real_save(form, **kwargs)
+
+    monkeypatch.setattr(lab_import, "save_record", save_then_refuse_the_third)
+    report = run_import(user=coordinator, data=as_csv(good_rows(marrows)), fmt="csv", dry_run=False)
+
+    assert (report.saved, report.errors) == (0, [RowError(3, "sample_id", "This participant is locked.")])
+    assert nothing_saved()
+    assert not event_model_for(FlowMrd).objects.exists()
+
+
+def test_checking_a_file_costs_a_fixed_number_of_queries_per_row(coordinator, marrows, django_assert_max_num_queries):
+    rows = good_rows(marrows)
+    # Once: the savepoint and its rollback, the user's sites (2), the participants, the marrows. Each row: its
+    # existing result, the participant's enrollment, the form's one-per-marrow check, the locks.
+    with django_assert_max_num_queries(7 + 4 * len(rows)):
+        assert run_import(user=coordinator, data=as_csv(rows), fmt="csv", dry_run=True).ok
