@@ -84,3 +84,18 @@ def test_a_file_too_big_for_memory_is_refused_and_never_written_to_disk(coordina
     assert "The file is larger than 0.001 MB: split it in smaller files." in response.content.decode()
     assert list(tmp_path.iterdir()) == []
     assert not FlowMrd.objects.exists()
+
+
+def test_an_upload_without_the_csrf_token_is_refused(coordinator, marrow):
+    from django.test import Client
+
+    from tests.login import force_verified_login
+
+    client = force_verified_login(Client(enforce_csrf_checks=True), coordinator)
+    page = client.get(reverse(URL))
+    data = as_csv([flow_row(marrow)])
+    assert upload(client, data).status_code == 403
+    token = page.cookies["csrftoken"].value
+    with_token = client.post(reverse(URL), {"results_file": SimpleUploadedFile("r.csv", data),
+                                            "csrfmiddlewaretoken": token})
+    assert with_token.status_code == 200 and FlowMrd.objects.count() == 1
