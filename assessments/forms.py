@@ -369,9 +369,9 @@ class LabImportForm(forms.Form):
     )
     dry_run = forms.BooleanField(label="Check only (dry run): save nothing", required=False, initial=True)
 
-    def __init__(self, *args, too_large_mb: float | None = None, **kwargs):
+    def __init__(self, *args, too_large: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.too_large_mb = too_large_mb
+        self.too_large = too_large  # the size limit in words, when the upload exceeded it
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.attrs = {"novalidate": "", "data-testid": "lab-import-form"}
@@ -379,9 +379,8 @@ class LabImportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.too_large_mb is not None:
-            self.add_error("results_file", f"The file is larger than {self.too_large_mb:g} MB: split it in smaller "
-                                           "files.")
+        if self.too_large is not None:
+            self.add_error("results_file", f"The file is larger than {self.too_large}: split it in smaller files.")
             return data
         upload = data.get("results_file")
         if upload is None:

@@ -7,6 +7,7 @@ from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -203,7 +204,8 @@ def _lab_result_import(request: HttpRequest) -> HttpResponse:
     limit = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
     too_large = request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > limit
     form = forms.LabImportForm(
-        request.POST or None, request.FILES or None, too_large_mb=limit / 1_000_000 if too_large else None
+        request.POST or None, request.FILES or None,
+        too_large=filesizeformat(limit).replace("\xa0", " ") if too_large else None,
     )
     report, status = None, 200
     if request.method == "POST" and form.is_valid():

@@ -81,7 +81,7 @@ def test_a_file_too_big_for_memory_is_refused_and_never_written_to_disk(coordina
     response = upload(coordinator_client, data, dry_run="on")
 
     assert response.status_code == 400
-    assert "The file is larger than 0.001 MB: split it in smaller files." in response.content.decode()
+    assert "The file is larger than 1000 bytes: split it in smaller files." in response.content.decode()
     assert list(tmp_path.iterdir()) == []
     assert not FlowMrd.objects.exists()
 
