@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
@@ -353,6 +355,42 @@ class FollowUpContactForm(ParticipantRecordForm):
 
 def _num(value) -> float | None:
     return None if value is None else float(value)
+
+
+class LabImportForm(forms.Form):
+    """The central lab's MRD results file (assessments.lab_import), read in memory and never stored."""
+
+    results_file = forms.FileField(
+        label="Results file", help_text="CSV with a header row, or JSON (a list of objects); UTF-8."
+    )
+    file_format = forms.ChoiceField(
+        label="Format", required=False,
+        choices=(("", "From the file name (.csv or .json)"), ("csv", "CSV"), ("json", "JSON")),
+    )
+    dry_run = forms.BooleanField(label="Check only (dry run): save nothing", required=False, initial=True)
+
+    def __init__(self, *args, too_large: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large  # the size limit in words, when the upload exceeded it
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.attrs = {"novalidate": "", "data-testid": "lab-import-form"}
+        self.helper.add_input(Submit("import", "Check and import"))
+
+    def clean(self):
+        data = super().clean()
+        if self.too_large is not None:
+            self.add_error("results_file", f"The file is larger than {self.too_large}: split it in smaller files.")
+            return data
+        upload = data.get("results_file")
+        if upload is None:
+            return data
+        fmt = data.get("file_format") or upload.name.rsplit(".", 1)[-1].lower()
+        if fmt not in ("csv", "json"):
+            self.add_error("file_format", "Choose the format: the file name ends neither in .csv nor in .json.")
+        data["fmt"] = fmt
+        data["data"] = upload.read()
+        return data
 
 
 class MatrixParams(forms.Form):

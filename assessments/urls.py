@@ -6,6 +6,7 @@ app_name = "assessments"
 
 urlpatterns = [
     path("matrix/", views.status_matrix, name="status-matrix"),
+    path("lab-import/", views.lab_result_import, name="lab-import"),
     path("participants/<int:participant_pk>/", views.participant_assessments, name="participant-assessments"),
     path("participants/<int:participant_pk>/eoc/<str:timepoint>/", views.eoc_detail, name="eoc-detail"),
 ]

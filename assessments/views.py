@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments import derived, forms, matrix
+from assessments import derived, forms, lab_file, lab_import, matrix
 from assessments.casebook import section as casebook_section
 from assessments.models import (
     EOC_TIMEPOINTS,
@@ -184,3 +188,34 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
         "site": query["site"], "state": state, "states": list(STATE_LABELS.items()),
         "legend": [(STATE_LABELS[code], meaning) for code, meaning in STATE_MEANINGS.items()],
     })
+
+
+@csrf_exempt  # the upload handlers must be set before the CSRF check reads the body: csrf_protect below
+@require_http_methods(["GET", "POST"])
+def lab_result_import(request: HttpRequest) -> HttpResponse:
+    """Import a central lab's MRD results file: kept in memory only (no temporary file), never stored."""
+    request.upload_handlers = [MemoryFileUploadHandler(request)]
+    return _lab_result_import(request)
+
+
+@csrf_protect
+@role_required(*WRITE_ROLES)
+def _lab_result_import(request: HttpRequest) -> HttpResponse:
+    limit = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    too_large = request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > limit
+    form = forms.LabImportForm(
+        request.POST or None, request.FILES or None,
+        too_large=filesizeformat(limit).replace("\xa0", " ") if too_large else None,
+    )
+    report, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        report = lab_import.run_import(
+            user=request.user, data=form.cleaned_data["data"], fmt=form.cleaned_data["fmt"],
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        status = 200 if report.ok else 400
+    elif request.method == "POST":
+        status = 400
+    return render(request, "assessments/lab_import.html", {
+        "form": form, "report": report, "columns": lab_file.COLUMN_HELP, "max_rows": lab_file.MAX_ROWS,
+    }, status=status)

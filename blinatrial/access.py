@@ -116,6 +116,7 @@ NAV_ITEMS = (
     ("Participants", "enrollment:participant-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
     ("Due visits", "cycles:due-visits", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
     ("Status matrix", "assessments:status-matrix", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    ("Import lab results", "assessments:lab-import", DATA_ENTRY_ROLES),
     ("SAE list", "safety:sae-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER)),
     ("Endpoints", "endpoints:dashboard", (INVESTIGATOR, DATA_MANAGER, MONITOR)),
     ("Queries", "integrity:query-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),

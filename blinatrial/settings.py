@@ -181,6 +181,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Reverse proxies in front of the app that append to X-Forwarded-For (docker-compose's nginx: 1; 0 when clients
+# reach the app directly): the lockout and the security log then see the client, not the proxy.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "blinatrial.client_ip.client_ip"
 
 # --- Two-factor sign-in (django-otp: TOTP, recovery codes) -----------------------------------
 OTP_TOTP_ISSUER = "BlinaTrial EDC"
@@ -241,6 +245,38 @@ EXPORT_ROOT = Path(os.environ.get("BLINATRIAL_EXPORT_ROOT", DATA_DIR / "exports"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Cache ------------------------------------------------------------------------------------
+# Django's cache holds the dashboard's rendered pages. Several web servers (docker compose --scale web=2) share
+# them through Redis, REDIS_CACHE_URL (e.g. redis://redis:6379/1); unset (`make run`, one process), a local
+# memory cache. A dead or hung Redis costs the cache, never the page: short socket timeouts and no retry, as for
+# the broker, and the callers take a cache error for a miss (blinatrial.page_cache).
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "")
+CACHE_SOCKET_TIMEOUT = env_float("CACHE_SOCKET_TIMEOUT", 0.3)
+
+
+def redis_cache(url: str, socket_timeout: float) -> dict:
+    """Django's Redis cache backend that gives up on a dead or hung server within `socket_timeout` seconds."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "blinatrial",
+        "OPTIONS": {
+            "socket_timeout": socket_timeout,
+            "socket_connect_timeout": socket_timeout,
+            "retry": Retry(NoBackoff(), 0),  # one try: a retry would double the wait on a hung server
+        },
+    }
+
+
+CACHES = {
+    "default": redis_cache(REDIS_CACHE_URL, CACHE_SOCKET_TIMEOUT)
+    if REDIS_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "blinatrial"}
+}
 
 # --- Celery -----------------------------------------------------------------------------------
 # No broker configured: tasks run inline (eager), so a fresh clone needs no Redis.

@@ -21,7 +21,6 @@ from csp.decorators import csp_replace
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Subquery
@@ -32,7 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from blinatrial import params
+from blinatrial import page_cache, params
 from blinatrial.access import DATA_MANAGER, INVESTIGATOR, MONITOR, has_role, role_required, visible_site_ids
 from blinatrial.params import parse_query
 from endpoints import services
@@ -166,7 +165,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     key = _page_key(
         request, tuple(roles), tuple(scopes), scope, cutoff, timezone.localdate(), tuple(stored_cutoffs), snapshot
     )
-    if cacheable and (content := cache.get(key)) is not None:
+    if cacheable and (content := page_cache.cached(key)) is not None:
         return HttpResponse(content)
     panel_html = (
         DashboardPanel.objects.filter(snapshot_id=snapshot.pk, scope=scope).values_list("html", flat=True).first()
@@ -191,7 +190,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     response = render(request, "endpoints/dashboard.html", context)
     if cacheable and not computing:
-        cache.set(key, response.content, PAGE_CACHE_SECONDS)
+        page_cache.keep(key, response.content, PAGE_CACHE_SECONDS)
     return response
 
 

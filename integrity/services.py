@@ -95,7 +95,8 @@ def save_record(
             raise RecordLocked(why)
         instance.created_by = user
         instance.updated_by = user
-        with own_context(reason=INITIAL_ENTRY, user=user.pk), refused_by_lock():
+        # A first entry needs no reason; a batch (the lab import) names itself.
+        with own_context(reason=reason.strip() or INITIAL_ENTRY, user=user.pk), refused_by_lock():
             obj = form.save()
         _after_change(obj)
         if submission_token is not None:

@@ -213,7 +213,23 @@ HAND_FUNNEL = {  # screened 6, eligible 5, consented 5 in all; enrolled 4 and tr
 
 def treated_with_mrd_negative_cr(site):
     """C1D1 by a blinatumomab segment, EOC1 marrow with blasts 1 %, ANC 2.0, PLT 180, no EMD, flow 0.02 %."""
-    from tests.factories.assessments import BloodCountFactory, EmdFactory, FlowMrdFactory, MarrowFactory, NgsMrdFactory
+    from tests.factories.assessments import FlowMrdFactory, NgsMrdFactory
+
+    p, cycle, marrow = _treated_in_cr_at_eoc1(site)
+    FlowMrdFactory(marrow=marrow, value_pct=0.02, lod_pct=0.005)
+    NgsMrdFactory(marrow=marrow)
+    return p, cycle
+
+
+def treated_without_flow_mrd(site):
+    """As `treated_with_mrd_negative_cr`, but the EOC1 marrow has no MRD yet (a CR, not MRD-negative so far):
+    the participant and the marrow."""
+    p, _, marrow = _treated_in_cr_at_eoc1(site)
+    return p, marrow
+
+
+def _treated_in_cr_at_eoc1(site):
+    from tests.factories.assessments import BloodCountFactory, EmdFactory, MarrowFactory
     from tests.factories.cycles import CycleFactory, SegmentFactory
     from tests.factories.enrollment import ParticipantFactory
 
@@ -224,6 +240,4 @@ def treated_with_mrd_negative_cr(site):
     marrow = MarrowFactory(participant=p, sample_date=marrow_on, blasts_pct=1.0)
     BloodCountFactory(participant=p, sample_date=marrow_on)
     EmdFactory(participant=p, assessed_on=marrow_on)
-    FlowMrdFactory(marrow=marrow, value_pct=0.02, lod_pct=0.005)
-    NgsMrdFactory(marrow=marrow)
-    return p, cycle
+    return p, cycle, marrow
