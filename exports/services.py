@@ -38,10 +38,18 @@ from blinatrial.tasking import send
 from endpoints.calculations import conventions_text
 from endpoints.loaders import alive_sources, load_cohort
 from enrollment.models import Site
-from exports import analysis
+from exports import analysis, odm
 from exports.audit_trail import AUDIT_COLUMNS, all_usernames, audit_rows
 from exports.datasets import FormFile, form_files
 from exports.models import Snapshot, SnapshotStatus
+from exports.records import (
+    participant_records,
+    people,
+    signature_facts,
+    signature_meanings,
+    site_names,
+    sites_of_participants,
+)
 from exports.security_events import SECURITY_EVENT_COLUMNS, SECURITY_EVENTS, security_event_rows
 from exports.storage import snapshot_storage, store_file
 from exports.zipwriter import WrittenFile, write_bytes, write_copy, write_rows
@@ -55,6 +63,7 @@ MANIFEST = "manifest.json"
 DICTIONARY = "data_dictionary.csv"
 AUDIT_TRAIL = "audit_trail.csv"
 ANALYSIS_FILES = ("adsl.csv", "adrs.csv", "adtte.csv", "adae.csv")
+ODM_FILE = "odm.xml"
 COMMAND_LINE = "command line"
 # A build that has not finished after this long was killed (the task's hard time limit).
 BUILD_TIME_LIMIT_SECONDS = 3600
@@ -276,7 +285,7 @@ def write_contents(
     """Write every file of a snapshot into `archive`; return the manifest (written last)."""
     forms = form_files()
     if reporter is not None:
-        reporter.plan(len(forms) + 6)
+        reporter.plan(len(forms) + 7)
     step = reporter.step if reporter is not None else (lambda label: None)
     written: list[WrittenFile] = []
     with consistent_read():
@@ -304,10 +313,29 @@ def write_contents(
             written.append(write_rows(archive, name, columns, rows))
         step("Writing the audit trail")
         usernames = all_usernames()
-        written.append(write_rows(archive, AUDIT_TRAIL, AUDIT_COLUMNS, audit_rows(forms, site_ids, usernames)))
+        changes = odm.LastChanges()  # the last change of each value, for the ODM's audit records
+        audit = changes.watch(audit_rows(forms, site_ids, usernames))
+        written.append(write_rows(archive, AUDIT_TRAIL, AUDIT_COLUMNS, audit))
         step("Writing the security event log")
         events = security_event_rows(site_ids, usernames)
         written.append(write_rows(archive, SECURITY_EVENTS, SECURITY_EVENT_COLUMNS, events))
+        step("Writing the CDISC ODM")
+        records = participant_records(forms, site_ids)
+        site_of = sites_of_participants(site_ids)
+        odm_input = odm.OdmInput(
+            forms=list(records.values()),
+            sites=site_names(site_codes),
+            site_of=site_of,
+            people=people(),
+            meanings=signature_meanings(),
+            signatures=signature_facts(set(site_of)),
+            changes=changes,
+            cutoff=cutoff,
+            site_filter=site_codes,
+        )
+        document = odm.build_odm(odm_input)
+        odm_xml = document.to_xml_string(xml_declaration=True).encode("utf-8")
+        written.append(write_bytes(archive, ODM_FILE, odm_xml, rows=len(document.ClinicalData[0].SubjectData)))
     step("Writing the data dictionary")
     written.append(write_rows(archive, DICTIONARY, DICTIONARY_COLUMNS, dictionary_rows(forms)))
     step("Writing the manifest")
