@@ -435,4 +435,3 @@ def _latest_signatures(signatures: list[SignatureFact]) -> dict[tuple[str, str],
     for sig in sorted(signatures, key=lambda s: (s.signed_at, s.pk)):
         latest[(sig.participant_id, sig.timepoint)] = sig
     return latest
-

@@ -15,6 +15,7 @@ from exports.facts import FormRecords, Person, SignatureFact
 from integrity.cells import JSON
 from integrity.model_meta import participant_path
 from integrity.models import Signature, SignatureMeaning
+from safety.models import CtcaeTerm
 
 
 def form_records(form: FormFile, site_ids: list[int] | None) -> FormRecords | None:
@@ -68,3 +69,8 @@ def signature_facts(participant_ids: set[str]) -> list[SignatureFact]:
 
 def signature_meanings() -> dict[str, str]:
     return {str(code): str(words) for code, words in SignatureMeaning.choices}
+
+
+def ctcae_terms() -> dict[str, tuple[str, str]]:
+    """CTCAE term code -> (term, system organ class): reference data, a few hundred rows."""
+    return {code: (term, soc) for code, term, soc in CtcaeTerm.objects.values_list("code", "term", "soc")}
