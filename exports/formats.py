@@ -41,6 +41,7 @@ from integrity.cells import (
 DATASET_JSON_VERSION = "1.1.0"
 XPT_NAME_LENGTH = 8
 XPT_LABEL_LENGTH = 40
+DTA_LABEL_LENGTH = 80
 ORIGINATOR = "BlinaTrial EDC"
 # Dataset-JSON v1.1 dataType of each dictionary type (decimal values travel as strings, as the standard says).
 JSON_TYPES = {
@@ -68,6 +69,11 @@ class Table:
     @property
     def oid(self) -> str:
         return f"{self.oid_prefix}.{self.name}"
+
+
+def cut(text: str, length: int) -> str:
+    """A label shortened to the format's limit (readers drop trailing blanks, so none are left)."""
+    return text[:length].rstrip()
 
 
 def code_values(column: Column) -> list[tuple[str, str]]:
@@ -168,7 +174,10 @@ def _series(column: Column, values: list, coded: bool) -> pd.Series:
     if column.kind == DATETIME:
         return pd.Series([None if v is None else v.replace(tzinfo=None) for v in values], dtype="object")
     if column.kind == DATE:
-        return pd.Series(values, dtype="object")
+        days = [date.fromisoformat(v) if isinstance(v, str) and v else (v or None) for v in values]
+        if all(d is None for d in days):  # readstat would write an all-missing object column as text
+            return pd.Series([None] * len(days), dtype="float64")
+        return pd.Series(days, dtype="object")
     return pd.Series(["" if v is None else str(v) for v in values], dtype="object")
 
 
@@ -182,13 +191,13 @@ def is_coded(column: Column, values: list) -> bool:
     return all(v in codes for v in values if v not in (None, ""))
 
 
-def frame(table: Table, names: list[str] | None = None) -> tuple[pd.DataFrame, dict[str, dict]]:
-    """(data frame, value labels by variable) of the table for pyreadstat."""
+def frame(table: Table, names: list[str] | None = None, *, numbered_codes: bool = True) -> tuple[pd.DataFrame, dict]:
+    """(data frame, value labels by variable) of the table for pyreadstat; codes as labelled numbers, or as text."""
     names = names or [c.name for c in table.columns]
     data, labels = {}, {}
     for i, (column, name) in enumerate(zip(table.columns, names, strict=True)):
         values = [row[i] for row in table.rows]
-        coded = is_coded(column, values)
+        coded = numbered_codes and is_coded(column, values)
         data[name] = _series(column, values, coded)
         if coded:
             labels[name] = {float(i): words for i, (_, words) in enumerate(code_values(column), 1)}
@@ -230,13 +239,13 @@ def _fixed_header(data: bytes, size: int, patterns: list[tuple[re.Pattern, bytes
 def xpt_bytes(table: Table) -> bytes:
     columns = table.columns
     names = xpt_names(columns)
-    df, _labels = frame(table, names)
-    labels = [c.label[:XPT_LABEL_LENGTH] for c in columns]
+    df, _labels = frame(table, names, numbered_codes=False)  # SAS keeps the codes as text (CDISC practice)
+    labels = [cut(c.label, XPT_LABEL_LENGTH) for c in columns]
     data = _written(
         lambda path: pyreadstat.write_xport(
             df,
             path,
-            file_label=table.label[:XPT_LABEL_LENGTH],
+            file_label=cut(table.label, XPT_LABEL_LENGTH),
             column_labels=labels,
             table_name=table.name[:XPT_NAME_LENGTH],
             file_format_version=5,
@@ -260,10 +269,15 @@ def sav_bytes(table: Table) -> bytes:
 
 def dta_bytes(table: Table) -> bytes:
     df, labels = frame(table)
-    column_labels = [c.label[:80] for c in table.columns]
+    column_labels = [cut(c.label, DTA_LABEL_LENGTH) for c in table.columns]
     data = _written(
         lambda path: pyreadstat.write_dta(
-            df, path, file_label=table.label[:80], column_labels=column_labels, variable_value_labels=labels, version=15
+            df,
+            path,
+            file_label=cut(table.label, DTA_LABEL_LENGTH),
+            column_labels=column_labels,
+            variable_value_labels=labels,
+            version=15,
         ),
         ".dta",
     )

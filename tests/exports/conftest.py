@@ -95,16 +95,18 @@ DEMO_PARTICIPANTS = 8
 
 @pytest.fixture(scope="session")
 def demo_zip(django_db_setup, django_db_blocker) -> zipfile.ZipFile:
-    """The zip of a snapshot of the demo trial (8 participants, treated, assessed, with AEs, an edit with a
-    reason and two e-signatures), built once per test run inside a transaction that is rolled back after it:
-    the demo takes minutes on a busy machine, and every format module compares files of this one zip."""
+    """The zip of a snapshot of the demo trial (8 participants, treated, assessed, with AEs, one of them removed,
+    an edit with a reason and two e-signatures), built once per test run inside a transaction rolled back after
+    it: the demo takes minutes on a busy machine, and every format module compares files of this one zip."""
     from django.db import transaction
     from django.utils import timezone
 
     from enrollment import demo
     from enrollment.models import Participant
     from integrity.models import Signature
+    from integrity.services import soft_delete_record
     from integrity.signatures import content_hash
+    from safety.models import AdverseEvent
 
     with django_db_blocker.unblock(), transaction.atomic():
         demo.create_demo_trial(participants=DEMO_PARTICIPANTS)
@@ -114,6 +116,9 @@ def demo_zip(django_db_setup, django_db_blocker) -> zipfile.ZipFile:
             first.weight_kg = Decimal("70.5")
             first.row_version += 1
             first.save()
+        removed = AdverseEvent.objects.filter(participant__site__code="01").order_by("pk").first()
+        soft_delete_record(removed, user=get_user_model().objects.get(username="coordinator"), reason="Duplicate")
+        removed_ae = (removed.participant.participant_id, removed.reference)
         for timepoint, meaning in (("EOC1", "approved"), ("", "responsibility")):
             Signature.objects.create(
                 participant=first,
@@ -134,4 +139,6 @@ def demo_zip(django_db_setup, django_db_blocker) -> zipfile.ZipFile:
                 created_by="test",
             )
         transaction.set_rollback(True)
-    return zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    archive.removed_ae = removed_ae  # (participant ID, AE number): for the tests to look for
+    return archive

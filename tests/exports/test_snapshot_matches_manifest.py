@@ -23,8 +23,15 @@ from tests.exports.conftest import build, open_zip
 pytestmark = pytest.mark.django_db
 
 FIXED_FILES = {
-    "adsl.csv", "adrs.csv", "adtte.csv", "adae.csv", "audit_trail.csv", "security_events.csv", "data_dictionary.csv",
-    "manifest.json", "odm.xml",
+    "adsl.csv",
+    "adrs.csv",
+    "adtte.csv",
+    "adae.csv",
+    "audit_trail.csv",
+    "security_events.csv",
+    "data_dictionary.csv",
+    "manifest.json",
+    "odm.xml",
 }
 # The forms of the issue, by model; a model another app has not written yet is simply not there.
 ISSUE_FORMS = {
