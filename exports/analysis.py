@@ -87,7 +87,7 @@ ADRS_COLUMNS = (
     _SITE,
     Column("AVISIT", CODE, "Timepoint", allowed_values=TIMEPOINT_CODES),
     Column("ADT", DATE, "Marrow date (empty for BY_EOC2)"),
-    Column("AVALC", CODE, "Response", allowed_values=RESPONSE_CODES),
+    Column("AVALC", CODE, "Response", allowed_values=f"{RESPONSE_CODES}; {calc.PENDING_RESPONSE}"),
     Column("MRDFLOW", CODE, "Flow MRD class (protocol cut-off)", allowed_values=MRD_CODES),
     Column("PRIMSTAT", CODE, "Primary endpoint status", allowed_values=PRIMARY_CODES),
     Column("PRIMFL", CODE, "MRD-negative CR (primary responder)", allowed_values=YES_NO),

@@ -35,13 +35,23 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from blinatrial.access import DATA_MANAGER, MONITOR, has_role, visible_site_ids
 from blinatrial.tasking import send
+from cycles.regimen import REGIMEN
 from endpoints.calculations import conventions_text
 from endpoints.loaders import alive_sources, load_cohort
 from enrollment.models import Site
-from exports import analysis
+from exports import analysis, formats, odm, sdtm
 from exports.audit_trail import AUDIT_COLUMNS, all_usernames, audit_rows
 from exports.datasets import FormFile, form_files
 from exports.models import Snapshot, SnapshotStatus
+from exports.records import (
+    ctcae_terms,
+    participant_records,
+    people,
+    signature_facts,
+    signature_meanings,
+    site_names,
+    sites_of_participants,
+)
 from exports.security_events import SECURITY_EVENT_COLUMNS, SECURITY_EVENTS, security_event_rows
 from exports.storage import snapshot_storage, store_file
 from exports.zipwriter import WrittenFile, write_bytes, write_copy, write_rows
@@ -55,6 +65,10 @@ MANIFEST = "manifest.json"
 DICTIONARY = "data_dictionary.csv"
 AUDIT_TRAIL = "audit_trail.csv"
 ANALYSIS_FILES = ("adsl.csv", "adrs.csv", "adtte.csv", "adae.csv")
+ODM_FILE = "odm.xml"
+SDTM_FOLDER, ADAM_FOLDER, ANALYSIS_FOLDER = "sdtm", "adam", "analysis"
+DEFINE = f"{SDTM_FOLDER}/define.csv"
+LOADERS = {"load_snapshot.R": "loaders/load_snapshot.R", "load_snapshot.py": "loaders/load_snapshot.py"}
 COMMAND_LINE = "command line"
 # A build that has not finished after this long was killed (the task's hard time limit).
 BUILD_TIME_LIMIT_SECONDS = 3600
@@ -264,6 +278,53 @@ def dictionary_rows(forms: list[FormFile]) -> Iterator[tuple]:
             yield (name, c.name, c.label, c.kind, c.unit, c.allowed_values, c.minimum, c.maximum, c.note)
 
 
+def _dicts(columns, rows) -> list[dict]:
+    names = [c.name for c in columns]
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def adam_tables(datasets: analysis.AnalysisDatasets) -> list[formats.Table]:
+    """ADSL, ADRS, ADTTE and ADAE as tables (the rows of their CSV files)."""
+    labels = {
+        "ADSL": "Subject-Level Analysis Dataset",
+        "ADRS": "Response Analysis Dataset",
+        "ADTTE": "Time-to-Event Analysis Dataset",
+        "ADAE": "Adverse Events Analysis Dataset",
+    }
+    sources = (
+        (analysis.ADSL_COLUMNS, datasets.adsl),
+        (analysis.ADRS_COLUMNS, datasets.adrs),
+        (analysis.ADTTE_COLUMNS, datasets.adtte),
+        (analysis.ADAE_COLUMNS, datasets.adae),
+    )
+    return [
+        formats.Table(name, label, tuple(columns), list(rows), oid_prefix="IG.ADAM")
+        for (name, label), (columns, rows) in zip(labels.items(), sources, strict=True)
+    ]
+
+
+def write_formats(archive, folder: str, table: formats.Table, created: datetime, *, csv_too: bool) -> list:
+    """The table as Dataset-JSON and SAS XPT v5 (and CSV) in `folder`."""
+    stem = f"{folder}/{table.name.lower()}"
+    rows = len(table.rows)
+    files = []
+    if csv_too:
+        files.append(write_rows(archive, f"{stem}.csv", table.columns, table.rows))
+    document = formats.dataset_json(table, study_oid=odm.STUDY_OID, mdv_oid=odm.MDV_OID, created=created)
+    files.append(write_bytes(archive, f"{stem}.json", document, rows=rows))
+    files.append(write_bytes(archive, f"{stem}.xpt", formats.xpt_bytes(table), rows=rows))
+    return files
+
+
+def _table_dictionary_rows(tables: list[formats.Table], folder: str) -> Iterator[tuple]:
+    for table in tables:
+        for c in table.columns:
+            name = f"{folder}/{table.name.lower()}.csv"
+            yield (name, c.name, c.label, c.kind, c.unit, c.allowed_values, c.minimum, c.maximum, c.note)
+    for c in sdtm.DEFINE_COLUMNS:
+        yield (DEFINE, c.name, c.label, c.kind, c.unit, c.allowed_values, c.minimum, c.maximum, c.note)
+
+
 def write_contents(
     archive: zipfile.ZipFile,
     *,
@@ -276,7 +337,7 @@ def write_contents(
     """Write every file of a snapshot into `archive`; return the manifest (written last)."""
     forms = form_files()
     if reporter is not None:
-        reporter.plan(len(forms) + 6)
+        reporter.plan(len(forms) + 9)
     step = reporter.step if reporter is not None else (lambda label: None)
     written: list[WrittenFile] = []
     with consistent_read():
@@ -304,12 +365,55 @@ def write_contents(
             written.append(write_rows(archive, name, columns, rows))
         step("Writing the audit trail")
         usernames = all_usernames()
-        written.append(write_rows(archive, AUDIT_TRAIL, AUDIT_COLUMNS, audit_rows(forms, site_ids, usernames)))
+        changes = odm.LastChanges()  # the last change of each value, for the ODM's audit records
+        audit = changes.watch(audit_rows(forms, site_ids, usernames))
+        written.append(write_rows(archive, AUDIT_TRAIL, AUDIT_COLUMNS, audit))
         step("Writing the security event log")
         events = security_event_rows(site_ids, usernames)
         written.append(write_rows(archive, SECURITY_EVENTS, SECURITY_EVENT_COLUMNS, events))
+        step("Writing the CDISC ODM")
+        records = participant_records(forms, site_ids)
+        site_of = sites_of_participants(site_ids)
+        odm_input = odm.OdmInput(
+            forms=list(records.values()),
+            sites=site_names(site_codes),
+            site_of=site_of,
+            people=people(),
+            meanings=signature_meanings(),
+            signatures=signature_facts(set(site_of)),
+            changes=changes,
+            cutoff=cutoff,
+            site_filter=site_codes,
+        )
+        document = odm.build_odm(odm_input)
+        odm_xml = document.to_xml_string(xml_declaration=True).encode("utf-8")
+        written.append(write_bytes(archive, ODM_FILE, odm_xml, rows=len(document.ClinicalData[0].SubjectData)))
+        step("Writing the SDTM domains")
+        domains = sdtm.sdtm_domains(
+            sdtm.SdtmInput(
+                records={r.stem: r.dicts() for r in records.values()},
+                adsl=_dicts(analysis.ADSL_COLUMNS, datasets.adsl),
+                adrs=_dicts(analysis.ADRS_COLUMNS, datasets.adrs),
+                terms=ctcae_terms(),
+                drugs=REGIMEN.drug_names(),
+            )
+        )
+    # Dataset-JSON's creation time, like the ODM's: the last change in the data (unchanged data, identical files).
+    created = changes.latest or datetime.combine(cutoff, datetime.min.time(), tzinfo=UTC)
+    for table in domains:
+        written.extend(write_formats(archive, SDTM_FOLDER, table, created, csv_too=True))
+    written.append(write_rows(archive, DEFINE, sdtm.DEFINE_COLUMNS, sdtm.define_rows(domains)))
+    step("Writing the analysis datasets in other formats")
+    for table in adam_tables(datasets):
+        written.extend(write_formats(archive, ADAM_FOLDER, table, created, csv_too=False))
+        stem = f"{ANALYSIS_FOLDER}/{table.name.lower()}"
+        written.append(write_bytes(archive, f"{stem}.sav", formats.sav_bytes(table), rows=len(table.rows)))
+        written.append(write_bytes(archive, f"{stem}.dta", formats.dta_bytes(table), rows=len(table.rows)))
+    for name, source in LOADERS.items():
+        written.append(write_bytes(archive, f"{ANALYSIS_FOLDER}/{name}", (Path(__file__).parent / source).read_bytes()))
     step("Writing the data dictionary")
-    written.append(write_rows(archive, DICTIONARY, DICTIONARY_COLUMNS, dictionary_rows(forms)))
+    dictionary = [*dictionary_rows(forms), *_table_dictionary_rows(domains, SDTM_FOLDER)]
+    written.append(write_rows(archive, DICTIONARY, DICTIONARY_COLUMNS, dictionary))
     step("Writing the manifest")
     manifest = {
         "format": FORMAT,

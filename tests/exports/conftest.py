@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pghistory
 import pytest
+from django.contrib.auth import get_user_model
 
 from enrollment.models import ScreeningStatus
 from exports import services
@@ -87,3 +88,57 @@ def build(user, *, cutoff=None, sites=None) -> Snapshot:
 def open_zip(snapshot: Snapshot) -> zipfile.ZipFile:
     with services.open_snapshot(snapshot) as fh:
         return zipfile.ZipFile(io.BytesIO(fh.read()))
+
+
+DEMO_PARTICIPANTS = 8
+
+
+@pytest.fixture(scope="session")
+def demo_zip(django_db_setup, django_db_blocker) -> zipfile.ZipFile:
+    """The zip of a snapshot of the demo trial (8 participants, treated, assessed, with AEs, one of them removed,
+    an edit with a reason and two e-signatures), built once per test run inside a transaction rolled back after
+    it: the demo takes minutes on a busy machine, and every format module compares files of this one zip."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from enrollment import demo
+    from enrollment.models import Participant
+    from integrity.models import Signature
+    from integrity.services import soft_delete_record
+    from integrity.signatures import content_hash
+    from safety.models import AdverseEvent
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo.create_demo_trial(participants=DEMO_PARTICIPANTS)
+        first = Participant.objects.order_by("participant_id").first()
+        investigator = get_user_model().objects.get(username="investigator")
+        with pghistory.context(user=investigator.pk, reason="Transcription error"):
+            first.weight_kg = Decimal("70.5")
+            first.row_version += 1
+            first.save()
+        removed = AdverseEvent.objects.filter(participant__site__code="01").order_by("pk").first()
+        soft_delete_record(removed, user=get_user_model().objects.get(username="coordinator"), reason="Duplicate")
+        removed_ae = (removed.participant.participant_id, removed.reference)
+        for timepoint, meaning in (("EOC1", "approved"), ("", "responsibility")):
+            Signature.objects.create(
+                participant=first,
+                timepoint=timepoint,
+                signer=investigator,
+                printed_name="Dr Demo",
+                meaning=meaning,
+                signed_at=timezone.now(),
+                content_hash=content_hash(first, timepoint),
+            )
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            services.write_contents(
+                archive,
+                cutoff=datetime.date.today(),
+                site_codes=None,
+                created_at=timezone.now(),
+                created_by="test",
+            )
+        transaction.set_rollback(True)
+    archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    archive.removed_ae = removed_ae  # (participant ID, AE number): for the tests to look for
+    return archive

@@ -90,9 +90,9 @@ def test_adrs_has_eoc1_eoc2_and_by_eoc2_for_each_treated_participant():
 def test_adtte_rows_follow_the_day_1_convention():
     adtte = {(r["USUBJID"], r["PARAMCD"]): r for r in as_dicts(ADTTE_COLUMNS, datasets().adtte)}
     responder_params = ("RFS", "RFSHSCT", "DOR", "DORHSCT", "CIR", "CIRHSCT")  # 01-001 only: 02-001 never in CR
-    assert set(adtte) == {
-        (p, code) for p in ("01-001", "02-001") for code in ("OS", "EFS", "OSHSCT", "EFSHSCT")
-    } | {("01-001", code) for code in responder_params}
+    assert set(adtte) == {(p, code) for p in ("01-001", "02-001") for code in ("OS", "EFS", "OSHSCT", "EFSHSCT")} | {
+        ("01-001", code) for code in responder_params
+    }
     # From the first CR (EOC1 marrow 2026-01-28, day 1) to the last adequate assessment 2026-02-25: day 29.
     rfs, cir = adtte[("01-001", "RFS")], adtte[("01-001", "CIR")]
     assert (str(rfs["STARTDT"]), str(rfs["ADT"]), rfs["AVAL"], rfs["CNSR"]) == ("2026-01-28", "2026-02-25", 29, 1)

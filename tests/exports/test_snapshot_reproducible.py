@@ -1,4 +1,4 @@
-"""Two snapshots of unchanged data hold byte-identical CSV files; only the manifest's timestamps differ."""
+"""Two snapshots of unchanged data hold byte-identical files (CSV, ODM ...); only the manifest's timestamps differ."""
 
 import json
 
@@ -40,4 +40,5 @@ def test_a_change_shows_in_the_changed_file_only(trial, data_manager, coordinato
         participant.save()
     after = contents(build(data_manager))
     changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"participants.csv", "audit_trail.csv", "manifest.json"}
+    # odm.xml holds the weight and its audit record, and its creation time is the time of the last change.
+    assert changed == {"participants.csv", "audit_trail.csv", "odm.xml", "manifest.json"}
