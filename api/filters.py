@@ -3,6 +3,8 @@
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from integrity.models import QueryStatus
+
 
 class RecordFilters(serializers.Serializer):
     site = serializers.CharField(required=False, max_length=8, help_text="Site code, e.g. 01.")
@@ -28,7 +30,7 @@ class AuditFilters(serializers.Serializer):
 class QueryFilters(serializers.Serializer):
     site = serializers.CharField(required=False, max_length=8, help_text="Site code, e.g. 01.")
     participant = serializers.CharField(required=False, max_length=12, help_text="Participant ID, e.g. 01-007.")
-    status = serializers.CharField(required=False, max_length=10, help_text="open, answered or closed.")
+    status = serializers.ChoiceField(required=False, choices=QueryStatus.choices)
 
 
 class ResultFilters(serializers.Serializer):

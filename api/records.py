@@ -16,6 +16,7 @@ from rest_framework import serializers
 from exports.datasets import FormFile, form_files
 from integrity.cells import BOOLEAN, CODE, DATE, DATETIME, DECIMAL, DURATION, FLOAT, INTEGER, JSON, TIME, Column
 from integrity.model_meta import participant_path, timepoint_path
+from integrity.models import ClinicalRecord
 
 
 def model_field(model: type[models.Model], lookup: str) -> models.Field | None:
@@ -84,8 +85,21 @@ class ApiForm:
         return str(self.model._meta.verbose_name_plural).capitalize()
 
     @cached_property
+    def columns(self) -> tuple[Column, ...]:
+        """The CSV file's columns, plus the record id of each parent record the file's keys stand in for (a flow
+        MRD's marrow: the file shows its timepoint; the API needs the link too)."""
+        names = {c.name for c in self.form.columns}
+        links = [
+            Column(f"{f.name}_record_id", INTEGER, f"Record id of the {f.verbose_name}", lookup=f.attname)
+            for f in self.model._meta.concrete_fields
+            if f.many_to_one and issubclass(f.related_model, ClinicalRecord)
+            and f.name != "participant" and f"{f.name}_record_id" not in names
+        ]
+        return (*self.form.columns, *links)
+
+    @cached_property
     def lookups(self) -> list[str]:
-        return [c.lookup for c in self.form.columns]
+        return [c.lookup for c in self.columns]
 
     @cached_property
     def participant_lookup(self) -> str | None:
@@ -107,7 +121,7 @@ class ApiForm:
 
     @cached_property
     def serializer(self) -> type[serializers.Serializer]:
-        fields = {c.name: _serializer_field(self.model, c) for c in self.form.columns}
+        fields = {c.name: _serializer_field(self.model, c) for c in self.columns}
         return type(f"{self.model.__name__}Record", (serializers.Serializer,), fields)
 
 
