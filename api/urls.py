@@ -6,7 +6,7 @@ is an ordinary signed-in page.
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
          name="docs"),
     *router.urls,
+    re_path(r"^.+$", login_not_required(views.NotFoundView.as_view()), name="not-found"),
 ]
 for pattern in router.urls:
     login_not_required(pattern.callback)

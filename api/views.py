@@ -35,6 +35,9 @@ RESULT_ROLES = (INVESTIGATOR, DATA_MANAGER, MONITOR)  # who sees the endpoint da
 NO_RESULTS = "Endpoint results are for investigators, data managers and monitors."
 
 
+RECORD_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="record_id of the record")
+
+
 def _record_parameters(form: ApiForm) -> list[OpenApiParameter]:
     params = [OpenApiParameter("site", str, description="Site code, e.g. 01.")]
     if form.participant_lookup:
@@ -92,7 +95,7 @@ def _with_schema(viewset, form: ApiForm):
     list_schema = extend_schema(
         summary=f"{form.title}: list", parameters=_record_parameters(form), tags=[form.name]
     )
-    retrieve_schema = extend_schema(summary=f"{form.title}: one record", tags=[form.name])
+    retrieve_schema = extend_schema(summary=f"{form.title}: one record", tags=[form.name], parameters=[RECORD_ID])
     viewset.list = list_schema(_copy(FormRecordViewSet.list))
     viewset.retrieve = retrieve_schema(_copy(FormRecordViewSet.retrieve))
     if form.name in writes.WRITABLE:
@@ -277,3 +280,13 @@ class ApiRoot(APIView):
         for name in ("audit", "queries", "results", "participant-results", "schema", "docs"):
             links[name] = reverse(f"api:{name}", request=request)
         return Response(links)
+
+
+class NotFoundView(APIView):
+    """Any other address under /api/v1/: a JSON 404 (after authentication, like every API answer)."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        raise NotFound("No such API address: see /api/v1/ for the resources.")
+
+    post = put = patch = delete = get

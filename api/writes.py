@@ -107,9 +107,7 @@ def request_serializer(form: ApiForm, *, create: bool) -> type[serializers.Seria
     return type(f"{form.model.__name__}{suffix}", (serializers.Serializer,), fields)
 
 
-ERRORS = inline_serializer(
-    "FieldErrors", fields={"field_name": serializers.ListField(child=serializers.CharField(), required=False)}
-)
+# 400, 401, 403, 404 and 429 are declared for every operation by api.schema_hooks.
 DETAIL = inline_serializer("Detail", fields={"detail": serializers.CharField()})
 CONFLICT = inline_serializer(
     "EditConflict", fields={"detail": serializers.CharField(), "row_version": serializers.IntegerField()}
@@ -118,17 +116,12 @@ CONFLICT = inline_serializer(
 
 def write_schema(form: ApiForm, *, create: bool):
     ok = status.HTTP_201_CREATED if create else status.HTTP_200_OK
-    responses = {
-        ok: form.serializer,
-        400: OpenApiResponse(ERRORS, description="Bad input: messages by field (non_field_errors: the record)"),
-        403: OpenApiResponse(DETAIL, description="Your role may not write"),
-        404: OpenApiResponse(DETAIL, description="No such record at your sites"),
-        423: OpenApiResponse(DETAIL, description="Locked: the lock's message"),
-    }
+    responses = {ok: form.serializer, 423: OpenApiResponse(DETAIL, description="Locked: the lock's message")}
     parameters = []
     if not create:
+        parameters.append(OpenApiParameter("id", int, OpenApiParameter.PATH, description="record_id of the record"))
         responses[409] = OpenApiResponse(CONFLICT, description="Saved by someone else since that row_version")
-        parameters = [
+        parameters += [
             OpenApiParameter("X-Reason-For-Change", str, OpenApiParameter.HEADER, description="Reason for change"),
             OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, description="The row_version you edited"),
         ]
@@ -189,6 +182,8 @@ def _parent(request: Request, spec: WriteSpec, data: dict):
     value = data.get(name)
     if value in (None, ""):
         raise ValidationError({name: ["This field is required."]})
+    if "\x00" in str(value):
+        raise ValidationError({name: ["Null characters are not allowed."]})
     if spec.parent == "participant":
         found = Participant.objects.visible_to(request.user).select_related("screening").filter(
             participant_id=str(value)

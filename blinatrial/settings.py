@@ -253,9 +253,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served from static files: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Enums stay inline in each field: the forms share choice sets under different field names, and the enum
-    # component hook would warn about (and arbitrarily name) each shared set.
-    "POSTPROCESSING_HOOKS": [],
+    # Enums stay inline in each field (no postprocess_schema_enums): the forms share choice sets under different
+    # field names, and the enum component hook would warn about (and arbitrarily name) each shared set.
+    "POSTPROCESSING_HOOKS": ["api.schema_hooks.add_error_responses"],
 }
 
 # --- Internationalisation -----------------------------------------------------------------

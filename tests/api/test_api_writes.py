@@ -167,3 +167,9 @@ def test_put_and_delete_are_not_offered(api_as, coordinator, participant):
                           headers=api.headers).status_code == 405
     assert api.client.delete(f"/api/v1/blood_counts/{count.pk}/", headers=api.headers).status_code == 405
     assert api.post("/api/v1/participants/", {}).status_code == 405
+
+
+def test_a_null_character_in_the_participant_id_is_a_400_not_a_server_error(api_as, coordinator, participant):
+    response = api_as(coordinator).post("/api/v1/bone_marrow_assessments/", {"participant_id": "01-\x00"})
+    assert response.status_code == 400
+    assert response.json() == {"participant_id": ["Null characters are not allowed."]}
