@@ -8,7 +8,7 @@ to the database, so no input can make it answer 5xx.
 
 from django import forms
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 TEXT_MAX = 100
@@ -100,6 +100,9 @@ def nul_problems(request: HttpRequest) -> list[str]:
     return problems
 
 
+API_PATH = "/api/"
+
+
 class BadQueryMiddleware:
     """Refuses a NUL character in the address of any page, the admin's included, and renders BadQuery: a 400 page
     with its messages (also with DEBUG on)."""
@@ -109,6 +112,8 @@ class BadQueryMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if problems := nul_problems(request):
+            if request.path.startswith(API_PATH):  # a program reads the REST API's answers: JSON, as it documents
+                return JsonResponse({"non_field_errors": problems}, status=400)
             return render(request, "400.html", {"problems": problems}, status=400)
         return self.get_response(request)
 

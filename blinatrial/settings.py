@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "safety",
     "endpoints",
     "exports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +224,42 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     }
+}
+
+# --- REST API (api/: Django REST framework, OpenAPI by drf-spectacular) ------------------------
+# A program authenticates with an API token (Authorization: Bearer <key>) and acts as the token's user. A signed-in
+# browser session reads too (the documentation page), and its writes need the CSRF token like any form.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# Requests per token (per user for a browser session); counted in the default cache.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1000/hour")
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 100)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BlinaTrial EDC API",
+    "DESCRIPTION": "Read the trial's participants, clinical forms, audit trail, data queries and stored endpoint "
+    "results of your sites; enter and correct marrow, blood count and MRD records. Authenticate with "
+    "`Authorization: Bearer <key>` (Account > API tokens).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from static files: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Enums stay inline in each field (no postprocess_schema_enums): the forms share choice sets under different
+    # field names, and the enum component hook would warn about (and arbitrarily name) each shared set.
+    "POSTPROCESSING_HOOKS": ["api.schema_hooks.add_error_responses"],
 }
 
 # --- Internationalisation -----------------------------------------------------------------

@@ -21,6 +21,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/", include("integrity.account_urls")),
+    path("accounts/api-tokens/", include("api.account_urls")),
     path("enrollment/", include("enrollment.urls")),
     path("cycles/", include("cycles.urls")),
     path("assessments/", include("assessments.urls")),
@@ -28,5 +29,6 @@ urlpatterns = [
     path("endpoints/", include("endpoints.urls")),
     path("integrity/", include("integrity.urls")),
     path("exports/", include("exports.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

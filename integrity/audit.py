@@ -79,9 +79,10 @@ class Change:
     action: str
     reason: str
     event_id: int = 0
+    api_token: str = ""  # the name of the API token the change was made with (empty: a page of the app)
 
 
-def _fields(model: type[models.Model], event_model: type[models.Model]) -> list[models.Field]:
+def audited_fields(model: type[models.Model], event_model: type[models.Model]) -> list[models.Field]:
     tracked = {f.attname for f in event_model._meta.concrete_fields}
     return [
         f
@@ -90,7 +91,7 @@ def _fields(model: type[models.Model], event_model: type[models.Model]) -> list[
     ]
 
 
-def _display(field: models.Field, value: object) -> str:
+def display_value(field: models.Field, value: object) -> str:
     if value is None or value == "":
         return ""
     if field.is_relation:
@@ -99,7 +100,7 @@ def _display(field: models.Field, value: object) -> str:
     return str(value) if kind in TEXT_KINDS else format_cell(kind, value)
 
 
-def _site_path(model: type[models.Model]) -> str | None:
+def site_path(model: type[models.Model]) -> str | None:
     if getattr(model, "site_lookup", None):
         return model.site_lookup
     path = participant_object_path(model)
@@ -138,7 +139,7 @@ def changes(
         ppath = participant_object_path(model)
         events = event_model.objects.all()
         if site_ids is not None:
-            spath = _site_path(model)
+            spath = site_path(model)
             if spath is None:
                 if model._meta.label != "integrity.Lock":
                     continue
@@ -162,7 +163,7 @@ def changes(
             if ppath is None
             else ("pgh_obj__participant_id" if ppath == "" else f"pgh_obj__{ppath}__participant_id")
         )
-        fields = _fields(model, event_model)
+        fields = audited_fields(model, event_model)
         rows = events.order_by("pgh_obj_id", "pgh_id").values_list(
             "pgh_obj_id",
             "pgh_label",
@@ -184,14 +185,15 @@ def changes(
                     participant_id=keys[1] if pid_lookup else None,
                     field=f.name,
                     field_label=str(f.verbose_name).capitalize(),
-                    old=_display(f, old),
-                    new=_display(f, new),
+                    old=display_value(f, old),
+                    new=display_value(f, new),
                     user_id=uid,
                     username=names.get(uid, "") if uid is not None else "",
                     at=at,
                     action=label,
                     reason=metadata.get("reason") or "",
                     event_id=keys[0],
+                    api_token=metadata.get("api_token") or "",
                 )
             )
     if field:

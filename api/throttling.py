@@ -1,0 +1,23 @@
+"""Rate limit per API token (a session caller is limited per user). Rate: settings.API_THROTTLE_RATE."""
+
+from django.conf import settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from api.models import ApiToken
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    scope = "api_token"
+
+    def get_rate(self) -> str | None:
+        # Read on every request (not frozen at import as DRF's THROTTLE_RATES is): tests and deployments override it.
+        return getattr(settings, "API_THROTTLE_RATE", "1000/hour")
+
+    def get_cache_key(self, request, view) -> str | None:
+        if isinstance(request.auth, ApiToken):
+            ident = f"token-{request.auth.pk}"
+        elif request.user and request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            ident = f"anon-{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
