@@ -212,15 +212,26 @@ class SignForm(forms.Form):
         self.fields["meaning"].choices = SignatureMeaning.choices
 
 
+SCOPE_MISSING = "Choose what to lock: the whole study, one participant or one participant's timepoint."
+FREEZE_UNCONFIRMED = "Tick the box to confirm: a study freeze stops every change to every participant's data."
+
+
 class LockForm(forms.Form):
-    scope = forms.ChoiceField(label="Lock")
+    """What to lock is an explicit choice (no default); a whole-study freeze also needs a confirmation."""
+
+    scope = forms.ChoiceField(label="What to lock", error_messages={"required": SCOPE_MISSING})
     participant = forms.ModelChoiceField(queryset=None, required=False)
     timepoint = forms.CharField(required=False, max_length=20, help_text="e.g. EOC1 (only for a timepoint lock)")
     reason = forms.CharField(required=False, max_length=400)
+    confirm_freeze = forms.BooleanField(
+        required=False,
+        label="I understand this freezes every participant's data",
+        help_text="Only for a whole-study freeze.",
+    )
 
     def __init__(self, *args, participants=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = LockScope.choices
+        self.fields["scope"].choices = [("", "Choose …"), *LockScope.choices]
         self.fields["participant"].queryset = participants
 
     def clean(self):
@@ -231,6 +242,8 @@ class LockForm(forms.Form):
         if scope == "timepoint" and not (data.get("timepoint") or "").strip():
             self.add_error("timepoint", "Name the timepoint to lock.")
         if scope == "study":
+            if not data.get("confirm_freeze"):
+                self.add_error("confirm_freeze", FREEZE_UNCONFIRMED)
             data["participant"] = None
             data["timepoint"] = ""
         if scope == "participant":
