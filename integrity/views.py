@@ -304,6 +304,8 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except signatures.WrongPassword as exc:
                 form.add_error("password", str(exc))
+            except signatures.SigningRefused as exc:
+                form.add_error("timepoint", str(exc))
             else:
                 messages.success(request, f"Signed {sig.scope_label} of {participant} ({sig.get_meaning_display()}).")
                 url = redirect("integrity:signature-print", pk=participant.pk).url
