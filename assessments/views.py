@@ -29,7 +29,7 @@ from blinatrial.access import DATA_ENTRY_ROLES, has_role, role_required, visible
 from blinatrial.params import parse_query
 from enrollment.models import Participant, Site
 from integrity.forms import TimepointParams
-from integrity.recording import handle_record_form
+from integrity.recording import RECORD_READERS, handle_record_form
 from integrity.rules import STATE_LABELS, STATE_MEANINGS
 
 WRITE_ROLES = DATA_ENTRY_ROLES
@@ -86,7 +86,7 @@ def participant_record_add(request: HttpRequest, participant_pk: int, kind: str)
     return _render_form(request, form, participant=participant, title=title, success_url=_after_save(participant))
 
 
-@role_required(*WRITE_ROLES)
+@role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
 def participant_record_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     model, form_class, title = PARTICIPANT_FORMS[kind]
@@ -114,7 +114,7 @@ def marrow_record_add(request: HttpRequest, marrow_pk: int, kind: str) -> HttpRe
     return _render_marrow_form(request, form, marrow=marrow, title=title)
 
 
-@role_required(*WRITE_ROLES)
+@role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
 def marrow_record_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     model, form_class, title = MARROW_FORMS[kind]

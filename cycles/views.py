@@ -14,7 +14,7 @@ from cycles import forms, rules, services
 from cycles.models import Administration, BlinatumomabSegment, Cycle, Transplant
 from cycles.regimen import REGIMEN
 from enrollment.models import Participant
-from integrity.recording import handle_record_form
+from integrity.recording import RECORD_READERS, handle_record_form
 
 EDITORS = DATA_ENTRY_ROLES
 FORM_TEMPLATE = "cycles/record_form.html"
@@ -97,7 +97,7 @@ def cycle_detail(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     )
 
 
-@role_required(*EDITORS)
+@role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
 def cycle_edit(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = _cycle(request, cycle_pk)
@@ -111,7 +111,7 @@ def cycle_edit(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     )
 
 
-@role_required(*EDITORS)
+@role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
 def administration_record(request: HttpRequest, pk: int) -> HttpResponse:
     adm = get_object_or_404(
@@ -140,7 +140,7 @@ def segment_add(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     )
 
 
-@role_required(*EDITORS)
+@role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
 def segment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     seg = get_object_or_404(
@@ -169,7 +169,7 @@ def transplant_add(request: HttpRequest, participant_pk: int) -> HttpResponse:
     return _transplant_form(request, participant, form, "Record transplant (HSCT)")
 
 
-@role_required(*EDITORS)
+@role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
 def transplant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tx = get_object_or_404(Transplant.objects.visible_to(request.user).select_related("participant"), pk=pk)
@@ -188,7 +188,7 @@ def _transplant_form(request: HttpRequest, participant: Participant, form, title
     )
 
 
-@role_required(*EDITORS)
+@role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
 def visit_record(request: HttpRequest, cycle_pk: int, code: str) -> HttpResponse:
     cycle = _cycle(request, cycle_pk)

@@ -14,7 +14,7 @@ from blinatrial.access import visible_site_ids
 from enrollment import rules
 from enrollment.models import Consent, ParticipantStatus, ScreeningRecord, ScreeningStatus, Site, StudySettings
 from enrollment.protocol import ENROLLMENT_PROTOCOL
-from integrity.forms import ClinicalRecordForm
+from integrity.forms import ClinicalDecimalField, ClinicalRecordForm
 
 ANSWER_CHOICES = (("met", "Met"), ("not_met", "Not met"), ("not_assessed", "Not assessed"))
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -225,10 +225,10 @@ def consent_order_problem(screening: ScreeningRecord, signed_on) -> str | None:
 
 class EnrollmentForm(forms.Form):
     enrolled_on = forms.DateField(label="Enrollment date", widget=DATE_WIDGET)
-    height_cm = forms.DecimalField(
+    height_cm = ClinicalDecimalField(
         label="Height (cm)", min_value=100, max_value=250, max_digits=5, decimal_places=1, help_text="cm"
     )
-    weight_kg = forms.DecimalField(
+    weight_kg = ClinicalDecimalField(
         label="Weight (kg)", min_value=25, max_value=300, max_digits=5, decimal_places=1, help_text="kg"
     )
 

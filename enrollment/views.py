@@ -36,7 +36,7 @@ from enrollment.models import (
     StudySettings,
 )
 from enrollment.protocol import ENROLLMENT_PROTOCOL
-from integrity.recording import handle_record_form
+from integrity.recording import RECORD_READERS, handle_record_form
 
 WRITE_ROLES = DATA_ENTRY_ROLES
 PAGE_SIZE = 25
@@ -116,7 +116,7 @@ def screening_add(request: HttpRequest) -> HttpResponse:
     return render(request, "enrollment/screening_form.html", {"form": form}, status=status)
 
 
-@role_required(*WRITE_ROLES)
+@role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
 def screening_edit(request: HttpRequest, pk: int) -> HttpResponse:
     screening = _screening_or_404(request, pk)
@@ -190,7 +190,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enrollment/consent_form.html", {"form": form, "screening": screening}, status=status)
 
 
-@role_required(*WRITE_ROLES)
+@role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
 def consent_edit(request: HttpRequest, pk: int) -> HttpResponse:
     consent = get_object_or_404(Consent.objects.visible_to(request.user).select_related("screening"), pk=pk)

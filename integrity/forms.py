@@ -6,12 +6,85 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import ModelFormMetaclass
 
 from blinatrial import params
 from blinatrial.access import visible_site_ids
 from integrity.audit import audited_models, model_key
 from integrity.models import LockScope, QueryStatus, SecurityEventKind, SignatureMeaning
+from integrity.rules import DecimalEntryError, normalise_decimal_text
+
+# --- Decimal entry: one widget and one rule for every decimal field of every clinical form ----------------
+
+
+class DecimalTextInput(forms.TextInput):
+    """A text box for a decimal (never `type="number"`, whose comma Chromium silently drops): the phone and
+    tablet keyboards show digits and separators; the pattern lets digits, one dot or comma and an exponent."""
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "inputmode": "decimal",
+            "pattern": r"[+\-]?[0-9]*[.,]?[0-9]*([eE][+\-]?[0-9]+)?",
+            "title": "A number, with a dot or a comma as decimal separator (e.g. 1.2 or 1,2)",
+            "autocomplete": "off",
+        }
+        super().__init__({**defaults, **(attrs or {})})
+
+
+def _normalised(value):
+    if value in forms.Field.empty_values or not isinstance(value, str):
+        return value
+    try:
+        return normalise_decimal_text(value)
+    except DecimalEntryError as exc:
+        raise ValidationError(str(exc), code="invalid") from exc
+
+
+class ClinicalDecimalField(forms.DecimalField):
+    """A DecimalField that reads "1,2" as 1.2 and refuses ambiguous input (integrity.rules)."""
+
+    widget = DecimalTextInput
+
+    def to_python(self, value):
+        return super().to_python(_normalised(value))
+
+
+class ClinicalFloatField(forms.FloatField):
+    """A FloatField (MRD fractions) with the same decimal rule."""
+
+    widget = DecimalTextInput
+
+    def to_python(self, value):
+        return super().to_python(_normalised(value))
+
+
+_DECIMAL_FIELDS = {forms.DecimalField: ClinicalDecimalField, forms.FloatField: ClinicalFloatField}
+
+
+def _with_decimal_rule(field: forms.Field) -> forms.Field:
+    """The same field with the decimal-entry rule: class swapped, a text widget keeping the widget's attrs."""
+    target = _DECIMAL_FIELDS.get(type(field))
+    if target is None:
+        return field
+    field.__class__ = target
+    if type(field.widget) is forms.NumberInput:
+        kept = {k: v for k, v in field.widget.attrs.items() if k not in {"step", "min", "max"}}
+        field.widget = DecimalTextInput(kept)
+        field.widget.is_required = field.required
+    return field
+
+
+class ClinicalFormMetaclass(ModelFormMetaclass):
+    """Every decimal field of a clinical form (from the model or declared) follows the decimal-entry rule."""
+
+    def __new__(mcs, name, bases, attrs):
+        new_class = super().__new__(mcs, name, bases, attrs)
+        for field in getattr(new_class, "base_fields", {}).values():
+            _with_decimal_rule(field)
+        return new_class
+
 
 CHANGE_REASONS = (
     ("", "— choose —"),
@@ -23,7 +96,7 @@ CHANGE_REASONS = (
 )
 
 
-class ClinicalRecordForm(forms.ModelForm):
+class ClinicalRecordForm(forms.ModelForm, metaclass=ClinicalFormMetaclass):
     """ModelForm + the integrity fields. Editing saved data asks for a reason; the first entry does not."""
 
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -139,15 +212,26 @@ class SignForm(forms.Form):
         self.fields["meaning"].choices = SignatureMeaning.choices
 
 
+SCOPE_MISSING = "Choose what to lock: the whole study, one participant or one participant's timepoint."
+FREEZE_UNCONFIRMED = "Tick the box to confirm: a study freeze stops every change to every participant's data."
+
+
 class LockForm(forms.Form):
-    scope = forms.ChoiceField(label="Lock")
+    """What to lock is an explicit choice (no default); a whole-study freeze also needs a confirmation."""
+
+    scope = forms.ChoiceField(label="What to lock", error_messages={"required": SCOPE_MISSING})
     participant = forms.ModelChoiceField(queryset=None, required=False)
     timepoint = forms.CharField(required=False, max_length=20, help_text="e.g. EOC1 (only for a timepoint lock)")
     reason = forms.CharField(required=False, max_length=400)
+    confirm_freeze = forms.BooleanField(
+        required=False,
+        label="I understand this freezes every participant's data",
+        help_text="Only for a whole-study freeze.",
+    )
 
     def __init__(self, *args, participants=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = LockScope.choices
+        self.fields["scope"].choices = [("", "Choose …"), *LockScope.choices]
         self.fields["participant"].queryset = participants
 
     def clean(self):
@@ -158,6 +242,8 @@ class LockForm(forms.Form):
         if scope == "timepoint" and not (data.get("timepoint") or "").strip():
             self.add_error("timepoint", "Name the timepoint to lock.")
         if scope == "study":
+            if not data.get("confirm_freeze"):
+                self.add_error("confirm_freeze", FREEZE_UNCONFIRMED)
             data["participant"] = None
             data["timepoint"] = ""
         if scope == "participant":

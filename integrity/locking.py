@@ -52,21 +52,40 @@ def active_locks_for(participant) -> models.QuerySet:
     return Lock.objects.filter(scope, unlocked_at__isnull=True).order_by("locked_at")
 
 
-def _blocked_reason(instance: models.Model) -> str | None:
+def blocking_lock(instance: models.Model) -> Lock | None:
+    """The active lock that covers `instance` (or a new record like it), else None."""
     participant = participant_of(instance)
     timepoint = timepoint_of(instance)
-    for lock in active_locks_for(participant):
-        when = lock.locked_at.strftime("%Y-%m-%d %H:%M UTC")
-        if lock.scope == LockScope.STUDY:
-            return f"The study database is frozen (since {when}); nothing can be changed until it is unlocked."
-        if lock.scope == LockScope.PARTICIPANT:
-            return f"Participant {lock.participant} is locked (since {when}); unlock it with a reason to edit."
-        if lock.scope == LockScope.TIMEPOINT and timepoint == lock.timepoint:
-            return (
-                f"Timepoint {lock.timepoint} of participant {lock.participant} is locked (since {when}); "
-                "unlock it with a reason to edit."
-            )
+    for lock in active_locks_for(participant).select_related("participant", "locked_by"):
+        if lock.scope != LockScope.TIMEPOINT or timepoint == lock.timepoint:
+            return lock
     return None
+
+
+def lock_message(lock: Lock) -> str:
+    when = lock.locked_at.strftime("%Y-%m-%d %H:%M UTC")
+    if lock.scope == LockScope.STUDY:
+        return f"The study database is frozen (since {when}); nothing can be changed until it is unlocked."
+    if lock.scope == LockScope.PARTICIPANT:
+        return f"Participant {lock.participant} is locked (since {when}); unlock it with a reason to edit."
+    return (
+        f"Timepoint {lock.timepoint} of participant {lock.participant} is locked (since {when}); "
+        "unlock it with a reason to edit."
+    )
+
+
+def lock_scope_words(lock: Lock) -> str:
+    """What the lock covers, in words."""
+    if lock.scope == LockScope.STUDY:
+        return "the whole study (database freeze)"
+    if lock.scope == LockScope.PARTICIPANT:
+        return f"participant {lock.participant}"
+    return f"timepoint {lock.timepoint} of participant {lock.participant}"
+
+
+def _blocked_reason(instance: models.Model) -> str | None:
+    lock = blocking_lock(instance)
+    return None if lock is None else lock_message(lock)
 
 
 def edit_blocked_reason(instance: models.Model) -> str | None:

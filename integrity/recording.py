@@ -1,13 +1,49 @@
 """The view side of the one write path: bind, save through integrity.services, render problems."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from integrity import services
+from blinatrial.access import DATA_ENTRY_ROLES, MONITOR, has_role
+from integrity import locking, services
 from integrity.forms import ClinicalRecordForm
+from integrity.models import Lock
+
+# Who may open a saved record's form: those who enter data, and monitors (read-only, to review it).
+RECORD_READERS = (*DATA_ENTRY_ROLES, MONITOR)
+REVIEW_ONLY = "Monitors review the data; they do not change it. Nothing was saved."
+
+
+@dataclass(frozen=True)
+class ReadOnly:
+    """Why a form opens read-only: a lock covering the record (shown as a padlock banner), or a reviewer."""
+
+    refusal: str
+    lock: Lock | None = None
+    lock_scope: str = ""
+
+
+def read_only_state(user, instance) -> ReadOnly | None:
+    """Read-only for everyone while a lock covers the record; always for a user who does not enter data."""
+    lock = locking.blocking_lock(instance)
+    if lock is not None:
+        return ReadOnly(refusal=locking.lock_message(lock), lock=lock, lock_scope=locking.lock_scope_words(lock))
+    if not has_role(user, *DATA_ENTRY_ROLES):
+        return ReadOnly(refusal=REVIEW_ONLY)
+    return None
+
+
+def make_read_only(form: ClinicalRecordForm) -> None:
+    """Every field disabled, no save button; the saved values are shown, never posted ones."""
+    for field in form.fields.values():
+        field.disabled = True
+    form.helper.inputs = []
+    form.is_bound = False
+    form.cleaned_data = {}
 
 
 def handle_record_form(
@@ -25,6 +61,15 @@ def handle_record_form(
     handled here, once, for every clinical form.
     """
     status = 200
+    if form.instance._state.adding and not has_role(request.user, *DATA_ENTRY_ROLES):
+        raise PermissionDenied("Monitors review saved records; they do not add any.")
+    read_only = read_only_state(request.user, form.instance)
+    if read_only is not None:
+        make_read_only(form)
+        if request.method == "POST":
+            form.add_error(None, read_only.refusal)
+            status = 403
+        return render(request, template, {**context, "form": form, "read_only": read_only}, status=status)
     if request.method == "POST" and form.is_valid():
         try:
             obj = services.save_record(

@@ -58,3 +58,59 @@ def cell_states(facts: CellFacts) -> tuple[str, ...]:
     if facts.locked:
         states.append(LOCKED)
     return tuple(states)
+
+
+# --- Decimal entry (every decimal field of every clinical form) ---------------------------------------------
+#
+# Chromium's `type="number"` silently drops a comma ("1,2" became 12), so clinical forms take decimals as text
+# and this rule reads them: a dot or a comma is the decimal separator ("1.2" and "1,2" are 1.2); there is no
+# thousands separator. Input that could mean two numbers is refused rather than guessed: both separators
+# ("1,234.5"), a separator twice ("1.234.567"), spaces inside ("1 234"), or a comma followed by exactly three
+# digits after a non-zero integer part ("1,234": 1234 in English, 1.234 elsewhere).
+
+_DIGITS = frozenset("0123456789")
+DECIMAL_HINT = "e.g. 1.2 or 1,2"
+AMBIGUOUS_DECIMAL = (
+    "Write the number with one decimal separator (a dot or a comma) and no thousands separator, "
+    f"{DECIMAL_HINT}."
+)
+AMBIGUOUS_THOUSANDS = (
+    "This could be a thousands separator or a decimal comma: write 1234 or 1.234 (no thousands separator)."
+)
+NOT_A_NUMBER = f"Enter a number, {DECIMAL_HINT}."
+
+
+class DecimalEntryError(ValueError):
+    """The text is not a number by the decimal-entry rule; the message says why, in words."""
+
+
+def _split_exponent(text: str) -> tuple[str, str]:
+    for marker in ("e", "E"):
+        if marker in text:
+            mantissa, _, exponent = text.partition(marker)
+            return mantissa, marker + exponent
+    return text, ""
+
+
+def normalise_decimal_text(text: str) -> str:
+    """The typed number with a dot as its decimal separator (e.g. "1,2" -> "1.2"); DecimalEntryError if the
+    text is not a number or is ambiguous. An exponent ("1e-6", "1,5E-4") is allowed for tiny fractions."""
+    text = text.strip()
+    if any(ch.isspace() for ch in text) or "'" in text or "\u00a0" in text:
+        raise DecimalEntryError(AMBIGUOUS_DECIMAL)
+    mantissa, exponent = _split_exponent(text)
+    sign = mantissa[:1] if mantissa[:1] in ("+", "-") else ""
+    body = mantissa[len(sign):]
+    dots, commas = body.count("."), body.count(",")
+    if dots + commas > 1:
+        raise DecimalEntryError(AMBIGUOUS_DECIMAL)
+    whole, _, fraction = body.replace(",", ".").partition(".")
+    if not (whole or fraction) or not set(whole + fraction) <= _DIGITS:
+        raise DecimalEntryError(NOT_A_NUMBER)
+    if exponent:
+        digits = exponent[1:].lstrip("+-")
+        if not digits or not set(digits) <= _DIGITS or len(exponent[1:]) - len(digits) > 1:
+            raise DecimalEntryError(NOT_A_NUMBER)
+    if commas and len(fraction) == 3 and whole.lstrip("0"):
+        raise DecimalEntryError(AMBIGUOUS_THOUSANDS)
+    return f"{sign}{whole or '0'}{'.' + fraction if fraction else ''}{exponent}"

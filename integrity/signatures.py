@@ -6,11 +6,21 @@ record of the participant. The content is serialised canonically (sorted keys, I
 model and id order; bookkeeping such as row_version and timestamps left out) and hashed with SHA-256.
 A later edit changes the hash: the signature is then shown INVALID, and the first time that is seen
 `invalidated_at` is set on the signature (a tracked model, so that too is in the audit trail).
+
+A timepoint's content also holds what its meaning depends on that lies outside the timepoint: the apps
+register `TimepointContent` providers (the ground imports no clinical app). assessments adds to an
+end-of-cycle timepoint the blood count and EMD assessment the response derivation uses (records of no
+timepoint) and the derived response; an edit of that blood count then breaks the signature. The apps also
+register sign checks: an end-of-cycle timepoint cannot be signed before the investigator's response call.
+A timepoint without such additions hashes exactly as before, and a signature made before a timepoint had
+additions stays valid while the records it did cover are unchanged.
 """
 
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
@@ -31,6 +41,54 @@ _LEFT_OUT = BOOKKEEPING | {"is_deleted", "deleted_reason"}
 
 class WrongPassword(Exception):
     """The password did not authenticate the signer (counted by the login lockout)."""
+
+
+class SigningRefused(Exception):
+    """What is signed is not complete yet (a registered sign check says why, in words)."""
+
+
+@dataclass
+class TimepointAddition:
+    """What a timepoint's signed content adds beyond its own records."""
+
+    records: set[tuple[str, str]] = field(default_factory=set)  # (model label, record id) of other records
+    derived: dict[str, str] = field(default_factory=dict)  # label -> derived value, e.g. "Derived response"
+
+
+# participant -> {timepoint: TimepointAddition}; sign check: (participant, timepoint) -> problem or None.
+ContentProvider = Callable[[object], dict[str, TimepointAddition]]
+SignCheck = Callable[[object, str], str | None]
+_providers: list[ContentProvider] = []
+_sign_checks: list[SignCheck] = []
+
+
+def register_content(provider: ContentProvider) -> ContentProvider:
+    """Decorator: `provider(participant)` adds records and derived values to timepoints' signed content."""
+    _providers.append(provider)
+    return provider
+
+
+def register_sign_check(check: SignCheck) -> SignCheck:
+    """Decorator: `check(participant, timepoint)` returns why the timepoint cannot be signed yet, or None."""
+    _sign_checks.append(check)
+    return check
+
+
+def _additions(participant) -> dict[str, TimepointAddition]:
+    out: dict[str, TimepointAddition] = defaultdict(TimepointAddition)
+    for provider in _providers:
+        for timepoint, addition in provider(participant).items():
+            out[timepoint].records |= addition.records
+            out[timepoint].derived.update(addition.derived)
+    return dict(out)
+
+
+def sign_problem(participant, timepoint: str) -> str | None:
+    """Why `timepoint` of `participant` cannot be signed yet (None: it can)."""
+    for check in _sign_checks:
+        if (problem := check(participant, timepoint)) is not None:
+            return problem
+    return None
 
 
 def _content(participant) -> dict[str, list[tuple[str | None, str, dict]]]:
@@ -54,18 +112,27 @@ def _content(participant) -> dict[str, list[tuple[str | None, str, dict]]]:
     return out
 
 
-def _hash(content: dict, timepoint: str) -> str:
-    selected = {
-        label: [[key, values] for tp, key, values in records if timepoint == CASEBOOK or tp == timepoint]
-        for label, records in sorted(content.items())
-    }
+def _selected(records: Iterable, label: str, timepoint: str, addition: TimepointAddition | None) -> list:
+    linked = addition.records if addition else set()
+    return [
+        [key, values]
+        for tp, key, values in records
+        if timepoint == CASEBOOK or tp == timepoint or (label, key) in linked
+    ]
+
+
+def _hash(content: dict, timepoint: str, addition: TimepointAddition | None = None) -> str:
+    selected = {label: _selected(records, label, timepoint, addition) for label, records in sorted(content.items())}
+    if timepoint != CASEBOOK and addition is not None and addition.derived:
+        selected["derived"] = dict(sorted(addition.derived.items()))
     text = json.dumps(selected, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def content_hash(participant, timepoint: str = CASEBOOK) -> str:
     """SHA-256 (hex) of the canonical current content of the participant's timepoint or casebook."""
-    return _hash(_content(participant), timepoint)
+    addition = _additions(participant).get(timepoint) if timepoint != CASEBOOK else None
+    return _hash(_content(participant), timepoint, addition)
 
 
 def timepoints(participant) -> list[str]:
@@ -83,11 +150,15 @@ def validity(signatures: list[Signature], user_id: int | None = None) -> dict[in
     broken = []
     for sigs in by_participant.values():
         content = _content(sigs[0].participant)
-        hashes: dict[str, str] = {}
+        additions = _additions(sigs[0].participant)
+        hashes: dict[str, set[str]] = {}
         for sig in sigs:
             if sig.timepoint not in hashes:
-                hashes[sig.timepoint] = _hash(content, sig.timepoint)
-            states[sig.pk] = hashes[sig.timepoint] == sig.content_hash
+                addition = additions.get(sig.timepoint) if sig.timepoint != CASEBOOK else None
+                # the current content's hash, and (for a signature made before the timepoint had additions)
+                # the hash of its own records alone, which a signature of the additions never equals
+                hashes[sig.timepoint] = {_hash(content, sig.timepoint, addition), _hash(content, sig.timepoint)}
+            states[sig.pk] = sig.content_hash in hashes[sig.timepoint]
             if not states[sig.pk] and sig.invalidated_at is None:
                 broken.append(sig)
     if broken:
@@ -122,6 +193,8 @@ def sign(
     user = request.user
     if not has_role(user, INVESTIGATOR):
         raise PermissionDenied("Only investigators can sign.")
+    if timepoint != CASEBOOK and (problem := sign_problem(participant, timepoint)) is not None:
+        raise SigningRefused(problem)
     # django.contrib.auth.authenticate sends user_login_failed on a wrong password; axes counts it.
     authenticated = authenticate(request=request, username=user.get_username(), password=password)
     if authenticated is None or authenticated.pk != user.pk:
@@ -141,15 +214,18 @@ def sign(
 
 
 def signed_records(participant, timepoint: str = CASEBOOK) -> list[tuple[str, str, dict]]:
-    """(form name, record id, {field label: value}) of the content a signature of this scope covers."""
+    """(form name, record id, {field label: value}) of the content a signature of this scope covers; for a
+    timepoint, the records and derived values its meaning depends on follow its own records."""
     from django.apps import apps
 
+    addition = _additions(participant).get(timepoint) if timepoint != CASEBOOK else None
     out = []
     for label, records in sorted(_content(participant).items()):
         model = apps.get_model(label)
         labels = {f.attname: str(f.verbose_name).capitalize() for f in model._meta.concrete_fields}
-        for tp, key, values in records:
-            if timepoint == CASEBOOK or tp == timepoint:
-                shown = {labels.get(k, k): v for k, v in values.items() if k != "id"}
-                out.append((str(model._meta.verbose_name).capitalize(), key, shown))
+        for key, values in _selected(records, label, timepoint, addition):
+            shown = {labels.get(k, k): v for k, v in values.items() if k != "id"}
+            out.append((str(model._meta.verbose_name).capitalize(), key, shown))
+    if addition is not None and addition.derived:
+        out.append(("Derived from the data", "", dict(sorted(addition.derived.items()))))
     return out

@@ -304,6 +304,8 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except signatures.WrongPassword as exc:
                 form.add_error("password", str(exc))
+            except signatures.SigningRefused as exc:
+                form.add_error("timepoint", str(exc))
             else:
                 messages.success(request, f"Signed {sig.scope_label} of {participant} ({sig.get_meaning_display()}).")
                 url = redirect("integrity:signature-print", pk=participant.pk).url
@@ -359,8 +361,7 @@ def lock_create(request: HttpRequest) -> HttpResponse:
     participants = participant_model().objects.visible_to(request.user)
     chosen = parse_query(request, LockCreateParams)["participant"]
     can_freeze = _sees_every_site(request.user)
-    default_scope = "study" if can_freeze and not chosen else "participant"
-    initial = {"participant": chosen, "scope": default_scope}
+    initial = {"participant": chosen}  # no default scope: what to lock is always an explicit choice
     form = LockForm(request.POST or None, participants=participants, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -12,7 +12,7 @@ from blinatrial.access import COORDINATOR, DATA_ENTRY_ROLES, DATA_MANAGER, INVES
 from enrollment.models import Participant
 from integrity import signatures
 from integrity.models import Signature
-from integrity.recording import handle_record_form
+from integrity.recording import RECORD_READERS, handle_record_form
 from safety import derived, forms, services
 from safety.casebook import section as casebook_section
 from safety.models import (
@@ -96,7 +96,7 @@ def participant_record_add(request: HttpRequest, participant_pk: int, kind: str)
     )
 
 
-@role_required(*WRITE_ROLES)
+@role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
 def participant_record_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     model, form_class, title = PARTICIPANT_FORMS[kind]
@@ -119,7 +119,7 @@ def ae_record_add(request: HttpRequest, ae_pk: int, kind: str) -> HttpResponse:
     )
 
 
-@role_required(*WRITE_ROLES)
+@role_required(*RECORD_READERS)
 @require_http_methods(["GET", "POST"])
 def ae_record_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     model, form_class, title = AE_FORMS[kind]

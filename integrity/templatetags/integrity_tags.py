@@ -49,7 +49,12 @@ def record_integrity(context, form_or_record) -> dict:
             {"url": reverse("integrity:query-detail", args=[q.pk]), "text": q.text[:120], "status": q.status}
         )
     raise_url = reverse("integrity:query-raise", args=[ct.pk, record.pk]) if has_role(user, *queries.RAISERS) else ""
-    may_remove = not record.is_deleted and services.removable(type(record)) and has_role(user, *DATA_ENTRY_ROLES)
+    may_remove = (
+        not record.is_deleted
+        and not context.get("read_only")  # locked (integrity.recording.read_only_state)
+        and services.removable(type(record))
+        and has_role(user, *DATA_ENTRY_ROLES)
+    )
     return {
         "remove_url": reverse("integrity:record-remove", args=[ct.pk, record.pk]) if may_remove else "",
         "show": True,

@@ -67,12 +67,15 @@ def test_monitor_reads_but_cannot_write(monitor_client, participant, site_a):
     assert reverse("assessments:flow-add", args=[marrow.pk]) not in page.content.decode()
     for url in (
         reverse("assessments:marrow-add", args=[participant.pk]),
-        reverse("assessments:marrow-edit", args=[marrow.pk]),
         reverse("assessments:flow-add", args=[marrow.pk]),
         reverse("assessments:followup-add", args=[participant.pk]),
     ):
         assert monitor_client.get(url).status_code == 403
         assert monitor_client.post(url, {"timepoint": "EOC2"}).status_code == 403
+    # a saved record opens read-only for review (issue 17); a POST is still refused
+    edit = reverse("assessments:marrow-edit", args=[marrow.pk])
+    assert 'data-read-only="true"' in monitor_client.get(edit).content.decode()
+    assert monitor_client.post(edit, {"timepoint": "EOC2"}).status_code == 403
     assert models.BoneMarrowAssessment.objects.count() == 1 and not models.FlowMrd.objects.exists()
 
 

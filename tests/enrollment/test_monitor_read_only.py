@@ -45,6 +45,10 @@ def test_investigators_and_data_managers_may_screen_when_assigned(request, fixtu
     assert ScreeningRecord.objects.count() == 1
 
 
-def test_monitor_gets_403_when_editing_a_consent(monitor_client, eligible_screening):
+def test_monitor_opens_a_consent_read_only_and_cannot_post(monitor_client, eligible_screening):
     consent = eligible_screening.consents.get()
-    assert monitor_client.get(reverse("enrollment:consent-edit", args=[consent.pk])).status_code == 403
+    url = reverse("enrollment:consent-edit", args=[consent.pk])
+    assert 'data-read-only="true"' in monitor_client.get(url).content.decode()
+    assert monitor_client.post(url, {"change_reason": "Other"}).status_code == 403
+    consent.refresh_from_db()
+    assert consent.row_version == 1

@@ -55,7 +55,9 @@ def test_the_lock_list_of_a_site_01_data_manager_shows_its_sites_locks_and_the_f
 
 
 def test_a_site_01_data_manager_gets_403_for_a_study_freeze(site_a_dm_client):
-    response = site_a_dm_client.post(reverse("integrity:lock-create"), {"scope": "study", "reason": "Freeze"})
+    response = site_a_dm_client.post(
+        reverse("integrity:lock-create"), {"scope": "study", "reason": "Freeze", "confirm_freeze": "on"}
+    )
 
     assert response.status_code == 403
     assert not Lock.objects.exists()
@@ -82,7 +84,9 @@ def test_a_site_01_data_manager_cannot_lock_a_site_02_participant(site_a_dm_clie
 
 
 def test_a_data_manager_of_every_site_freezes_the_study_and_ends_a_site_02_lock(data_manager_client, lock_b):
-    freeze = data_manager_client.post(reverse("integrity:lock-create"), {"scope": "study", "reason": "Final"})
+    freeze = data_manager_client.post(
+        reverse("integrity:lock-create"), {"scope": "study", "reason": "Final", "confirm_freeze": "on"}
+    )
     unlock = data_manager_client.post(reverse("integrity:lock-unlock", args=[lock_b.pk]), {"reason": "Query answer"})
 
     assert (freeze.status_code, unlock.status_code) == (302, 302)

@@ -9,7 +9,7 @@ from enrollment.models import StaffProfile
 from integrity import signatures
 from integrity.audit import changes
 from integrity.models import Signature
-from tests.factories.assessments import MarrowFactory
+from tests.factories.assessments import MarrowFactory, ResponseCallFactory
 from tests.factories.integrity import form_data
 
 
@@ -98,6 +98,7 @@ def test_a_timepoint_signature_stays_valid_when_another_timepoint_changes(
 ):
     eoc1 = MarrowFactory(participant=participant, timepoint="EOC1")
     eoc2 = MarrowFactory(participant=participant, timepoint="EOC2", cycle_number=2)
+    ResponseCallFactory(marrow=eoc1)  # an end-of-cycle timepoint is signed once the call is recorded
     assert _sign(investigator_client, participant, password, timepoint="EOC1").status_code == 302
     sig = Signature.objects.get()
 
