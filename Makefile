@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check-migrations install worker beat bench
+.PHONY: run dev test lint check-migrations install worker beat bench
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,25 @@ $(VENV)/.installed: requirements.lock
 
 install: $(VENV)/.installed
 
+# A secret key made on first run for this install only (in .data/, git-ignored; never committed).
+SECRET_FILE := .data/secret_key
+# `make run` shows the app as users see it: DEBUG off (error pages in words, compressed static files served by
+# whitenoise) but over plain http on this machine (BLINATRIAL_LOCAL_HTTP: no https redirect, no secure cookies).
+LOCAL_RUN := DJANGO_DEBUG=false BLINATRIAL_LOCAL_HTTP=true BLINATRIAL_DEMO_ALLOWED=true DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,[::1] DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))"
+
+$(SECRET_FILE): | install
+	mkdir -p $(dir $@)
+	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
 # Embedded default: private PostgreSQL (pgserver), tasks inline, demo sites/users/participants.
-run: install
+run: install $(SECRET_FILE)
+	$(LOCAL_RUN) $(PY) manage.py migrate --noinput
+	$(LOCAL_RUN) $(PY) manage.py demo
+	$(LOCAL_RUN) $(PY) manage.py collectstatic --noinput
+	$(LOCAL_RUN) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# For developers: the same, with DEBUG on (tracebacks, static files from static/, the development key).
+dev: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo
 	$(PY) manage.py runserver $(HOST):$(PORT)

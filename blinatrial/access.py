@@ -48,6 +48,24 @@ def has_second_factor(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+ROLE_PLURALS = {
+    COORDINATOR: "site coordinators",
+    INVESTIGATOR: "investigators",
+    DATA_MANAGER: "data managers",
+    MONITOR: "monitors",
+}
+
+
+def refusal(roles: Iterable[str]) -> str:
+    """What a 403 says: whom the page is for, and whom to ask (roles are given by a data manager)."""
+    names = [ROLE_PLURALS[r] for r in ROLES if r in set(roles)]
+    if not names:
+        return "This page is for administrators. Ask your data manager if you need what it shows."
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (f"This page is for {who}. Ask your data manager if you need that role, "
+            "or ask someone who has it to do this for you.")
+
+
 def role_required(*roles: str) -> Callable:
     """View decorator: 403 unless the user has one of `roles` (superusers pass)."""
 
@@ -55,7 +73,7 @@ def role_required(*roles: str) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs):
             if not has_role(request.user, *roles):
-                raise PermissionDenied("Your role does not allow this page.")
+                raise PermissionDenied(refusal(roles))
             return view(request, *args, **kwargs)
 
         return wrapped

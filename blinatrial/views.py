@@ -7,7 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from blinatrial import access, pending_signin
+from blinatrial import access, pending_signin, worklist
 from blinatrial.broker import broker_status
 
 
@@ -45,6 +45,8 @@ def health(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The user's work lists: what each of their roles has to do next, each item a link to its form."""
     roles = access.user_roles(request.user)
-    return render(request, "home.html", {"roles": roles, "is_coordinator": access.COORDINATOR in roles})
+    lists = worklist.work_lists(request.user, roles)
+    return render(request, "home.html", {"roles": roles, "work_lists": lists})
 

@@ -5,4 +5,4 @@ class CyclesConfig(AppConfig):
     name = "cycles"
 
     def ready(self) -> None:
-        from cycles import checks  # noqa: F401  (registers the app's automatic edit checks)
+        from cycles import checks, worklists  # noqa: F401  (registers the app's edit checks and work lists)

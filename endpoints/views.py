@@ -32,7 +32,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from blinatrial import page_cache, params
-from blinatrial.access import DATA_MANAGER, INVESTIGATOR, MONITOR, has_role, role_required, visible_site_ids
+from blinatrial.access import (
+    DATA_MANAGER,
+    INVESTIGATOR,
+    MONITOR,
+    has_role,
+    refusal,
+    role_required,
+    visible_site_ids,
+)
 from blinatrial.params import parse_query
 from endpoints import services
 from endpoints.explain import explain_participant
@@ -156,7 +164,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         roles, site_pks, site_codes, current_version, stored_cutoffs, *snap = cursor.fetchone()
     request.user._trial_roles = frozenset(roles)  # what access.user_roles would read, read here
     if not has_role(request.user, *DASHBOARD_ROLES):
-        raise PermissionDenied("Your role does not allow this page.")
+        raise PermissionDenied(refusal(DASHBOARD_ROLES))
     scopes = scopes_for(site_ids, list(zip(site_pks, site_codes, strict=True)))
     scope = site if site in scopes else (scopes[0] if scopes else None)
     snapshot = SnapshotMeta(*snap, current_version=current_version) if snap[0] is not None else None

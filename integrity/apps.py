@@ -8,7 +8,7 @@ class IntegrityConfig(AppConfig):
 
     def ready(self) -> None:
         from blinatrial.db_roles import event_models, grant_after_migrate
-        from integrity import security_log
+        from integrity import security_log, worklists  # noqa: F401  (worklists: the home page's lists)
         from integrity.lock_triggers import protect_event_tables
 
         # Every audit event table refuses TRUNCATE, whichever app's model it records.

@@ -7,4 +7,4 @@ class SafetyConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the safety edit checks with integrity.edit_checks.
-        from safety import checks  # noqa: F401
+        from safety import checks, worklists  # noqa: F401  (and the home page's work list)

@@ -1,0 +1,131 @@
+"""The home page's work lists that read the status matrix: forms due, forms incomplete, signatures waiting,
+records not yet verified, and the investigator's calls that differ from the derived response.
+
+The matrix of every participant the user sees is computed once per request (a fixed number of queries,
+assessments.matrix) and shared by the providers; integrity.rules decides each cell's states.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import matrix
+from blinatrial.access import COORDINATOR, INVESTIGATOR, MONITOR
+from blinatrial.worklist import MAX_ITEMS, WorkItem, WorkList, register
+from cycles import services as cycle_services
+from cycles.models import Cycle
+from enrollment.models import Participant
+from integrity.models import DataQuery, QueryStatus
+from integrity.rules import COMPLETE, INCOMPLETE, SIGNED
+
+COLUMN_WORDS = dict(matrix.COLUMNS)
+EOC_OF_CYCLE = {1: matrix.EOC1, 2: matrix.EOC2}
+EOC_VISIT = "EOC"  # the calendar's end-of-cycle visit: its window is when the EOC forms are due
+
+
+def matrix_of(user) -> list[dict]:
+    """Every visible participant's matrix row, computed once per request (cached on the user object)."""
+    cached = getattr(user, "_work_matrix", None)
+    if cached is None:
+        rows = (Participant.objects.visible_to(user).order_by("participant_id", "pk")
+                .values("pk", "participant_id", "site__code", "screening_id"))
+        cached = matrix.matrix_rows(list(rows))
+        user._work_matrix = cached
+    return cached
+
+
+def _cells(user, wanted) -> list[tuple[dict, matrix.Cell]]:
+    return [(row, cell) for row in matrix_of(user) for cell in row["cells"] if wanted(row, cell)]
+
+
+def _cell_item(row: dict, cell: matrix.Cell, note: str = "", url: str | None = None, urgent: bool = False) -> WorkItem:
+    return WorkItem(label=f"{row['participant_id']} · {COLUMN_WORDS[cell.column]}", url=url or cell.url, note=note,
+                    urgent=urgent)
+
+
+def _list(key: str, title: str, items: list[WorkItem], *, more: str, empty: str, hint: str = "") -> WorkList:
+    return WorkList(key=key, title=title, items=items[:MAX_ITEMS], total=len(items), more_url=more, empty=empty,
+                    hint=hint)
+
+
+def _matrix_url(state: str) -> str:
+    return reverse("assessments:status-matrix") + f"?state={state}"
+
+
+@register("forms-due", roles=(COORDINATOR,), order=20)
+def forms_due(user) -> WorkList:
+    """End-of-cycle forms (marrow, flow MRD, response call) not complete once the cycle's EOC visit window
+    has opened: due inside the window, overdue after it."""
+    today = timezone.localdate()
+    cycles = list(Cycle.objects.visible_to(user).filter(participant__is_deleted=False, number__in=EOC_OF_CYCLE))
+    calendars = cycle_services.calendars(cycles, today)
+    windows = {}
+    for c in cycles:
+        visit = next((v for v in calendars[c.pk] if v.code == EOC_VISIT), None)
+        if visit is not None and visit.window_start <= today:
+            windows[(c.participant_id, EOC_OF_CYCLE[c.number])] = visit
+    items = []
+    for row, cell in _cells(user, lambda r, c: (r["pk"], c.column) in windows and COMPLETE not in c.states):
+        visit = windows[(row["pk"], cell.column)]
+        overdue = visit.window_end < today
+        note = f"overdue since {visit.window_end:%Y-%m-%d}" if overdue else f"due by {visit.window_end:%Y-%m-%d}"
+        items.append(_cell_item(row, cell, note, urgent=overdue))
+    items.sort(key=lambda i: not i.urgent)
+    return _list("forms-due", "End-of-cycle forms due or overdue", items, more=reverse("assessments:status-matrix"),
+                 empty="No end-of-cycle form due.")
+
+
+@register("forms-incomplete", roles=(COORDINATOR,), order=40)
+def forms_incomplete(user) -> WorkList:
+    cells = _cells(user, lambda r, c: INCOMPLETE in c.states)
+    items = [_cell_item(r, c, "some forms hold data, not all") for r, c in cells]
+    return _list("forms-incomplete", "Forms started but incomplete", items, more=_matrix_url(INCOMPLETE),
+                 empty="Nothing started and left incomplete.")
+
+
+@register("signatures-waiting", roles=(INVESTIGATOR,), order=10)
+def signatures_waiting(user) -> WorkList:
+    """Complete end-of-cycle timepoints not signed, and casebooks complete in every timepoint not signed."""
+    items = []
+    for row in matrix_of(user):
+        sign = reverse("integrity:sign", args=[row["pk"]])
+        by_column = {c.column: c for c in row["cells"]}
+        for column in (matrix.EOC1, matrix.EOC2):
+            cell = by_column[column]
+            if COMPLETE in cell.states and SIGNED not in cell.states:
+                items.append(_cell_item(row, cell, "complete, not signed", url=f"{sign}?timepoint={column}"))
+        if all(COMPLETE in c.states for c in row["cells"]) and not all(SIGNED in c.states for c in row["cells"]):
+            items.append(WorkItem(label=f"{row['participant_id']} · Whole casebook", url=sign,
+                                  note="every timepoint complete, casebook not signed"))
+    return _list("signatures-waiting", "Waiting for your signature", items,
+                 more=_matrix_url(COMPLETE), empty="Nothing waiting for a signature.")
+
+
+@register("response-disagreements", roles=(INVESTIGATOR,), order=20)
+def response_disagreements(user) -> WorkList:
+    """The open automatic queries of the check comparing the investigator's call with the derived response."""
+    qs = (DataQuery.objects.visible_to(user).exclude(status=QueryStatus.CLOSED).filter(check_code="RSP_DIFF")
+          .select_related("participant").order_by("created_at", "pk"))
+    total = qs.count()
+    items = [
+        WorkItem(label=f"{q.participant.participant_id} · Investigator's call differs from the derived response",
+                 url=reverse("assessments:call-edit", args=[q.object_id]), note=q.get_status_display().lower())
+        for q in qs[:MAX_ITEMS]
+    ]
+    return WorkList(key="response-disagreements", title="Response calls differing from the derived response",
+                    items=items, total=total, more_url=reverse("integrity:query-list"),
+                    empty="Every response call agrees with the derived response.")
+
+
+@register("sdv-waiting", roles=(MONITOR,), order=10)
+def records_not_verified(user) -> WorkList:
+    """Source data verification is not recorded yet: every complete timepoint is a record not yet verified.
+    (A provider registered under the same key replaces this one.)"""
+    items = [_cell_item(r, c, "complete") for r, c in _cells(user, lambda r, c: COMPLETE in c.states)]
+    return _list("sdv-waiting", "Records not yet verified", items, more=_matrix_url(COMPLETE),
+                 empty="No complete record to verify.",
+                 hint="Source data verification is not recorded yet: each complete timepoint counts.")
+
+
+
