@@ -102,6 +102,18 @@ CONVENTIONS = {
         "the analysis datasets (adsl, adrs, adtte) are derived for the data cut-off; the form files and "
         "the audit trail hold every live record as saved when the snapshot was made"
     ),
+    "cdisc": (
+        "odm.xml is CDISC ODM 1.3.2 of the participants' live records (screening records of candidates never "
+        "enrolled stay in screening_records.csv only), each value with its last change's audit record; sdtm/ holds "
+        "SDTM-shaped domains (CSV, Dataset-JSON v1.1, SAS XPT v5) and define.csv; adam/ the analysis datasets as "
+        "Dataset-JSON and XPT; the ODM's and Dataset-JSON's creation time is the last change in the data"
+    ),
+    "analysis_formats": (
+        "analysis/*.sav (SPSS) and *.dta (Stata): a code is a number 1..k in the order of its code list in "
+        "data_dictionary.csv, labelled with its words; booleans are 0/1; the writers' header time is a constant "
+        "(1980-01-01), so unchanged data give identical files; load_snapshot.py and load_snapshot.R read the CSV "
+        "files with the dictionary's types"
+    ),
 }
 
 
