@@ -54,7 +54,7 @@ from exports.records import (
 )
 from exports.security_events import SECURITY_EVENT_COLUMNS, SECURITY_EVENTS, security_event_rows
 from exports.storage import snapshot_storage, store_file
-from exports.zipwriter import WrittenFile, write_bytes, write_copy, write_rows
+from exports.zipwriter import WrittenFile, ZipEntry, write_bytes, write_copy, write_rows
 from integrity.cells import CODE, DECIMAL, TEXT, TYPE_DESCRIPTIONS, Column
 from integrity.models import current_data_version
 
@@ -397,9 +397,8 @@ def write_contents(
             cutoff=cutoff,
             site_filter=site_codes,
         )
-        document = odm.build_odm(odm_input)
-        odm_xml = document.to_xml_string(xml_declaration=True).encode("utf-8")
-        written.append(write_bytes(archive, ODM_FILE, odm_xml, rows=len(document.ClinicalData[0].SubjectData)))
+        entry = ZipEntry(archive, ODM_FILE)
+        written.append(entry.close(odm.write_odm(odm_input, entry.write)))
         step("Writing the SDTM domains")
         domains = sdtm.sdtm_domains(
             sdtm.SdtmInput(
