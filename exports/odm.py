@@ -13,12 +13,13 @@ Signatures on their timepoint's StudyEventData, on their AE's FormData, or on th
 
 Like the form files, the ODM holds every live record as saved when the snapshot was made. Screening records
 of candidates who never enrolled belong to no subject and stay in screening_records.csv only.
-CreationDateTime is the time of the last change in the data, so unchanged data give an identical file.
+CreationDateTime is the time of the last change in the data, so unchanged data give an identical file. The
+document is written one subject at a time (each SubjectData built by odmlib and serialised on its own).
 """
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -318,8 +319,7 @@ def admin_data(data: OdmInput, usernames: set[str | None]) -> ODM.AdminData:
 # --------------------------------------------------------------------------- clinical data
 
 
-def _audit_record(change: Change, site: str, used: set) -> ODM.AuditRecord:
-    used.add(change.username)
+def _audit_record(change: Change, site: str) -> ODM.AuditRecord:
     record = ODM.AuditRecord(
         UserRef=ODM.UserRef(UserOID=user_oid(change.username)),
         LocationRef=ODM.LocationRef(LocationOID=location_oid(site)),
@@ -330,8 +330,7 @@ def _audit_record(change: Change, site: str, used: set) -> ODM.AuditRecord:
     return record
 
 
-def _signature(sig: SignatureFact, site: str, used: set) -> ODM.Signature:
-    used.add(sig.username)
+def _signature(sig: SignatureFact, site: str) -> ODM.Signature:
     return ODM.Signature(
         ID=f"SIG.{sig.pk}",
         UserRef=ODM.UserRef(UserOID=user_oid(sig.username)),
@@ -341,66 +340,72 @@ def _signature(sig: SignatureFact, site: str, used: set) -> ODM.Signature:
     )
 
 
-def build_odm(data: OdmInput) -> ODM.ODM:
-
-    used_users: set[str | None] = set()
+def _plan(data: OdmInput) -> tuple[dict[str, list[str]], dict[str, list[tuple]]]:
+    """(study event -> its forms, participant -> [(form stem, item columns, record, event)]): plain data."""
     events_forms: dict[str, list[str]] = defaultdict(list)
-    # participant -> event -> [FormData]; AE reference -> its FormData (for the AE's signature)
-    subjects: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    by_reference: dict[tuple[str, str], object] = {}
+    by_subject: dict[str, list[tuple]] = defaultdict(list)
     for form in data.forms:
         columns = _item_columns(form)
         for record in form.dicts():
-            participant = record["participant_id"]
-            site = data.site_of.get(participant) or record.get("site")
             event = event_of(form.stem, record)
             if form.stem not in events_forms[event]:
                 events_forms[event].append(form.stem)
-            group = ODM.ItemGroupData(ItemGroupOID=group_oid(form.stem))
-            for column in columns:
-                value = odm_value(column.kind, record[column.name])
-                if value is None:
-                    continue
-                item = ODM.ItemData(ItemOID=item_oid(form.stem, column.name), Value=value)
-                change = data.changes.by_value.get((form.stem, record["record_id"], column.name))
-                if change is not None:
-                    item.AuditRecord = _audit_record(change, site, used_users)
-                group.ItemData.append(item)
-            form_data = ODM.FormData(FormOID=form_oid(form.stem), FormRepeatKey=str(record["record_id"]))
-            form_data.ItemGroupData.append(group)
-            subjects[participant][event].append(form_data)
-            if record.get("timepoint") and event == ON_STUDY:
-                by_reference[(participant, record["timepoint"])] = form_data
+            by_subject[record["participant_id"]].append((form.stem, columns, record, event))
     for form in data.forms:  # every form belongs to at least one event, found in the data or not
         if not any(form.stem in stems for stems in events_forms.values()):
             events_forms[event_of(form.stem, {})].append(form.stem)
     for event in FIXED_EVENTS:
         events_forms.setdefault(event, [])
+    return events_forms, by_subject
 
-    signatures = _latest_signatures(data.signatures)
-    clinical = ODM.ClinicalData(StudyOID=STUDY_OID, MetaDataVersionOID=MDV_OID)
-    for participant in sorted(subjects.keys() | {s.participant_id for s in signatures.values()}):
-        site = data.site_of[participant]
-        subject = ODM.SubjectData(SubjectKey=participant, SiteRef=ODM.SiteRef(LocationOID=location_oid(site)))
-        events = subjects.get(participant, {})
-        event_signatures = {}
-        for (pid, timepoint), sig in signatures.items():
-            if pid != participant:
+
+def _subject_data(
+    participant: str,
+    site: str,
+    records: list[tuple],
+    signatures: dict[str, SignatureFact],
+    events_forms: dict[str, list[str]],
+    changes: LastChanges,
+) -> ODM.SubjectData:
+    """One participant's SubjectData: a FormData per record under its study event, the signatures."""
+    events: dict[str, list] = defaultdict(list)
+    by_reference = {}  # an AE's number -> its FormData (the AE is signed on its own)
+    for stem, columns, record, event in records:
+        group = ODM.ItemGroupData(ItemGroupOID=group_oid(stem))
+        for column in columns:
+            value = odm_value(column.kind, record[column.name])
+            if value is None:
                 continue
-            if not timepoint:
-                subject.Signature = _signature(sig, site, used_users)
-            elif timepoint in events_forms:
-                event_signatures[timepoint] = sig
-            elif (participant, timepoint) in by_reference:
-                by_reference[(participant, timepoint)].Signature = _signature(sig, site, used_users)
-        for event in sorted(events.keys() | event_signatures.keys(), key=event_order):
-            event_data = ODM.StudyEventData(StudyEventOID=event_oid(event))
-            if event in event_signatures:
-                event_data.Signature = _signature(event_signatures[event], site, used_users)
-            event_data.FormData = events.get(event, [])
-            subject.StudyEventData.append(event_data)
-        clinical.SubjectData.append(subject)
+            item = ODM.ItemData(ItemOID=item_oid(stem, column.name), Value=value)
+            change = changes.by_value.get((stem, record["record_id"], column.name))
+            if change is not None:
+                item.AuditRecord = _audit_record(change, site)
+            group.ItemData.append(item)
+        form_data = ODM.FormData(FormOID=form_oid(stem), FormRepeatKey=str(record["record_id"]))
+        form_data.ItemGroupData.append(group)
+        events[event].append(form_data)
+        if record.get("timepoint") and event == ON_STUDY:
+            by_reference[record["timepoint"]] = form_data
+    subject = ODM.SubjectData(SubjectKey=participant, SiteRef=ODM.SiteRef(LocationOID=location_oid(site)))
+    event_signatures = {}
+    for timepoint, sig in signatures.items():
+        if not timepoint:
+            subject.Signature = _signature(sig, site)
+        elif timepoint in events_forms:
+            event_signatures[timepoint] = sig
+        elif timepoint in by_reference:
+            by_reference[timepoint].Signature = _signature(sig, site)
+    for event in sorted(events.keys() | event_signatures.keys(), key=event_order):
+        event_data = ODM.StudyEventData(StudyEventOID=event_oid(event))
+        if event in event_signatures:
+            event_data.Signature = _signature(event_signatures[event], site)
+        event_data.FormData = events.get(event, [])
+        subject.StudyEventData.append(event_data)
+    return subject
 
+
+def _root(data: OdmInput, events_forms: dict[str, list[str]], users: set[str | None]) -> ODM.ODM:
+    """The document without subjects: Study (metadata), AdminData and an empty ClinicalData."""
     mdv, basic = metadata(data, events_forms)
     study = ODM.Study(
         OID=STUDY_OID,
@@ -424,9 +429,40 @@ def build_odm(data: OdmInput) -> ODM.ODM:
         SourceSystem="BlinaTrial EDC",
     )
     root.Study = [study]
-    root.AdminData = [admin_data(data, used_users)]
-    root.ClinicalData = [clinical]
+    root.AdminData = [admin_data(data, users)]
+    root.ClinicalData = [ODM.ClinicalData(StudyOID=STUDY_OID, MetaDataVersionOID=MDV_OID)]
     return root
+
+
+def write_odm(data: OdmInput, write: Callable[[bytes], None]) -> int:
+    """Write the ODM document through `write`, one subject at a time; return the number of subjects.
+
+    odmlib builds the metadata and each SubjectData; only one subject's element tree is held at a time (the
+    records themselves are plain tuples), so a large trial does not hold the whole document as objects.
+    """
+    events_forms, by_subject = _plan(data)
+    signatures: dict[str, dict[str, SignatureFact]] = defaultdict(dict)
+    for (participant, timepoint), sig in _latest_signatures(data.signatures).items():
+        signatures[participant][timepoint] = sig
+    users = {c.username for c in data.changes.by_value.values()}
+    users |= {sig.username for by_timepoint in signatures.values() for sig in by_timepoint.values()}
+    head = _root(data, events_forms, users).to_xml_string(xml_declaration=True)
+    start = head.rindex("<ClinicalData ")
+    empty = head[start : head.index("/>", start)].rstrip()
+    write((head[:start] + empty + ">").encode("utf-8"))
+    participants = sorted(by_subject.keys() | signatures.keys())
+    for participant in participants:
+        subject = _subject_data(
+            participant,
+            data.site_of[participant],
+            by_subject.get(participant, []),
+            signatures.get(participant, {}),
+            events_forms,
+            data.changes,
+        )
+        write(subject.to_xml_string().encode("utf-8"))
+    write(("</ClinicalData>" + head[head.index("/>", start) + 2 :]).encode("utf-8"))
+    return len(participants)
 
 
 def _latest_signatures(signatures: list[SignatureFact]) -> dict[tuple[str, str], SignatureFact]:

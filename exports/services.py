@@ -54,7 +54,7 @@ from exports.records import (
 )
 from exports.security_events import SECURITY_EVENT_COLUMNS, SECURITY_EVENTS, security_event_rows
 from exports.storage import snapshot_storage, store_file
-from exports.zipwriter import WrittenFile, write_bytes, write_copy, write_rows
+from exports.zipwriter import WrittenFile, ZipEntry, write_bytes, write_copy, write_rows
 from integrity.cells import CODE, DECIMAL, TEXT, TYPE_DESCRIPTIONS, Column
 from integrity.models import current_data_version
 
@@ -101,6 +101,18 @@ CONVENTIONS = {
     "cutoff": (
         "the analysis datasets (adsl, adrs, adtte) are derived for the data cut-off; the form files and "
         "the audit trail hold every live record as saved when the snapshot was made"
+    ),
+    "cdisc": (
+        "odm.xml is CDISC ODM 1.3.2 of the participants' live records (screening records of candidates never "
+        "enrolled stay in screening_records.csv only), each value with its last change's audit record; sdtm/ holds "
+        "SDTM-shaped domains (CSV, Dataset-JSON v1.1, SAS XPT v5) and define.csv; adam/ the analysis datasets as "
+        "Dataset-JSON and XPT; the ODM's and Dataset-JSON's creation time is the last change in the data"
+    ),
+    "analysis_formats": (
+        "analysis/*.sav (SPSS) and *.dta (Stata): a code is a number 1..k in the order of its code list in "
+        "data_dictionary.csv, labelled with its words; booleans are 0/1; the writers' header time is a constant "
+        "(1980-01-01), so unchanged data give identical files; load_snapshot.py and load_snapshot.R read the CSV "
+        "files with the dictionary's types"
     ),
 }
 
@@ -385,9 +397,8 @@ def write_contents(
             cutoff=cutoff,
             site_filter=site_codes,
         )
-        document = odm.build_odm(odm_input)
-        odm_xml = document.to_xml_string(xml_declaration=True).encode("utf-8")
-        written.append(write_bytes(archive, ODM_FILE, odm_xml, rows=len(document.ClinicalData[0].SubjectData)))
+        entry = ZipEntry(archive, ODM_FILE)
+        written.append(entry.close(odm.write_odm(odm_input, entry.write)))
         step("Writing the SDTM domains")
         domains = sdtm.sdtm_domains(
             sdtm.SdtmInput(

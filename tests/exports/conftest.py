@@ -98,17 +98,23 @@ def demo_zip(django_db_setup, django_db_blocker) -> zipfile.ZipFile:
     """The zip of a snapshot of the demo trial (8 participants, treated, assessed, with AEs, one of them removed,
     an edit with a reason and two e-signatures), built once per test run inside a transaction rolled back after
     it: the demo takes minutes on a busy machine, and every format module compares files of this one zip."""
+    from django.contrib.auth.models import Group
     from django.db import transaction
     from django.utils import timezone
 
+    from blinatrial import access
     from enrollment import demo
     from enrollment.models import Participant
-    from integrity.models import Signature
+    from integrity.models import DataVersion, Signature
     from integrity.services import soft_delete_record
     from integrity.signatures import content_hash
     from safety.models import AdverseEvent
 
     with django_db_blocker.unblock(), transaction.atomic():
+        # The rows a transactional test's flush removes (tests/conftest.py puts them back per test, not per run).
+        DataVersion.objects.get_or_create(pk=1, defaults={"version": 0})
+        for role in access.ROLES:
+            Group.objects.get_or_create(name=role)
         demo.create_demo_trial(participants=DEMO_PARTICIPANTS)
         first = Participant.objects.order_by("participant_id").first()
         investigator = get_user_model().objects.get(username="investigator")

@@ -11,6 +11,8 @@ import pytest
 import xmlschema
 from odmlib import loader, odm_loader
 
+from exports.datasets import form_files
+from exports.records import participant_records
 from integrity.cells import unescape_text
 
 pytestmark = pytest.mark.django_db  # the demo snapshot needs the test database set up
@@ -123,3 +125,13 @@ def test_values_carry_their_last_change_and_signatures_are_there(demo_zip, odm):
     assert eoc1.Signature.SignatureRef.SignatureOID == "SD.approved"
     users = {u.OID: u for u in odm.AdminData[0].User}
     assert users["USR.investigator"].LoginName._content == "investigator"
+
+
+def test_the_records_are_read_in_one_query_per_form(trial, django_assert_max_num_queries):
+    forms = form_files()
+    with django_assert_max_num_queries(len(forms)):
+        records = participant_records(forms, None)
+    participants = {row[1] for row in records["participants.csv"].rows}
+    assert participants == {p.participant_id for p in trial.values()}
+    # the screen failure has no participant: it is in screening_records.csv only
+    assert len(records["screening_records.csv"].rows) == 3
