@@ -19,6 +19,7 @@ CODE_WORDS = {
     "ASTCT_2019": "ASTCT 2019 consensus",
     "NOT_APPLICABLE": "not applicable",
     "x10^9/L": "×10⁹/L",
+    "umol/L": "µmol/L",
 }
 CODE = re.compile(r"[A-Z0-9][A-Z0-9.\-]*(?:_[A-Z0-9.\-]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
