@@ -12,6 +12,7 @@ from assessments import derived
 from assessments.models import EOC_TIMEPOINTS, Timepoint
 from blinatrial.access import COORDINATOR, DATA_MANAGER, INVESTIGATOR, has_role
 from enrollment.casebook import CasebookSection, TimelineEntry
+from integrity.words import words
 
 DISAGREEMENT_FLAG = "investigator call differs from derived response"
 
@@ -53,11 +54,11 @@ def _timeline(participant, assessed: derived.ParticipantAssessments) -> list[Tim
         if m.investigator_call:
             label += f", investigator {m.investigator_call}"
         if m.flow_label:
-            label += f", flow MRD {m.flow_label}"
+            label += f", flow MRD {words(m.flow_label)}"
         flag = DISAGREEMENT_FLAG if m.disagreement else None
         entries.append(TimelineEntry(m.marrow_date, "marrow", label, url, flag))
     for c in assessed.cbcs:
-        label = f"Blood count: ANC {c.anc:g}, platelets {c.plt:g} x10^9/L"
+        label = f"Blood count: ANC {c.anc:g}, platelets {c.plt:g} ×10⁹/L"
         label += ", circulating blasts" if c.pb_blasts else ""
         url = reverse("assessments:cbc-edit", args=[c.id])
         entries.append(TimelineEntry(c.sample_date, "blood count", label, url))

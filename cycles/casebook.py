@@ -3,8 +3,10 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from blinatrial.access import DATA_ENTRY_ROLES, has_role
 from cycles import rules, services
 from cycles.models import Administration, AdministrationStatus, Cycle, Transplant
+from cycles.regimen import REGIMEN
 from enrollment.casebook import CasebookSection, DueItem, TimelineEntry
 
 
@@ -52,8 +54,17 @@ def section(participant, user) -> CasebookSection:
             "transplants": transplants,
             "calendar_url": reverse("cycles:participant-calendar", args=[participant.pk]),
             "c1d1": c1d1,  # the casebook header's C1D1 (None: not treated)
+            "start": _start_link(participant, cycles, user),
         },
         order=200,
         timeline=timeline,
         due=due,
     )
+
+
+def _start_link(participant, cycles: list[Cycle], user) -> dict | None:
+    """"Start cycle N" for data entry roles, while the regimen has a next cycle (as on the calendar page)."""
+    number = (cycles[-1].number + 1) if cycles else 1
+    if REGIMEN.cycle(number) is None or not has_role(user, *DATA_ENTRY_ROLES):
+        return None
+    return {"number": number, "url": reverse("cycles:cycle-start", args=[participant.pk])}

@@ -46,7 +46,7 @@ from endpoints import services
 from endpoints.explain import explain_participant
 from endpoints.labels import group_label
 from endpoints.models import GROUP_KEY_MAX_LENGTH, DashboardPanel, EndpointSnapshot, ParticipantResult
-from enrollment.models import Participant, Site
+from enrollment.models import Participant, ParticipantStatus, Site
 from integrity.models import DataVersion
 
 DASHBOARD_ROLES = (INVESTIGATOR, DATA_MANAGER, MONITOR)
@@ -270,14 +270,14 @@ def group(request: HttpRequest, cutoff: str, scope: str) -> HttpResponse:
     if scope != ALL:
         members = members.filter(site_code=scope)
     ids = list(members.values_list("participant_id", flat=True))
-    participants = _participant_links(
-        list(
-            Participant.objects.visible_to(request.user)
-            .filter(participant_id__in=ids)
-            .order_by("participant_id")
-            .values("pk", "participant_id", "site__code", "status")
-        )
+    rows = list(
+        Participant.objects.visible_to(request.user)
+        .filter(participant_id__in=ids)
+        .order_by("participant_id")
+        .values("pk", "participant_id", "site__code", "status")
     )
+    statuses = dict(ParticipantStatus.choices)
+    participants = _participant_links([{**r, "status": statuses.get(r["status"], r["status"])} for r in rows])
     context = {
         "cutoff": day,
         "scope": scope,

@@ -240,8 +240,8 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     shown = live.sites_q(visible_site_ids(request.user))  # = visible_to(user), as a condition
     if status := query["status"]:
         shown &= Q(status=status)
-    if q := query["q"]:
-        shown &= Q(participant_id__icontains=q)
+    if q := query["q"]:  # the menu's search box: part of a participant ID, or the initials
+        shown &= Q(participant_id__icontains=q) | Q(screening__initials__iexact=q)
     target = Subquery(StudySettings.objects.filter(pk=1).values("target_enrollment")[:1])
     counts = live.aggregate(  # one statement: the rows shown, the trial's enrolled participants, the target
         trial=Count("pk"), shown=Count("pk", filter=shown), target=Max(target)

@@ -17,6 +17,7 @@ from blinatrial.access import visible_site_ids
 from integrity.cells import TEXT_KINDS, format_cell
 from integrity.model_meta import clinical_models, field_kind, participant_object_path
 from integrity.models import Lock, Signature
+from integrity.words import mapping_words, words
 
 # Bookkeeping that every save changes: not a change of data (soft delete shows as is_deleted / deleted_reason).
 BOOKKEEPING = {"created_at", "updated_at", "row_version", "created_by", "updated_by", "deleted_at"}
@@ -80,6 +81,8 @@ class Change:
     reason: str
     event_id: int = 0
     api_token: str = ""  # the name of the API token the change was made with (empty: a page of the app)
+    old_shown: str = ""  # old and new in words, for the pages (old and new stay as stored, for the CSV)
+    new_shown: str = ""
 
 
 def audited_fields(model: type[models.Model], event_model: type[models.Model]) -> list[models.Field]:
@@ -98,6 +101,17 @@ def display_value(field: models.Field, value: object) -> str:
         return str(value)
     kind = field_kind(field)
     return str(value) if kind in TEXT_KINDS else format_cell(kind, value)
+
+
+def _shown(field: models.Field, value: object) -> str:
+    """The value as the page shows it: a choice's label, a mapping and a code in words (the CSV keeps codes)."""
+    if value is None or value == "" or field.is_relation:
+        return display_value(field, value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, words(value)))
+    if isinstance(value, dict):
+        return mapping_words(value)
+    return str(words(display_value(field, value)))
 
 
 def site_path(model: type[models.Model]) -> str | None:
@@ -194,6 +208,8 @@ def changes(
                     reason=metadata.get("reason") or "",
                     event_id=keys[0],
                     api_token=metadata.get("api_token") or "",
+                    old_shown=_shown(f, old),
+                    new_shown=_shown(f, new),
                 )
             )
     if field:

@@ -34,6 +34,7 @@ from integrity import locking
 from integrity.audit import BOOKKEEPING, clinical_models
 from integrity.audit_context import own_context
 from integrity.models import Signature
+from integrity.words import mapping_words, words
 
 CASEBOOK = ""  # the timepoint value of a whole-casebook signature
 _LEFT_OUT = BOOKKEEPING | {"is_deleted", "deleted_reason"}
@@ -213,6 +214,13 @@ def sign(
         )
 
 
+def _shown(field, value) -> object:
+    """A signed value as people read it: a choice's label, a mapping and a code in words."""
+    if field.choices and value not in (None, ""):
+        return dict(field.flatchoices).get(value, value)
+    return mapping_words(value) if isinstance(value, dict) else words(value)
+
+
 def signed_records(participant, timepoint: str = CASEBOOK) -> list[tuple[str, str, dict]]:
     """(form name, record id, {field label: value}) of the content a signature of this scope covers; for a
     timepoint, the records and derived values its meaning depends on follow its own records."""
@@ -222,10 +230,11 @@ def signed_records(participant, timepoint: str = CASEBOOK) -> list[tuple[str, st
     out = []
     for label, records in sorted(_content(participant).items()):
         model = apps.get_model(label)
-        labels = {f.attname: str(f.verbose_name).capitalize() for f in model._meta.concrete_fields}
+        fields = {f.attname: f for f in model._meta.concrete_fields if not f.is_relation}  # no bare row ids
         for key, values in _selected(records, label, timepoint, addition):
-            shown = {labels.get(k, k): v for k, v in values.items() if k != "id"}
+            shown = {str(fields[k].verbose_name).capitalize(): _shown(fields[k], v)
+                     for k, v in values.items() if k in fields and k != "id"}
             out.append((str(model._meta.verbose_name).capitalize(), key, shown))
     if addition is not None and addition.derived:
-        out.append(("Derived from the data", "", dict(sorted(addition.derived.items()))))
+        out.append(("Derived from the data", "", {k: words(v) for k, v in sorted(addition.derived.items())}))
     return out

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, INVESTIGATOR, MONITOR, has_role
 from integrity import audit, queries, services
+from integrity.words import words
 
 register = template.Library()
 AUDIT_ROLES = (DATA_MANAGER, MONITOR, INVESTIGATOR)
@@ -80,3 +81,9 @@ def field_history(context, record, field_name: str) -> dict:
 @register.simple_tag
 def open_query_count(participant) -> int:
     return queries.open_counts([participant.pk]).get(participant.pk, 0)
+
+
+@register.filter(name="words")
+def words_filter(value):
+    """`{{ code|words }}`: a stored code in words (integrity.words); other values unchanged."""
+    return words(value)

@@ -68,7 +68,7 @@ def test_eoc_page_shows_cbc_used_and_mrd_class_when_not_detected_lod_too_high(
     page = coordinator_client.get(reverse("assessments:eoc-detail", args=[participant.pk, "EOC1"])).content.decode()
     assert days_ago(41).isoformat() in page  # the CBC used
     assert 'data-testid="derived-response-EOC1">CR<' in page
-    assert 'data-testid="flow-class-EOC1">NE_INSUFFICIENT_SENSITIVITY<' in page
+    assert 'data-testid="flow-class-EOC1">not evaluable: insufficient sensitivity<' in page
 
 
 def test_call_form_warns_when_entered_call_differs_from_derived(coordinator_client, participant, days_ago):
