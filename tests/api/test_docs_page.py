@@ -46,3 +46,9 @@ def test_the_schema_is_served_to_a_token_and_not_to_anyone(client, coordinator):
 def test_an_unknown_api_address_is_a_json_404(api_as, coordinator):
     response = api_as(coordinator).get("/api/v1/no-such-thing/")
     assert response.status_code == 404 and "No such API address" in response.json()["detail"]
+
+
+def test_the_api_root_links_every_resource(api_as, coordinator):
+    links = api_as(coordinator).get("/api/v1/").json()
+    assert links["bone_marrow_assessments"].endswith("/api/v1/bone_marrow_assessments/")
+    assert {"participants", "audit", "queries", "results", "participant-results", "schema", "docs"} <= set(links)
