@@ -30,7 +30,8 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")
     ), name="docs"),
     *router.urls,
-    re_path(r"^.+$", login_not_required(views.NotFoundView.as_view()), name="not-found"),
+    # Any character, a newline too (a path segment may carry one, percent-encoded).
+    re_path(r"^[\s\S]+$", login_not_required(views.NotFoundView.as_view()), name="not-found"),
 ]
 for pattern in router.urls:
     login_not_required(pattern.callback)

@@ -52,3 +52,8 @@ def test_the_api_root_links_every_resource(api_as, coordinator):
     links = api_as(coordinator).get("/api/v1/").json()
     assert links["bone_marrow_assessments"].endswith("/api/v1/bone_marrow_assessments/")
     assert {"participants", "audit", "queries", "results", "participant-results", "schema", "docs"} <= set(links)
+
+
+def test_an_address_with_a_newline_is_a_json_404_too(api_as, coordinator):
+    response = api_as(coordinator).get("/api/v1/blood_counts/3%0Ax/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
