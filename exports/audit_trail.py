@@ -31,6 +31,7 @@ AUDIT_COLUMNS = (
     Column("changed_at", DATETIME, "When the change was saved (UTC)"),
     Column("action", TEXT, "insert, update or delete", allowed_values="insert; update; delete"),
     Column("reason", TEXT, "Reason for change as entered"),
+    Column("api_token", TEXT, "Name of the API token the change was made with (empty: made in the app's pages)"),
 )
 # The bookkeeping that every save changes: not a change of data.
 _SKIPPED = HIDDEN_FIELDS | set(TRAILING_FIELDS)
@@ -118,6 +119,7 @@ def _form_audit_rows(
             at,
             label,
             metadata.get("reason"),
+            metadata.get("api_token"),
         )
 
 

@@ -173,3 +173,30 @@ def test_a_null_character_in_the_participant_id_is_a_400_not_a_server_error(api_
     response = api_as(coordinator).post("/api/v1/bone_marrow_assessments/", {"participant_id": "01-\x00"})
     assert response.status_code == 400
     assert response.json() == {"participant_id": ["Null characters are not allowed."]}
+
+
+def test_the_audit_trail_page_names_the_token(api_as, coordinator, data_manager_client, participant):
+    from django.urls import reverse
+
+    count = BloodCountFactory(participant=participant)
+    api_as(coordinator, name="lab sync").patch(
+        f"/api/v1/blood_counts/{count.pk}/", {"hb_g_per_l": 99, "reason": "Late result", "row_version": 1}
+    )
+    page = data_manager_client.get(reverse("integrity:audit-list")).content.decode()
+    assert 'data-testid="audit-api-token">API token: lab sync<' in page
+
+
+def test_the_snapshot_audit_trail_names_the_token(api_as, coordinator, participant):
+    from exports.audit_trail import AUDIT_COLUMNS, all_usernames, audit_rows
+    from exports.datasets import form_files
+
+    count = BloodCountFactory(participant=participant)
+    api_as(coordinator, name="lab sync").patch(
+        f"/api/v1/blood_counts/{count.pk}/", {"hb_g_per_l": 99, "reason": "Late result", "row_version": 1}
+    )
+    names = [c.name for c in AUDIT_COLUMNS]
+    rows = [dict(zip(names, row, strict=True)) for row in audit_rows(form_files(), None, all_usernames())]
+    [update] = [r for r in rows if r["record_type"] == "blood_counts" and r["action"] == "update"]
+    assert (update["field"], update["user"], update["reason"], update["api_token"]) == (
+        "hb_g_per_l", "coord_a", "Late result", "lab sync")
+    assert {r["api_token"] for r in rows if r["action"] == "insert"} == {None}

@@ -7,6 +7,7 @@ flow and NGS MRD, a blood count, a data query and stored results). Examples per 
 has a time budget.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ SCHEMA = schemathesis.openapi.from_path(Path(__file__).resolve().parents[2] / "a
 SCHEMA.app = get_wsgi_application()
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES_PER_OPERATION = 15
+IN_CI = os.environ.get("CI", "").lower() == "true"  # as the fuzz module: the same inputs every CI run, new ones locally
 
 
 @pytest.fixture
@@ -68,6 +70,7 @@ def token_headers(db, data_manager, site_a, in_process) -> dict:
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
     deadline=None,
+    derandomize=IN_CI,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

@@ -90,6 +90,10 @@ ROUTES: dict[str, Route] = {
     "two-factor-enrol": Route(post=True, params=(NextParams,)),
     "account-security": Route(roles=(UNVERIFIED, *APP_ROLES)),
     "recovery-codes": Route(post=True, form_on=("account-security", lambda w: {}), writer=INV),
+    "api-token-list": Route(),
+    "api-token-create": Route(post=True),
+    # No token in the world: the revoke form of a token that is not the user's (a 404 for every role).
+    "api-token-revoke": Route(lambda w: {"pk": 1}, post=True, get=False, form_on=("api-token-list", lambda w: {})),
     # enrollment
     "enrollment:screening-list": Route(params=(ScreeningListParams,)),
     "enrollment:screening-add": Route(post=True),
