@@ -92,6 +92,11 @@ class ScreeningStatus(models.TextChoices):
 
 @clinical_record
 class ScreeningRecord(ClinicalRecord):
+
+    # Critical to quality: the fields a monitor verifies against source (integrity.verification).
+    critical_fields = (
+        "ph_result", "ecog", "cns_status", "bilirubin_x_uln", "alt_x_uln", "creatinine_x_uln", "criteria"
+    )
     site_lookup = "site"
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="screenings")

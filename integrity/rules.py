@@ -114,3 +114,59 @@ def normalise_decimal_text(text: str) -> str:
     if commas and len(fraction) == 3 and whole.lstrip("0"):
         raise DecimalEntryError(AMBIGUOUS_THOUSANDS)
     return f"{sign}{whole or '0'}{'.' + fraction if fraction else ''}{exponent}"
+
+
+# --- Source data verification progress ------------------------------------------------------------------------
+#
+# A critical field with a value counts once. It is verified when a mark of its whole record was made at the
+# record's current version, or a mark of the field itself holds the field's current value.
+
+
+@dataclass(frozen=True)
+class CriticalValue:
+    model: str
+    record_id: int
+    field: str
+    value: str  # the current value as text
+    row_version: int
+    participant_id: int | None
+    site_id: int
+
+
+@dataclass(frozen=True)
+class VerificationMark:
+    model: str
+    record_id: int
+    field: str  # "" for the whole record
+    value: str
+    row_version: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    verified: int
+    total: int
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.total == 0 else round(100 * self.verified / self.total)
+
+
+def is_verified(value: CriticalValue, whole: dict, fields: dict) -> bool:
+    return whole.get((value.model, value.record_id)) == value.row_version or fields.get(
+        (value.model, value.record_id, value.field)
+    ) == value.value
+
+
+def verification_progress(
+    values: list[CriticalValue], marks: list[VerificationMark], key
+) -> dict[object, Progress]:
+    """key(value) -> Progress (verified / total critical fields with a value), e.g. per site or participant."""
+    whole = {(m.model, m.record_id): m.row_version for m in marks if not m.field}
+    fields = {(m.model, m.record_id, m.field): m.value for m in marks if m.field}
+    counts: dict[object, list[int]] = {}
+    for value in values:
+        count = counts.setdefault(key(value), [0, 0])
+        count[1] += 1
+        count[0] += is_verified(value, whole, fields)
+    return {k: Progress(verified=v, total=t) for k, (v, t) in counts.items()}
