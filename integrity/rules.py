@@ -69,6 +69,7 @@ def cell_states(facts: CellFacts) -> tuple[str, ...]:
 # digits after a non-zero integer part ("1,234": 1234 in English, 1.234 elsewhere).
 
 _DIGITS = frozenset("0123456789")
+_NUMBER_CHARS = _DIGITS | frozenset("+-.,eE' \u00a0\u202f")  # digits, sign, separators, exponent, spaces
 DECIMAL_HINT = "e.g. 1.2 or 1,2"
 AMBIGUOUS_DECIMAL = (
     "Write the number with one decimal separator (a dot or a comma) and no thousands separator, "
@@ -96,7 +97,9 @@ def normalise_decimal_text(text: str) -> str:
     """The typed number with a dot as its decimal separator (e.g. "1,2" -> "1.2"); DecimalEntryError if the
     text is not a number or is ambiguous. An exponent ("1e-6", "1,5E-4") is allowed for tiny fractions."""
     text = text.strip()
-    if any(ch.isspace() for ch in text) or "'" in text or "\u00a0" in text:
+    if not set(text) <= _NUMBER_CHARS:
+        raise DecimalEntryError(NOT_A_NUMBER)
+    if any(ch.isspace() for ch in text) or "'" in text:
         raise DecimalEntryError(AMBIGUOUS_DECIMAL)
     mantissa, exponent = _split_exponent(text)
     sign = mantissa[:1] if mantissa[:1] in ("+", "-") else ""
