@@ -116,3 +116,20 @@ def test_progress_counts_verified_over_critical_fields(monitor_client, participa
     (site,) = page.context["site_rows"]
     assert (site["code"], site["verified"], site["total"]) == ("01", 4, total_a)
     assert f"{round(400 / total_a)} %" in page.content.decode()
+
+
+@pytest.mark.parametrize("participants", [1, 6])
+def test_progress_page_runs_a_fixed_number_of_queries(participants, site_a, monitor_client, participant,
+                                                      django_assert_max_num_queries):
+    from tests.factories.enrollment import ParticipantFactory
+
+    for _ in range(participants):
+        other = ParticipantFactory(screening__site=site_a)
+        MarrowFactory(participant=other, timepoint="UNSCHEDULED", cycle_number=None,
+                      sample_date=TODAY - datetime.timedelta(days=9))
+        BloodCountFactory(participant=other, sample_date=TODAY - datetime.timedelta(days=9))
+
+    # one query per form with critical fields (7), the marks, their content types, the sites; the rest is the
+    # request's own (session, user, roles, site assignments, menu): the same bound for 1 and 6 participants
+    with django_assert_max_num_queries(20):
+        assert monitor_client.get(reverse("integrity:sdv-progress")).status_code == 200
