@@ -125,6 +125,9 @@ class ContactMethod(models.TextChoices):
 class BoneMarrowAssessment(ClinicalRecord):
     """One bone-marrow aspirate (DOMAIN 3.1): morphology blasts as % of nucleated cells."""
 
+    # Critical to quality: the fields a monitor verifies against source (integrity.verification).
+    critical_fields = ("sample_date", "aspirate_adequacy", "blasts_pct")
+
     site_lookup = "participant__site"
     participant_lookup = "participant"
     timepoint_lookup = "timepoint"
@@ -185,6 +188,9 @@ class BoneMarrowAssessment(ClinicalRecord):
 @clinical_record
 class BloodCount(ClinicalRecord):
     """A complete blood count (DOMAIN 3.1): counts in x10^9/L, haemoglobin in g/L."""
+
+    # Critical to quality: the fields a monitor verifies against source (integrity.verification).
+    critical_fields = ("sample_date", "anc_e9_per_l", "platelets_e9_per_l", "circulating_blasts")
 
     site_lookup = "participant__site"
     participant_lookup = "participant"
@@ -267,6 +273,9 @@ class ExtramedullaryDisease(ClinicalRecord):
 class FlowMrd(ClinicalRecord):
     """Flow-cytometry MRD on a marrow sample (DOMAIN 3.3): value and LOD in % of nucleated cells."""
 
+    # Critical to quality: the fields a monitor verifies against source (integrity.verification).
+    critical_fields = ("result_type", "value_pct", "lod_pct")
+
     export_name = "flow_mrd_results"  # the snapshot file stem
     site_lookup = "marrow__participant__site"
     participant_lookup = "marrow__participant"
@@ -303,6 +312,9 @@ class FlowMrd(ClinicalRecord):
 @clinical_record
 class NgsMrd(ClinicalRecord):
     """NGS (Ig/TCR clonotype) MRD on a marrow sample (DOMAIN 3.3): fractions of nucleated cells."""
+
+    # Critical to quality: the fields a monitor verifies against source (integrity.verification).
+    critical_fields = ("result", "value_fraction", "lod_fraction")
 
     export_name = "ngs_mrd_results"  # the snapshot file stem
     site_lookup = "marrow__participant__site"
@@ -353,6 +365,9 @@ class NgsMrd(ClinicalRecord):
 class ResponseCall(ClinicalRecord):
     """The investigator's response call at an end-of-cycle marrow (DOMAIN decision 2)."""
 
+    # Critical to quality: the fields a monitor verifies against source (integrity.verification).
+    critical_fields = ("response",)
+
     site_lookup = "marrow__participant__site"
     participant_lookup = "marrow__participant"
     timepoint_lookup = "marrow__timepoint"
@@ -378,6 +393,9 @@ class ResponseCall(ClinicalRecord):
 @clinical_record
 class FollowUpContact(ClinicalRecord):
     """A survival / disease follow-up contact (DOMAIN 5.5): feeds OS, EFS and the last-known dates."""
+
+    # Critical to quality: the fields a monitor verifies against source (integrity.verification).
+    critical_fields = ("vital_status", "disease_status", "relapse_date", "death_date")
 
     site_lookup = "participant__site"
     participant_lookup = "participant"

@@ -139,6 +139,7 @@ NAV_ITEMS = (
     ("Endpoints", "endpoints:dashboard", (INVESTIGATOR, DATA_MANAGER, MONITOR)),
     ("Queries", "integrity:query-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
     ("Audit trail", "integrity:audit-list", (DATA_MANAGER, MONITOR)),
+    ("Source data verification", "integrity:sdv-progress", (DATA_MANAGER, MONITOR)),
     ("Locks", "integrity:lock-list", (DATA_MANAGER,)),
     ("Security log", "integrity:security-log", (DATA_MANAGER,)),
     ("Snapshots", "exports:snapshot-list", (DATA_MANAGER, MONITOR)),

@@ -269,6 +269,9 @@ SPECTACULAR_SETTINGS = {
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
+# A new site's time zone (IANA name), in which its date-times are entered and shown; stored in UTC. The trial's
+# sites are in China.
+SITE_TIME_ZONE = os.environ.get("SITE_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 

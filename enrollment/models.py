@@ -1,8 +1,10 @@
 import math
+import zoneinfo
 from datetime import date
 
 import pghistory
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
@@ -12,10 +14,25 @@ from enrollment.protocol import ENROLLMENT_PROTOCOL
 from integrity.models import ClinicalRecord, clinical_record
 
 
+def default_site_time_zone() -> str:
+    return settings.SITE_TIME_ZONE
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone name (e.g. Asia/Shanghai, Europe/Berlin).")
+
+
 @pghistory.track()
 class Site(models.Model):
     code = models.CharField(max_length=4, unique=True, validators=[RegexValidator(r"^\d{2,4}$")])
     name = models.CharField(max_length=200)
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_site_time_zone,
+        validators=[validate_time_zone],
+        help_text="IANA name, e.g. Asia/Shanghai: the site's date-times are entered and shown in it.",
+    )
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="trial_sites")
 
     class Meta:
@@ -92,6 +109,11 @@ class ScreeningStatus(models.TextChoices):
 
 @clinical_record
 class ScreeningRecord(ClinicalRecord):
+
+    # Critical to quality: the fields a monitor verifies against source (integrity.verification).
+    critical_fields = (
+        "ph_result", "ecog", "cns_status", "bilirubin_x_uln", "alt_x_uln", "creatinine_x_uln", "criteria"
+    )
     site_lookup = "site"
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="screenings")

@@ -16,7 +16,7 @@ from pghistory.core import event_models
 from blinatrial.access import visible_site_ids
 from integrity.cells import TEXT_KINDS, format_cell
 from integrity.model_meta import clinical_models, field_kind, participant_object_path
-from integrity.models import Lock, Signature
+from integrity.models import Lock, Signature, SourceVerification
 from integrity.words import mapping_words, words
 
 # Bookkeeping that every save changes: not a change of data (soft delete shows as is_deleted / deleted_reason).
@@ -53,7 +53,7 @@ def event_model_for(model: type[models.Model]) -> type[models.Model] | None:
 
 def audited_models() -> list[type[models.Model]]:
     """Models shown in the audit views: the clinical records plus locks and signatures."""
-    return [*clinical_models(), Lock, Signature]
+    return [*clinical_models(), Lock, Signature, SourceVerification]
 
 
 def model_key(model: type[models.Model]) -> str:
@@ -115,6 +115,11 @@ def _shown(field: models.Field, value: object) -> str:
 
 
 def site_path(model: type[models.Model]) -> str | None:
+    """ORM path from `model` to its enrollment.Site (None: the model has no site)."""
+    return _site_path(model)
+
+
+def _site_path(model: type[models.Model]) -> str | None:
     if getattr(model, "site_lookup", None):
         return model.site_lookup
     path = participant_object_path(model)

@@ -321,6 +321,48 @@ class Signature(models.Model):
         return self.timepoint or "casebook"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class SourceVerification(models.Model):
+    """A monitor's mark that a clinical record (`field_name` empty) or one of its critical fields matches the
+    source document. It holds while the record still holds what was verified (the row version for the whole
+    record, the value for a field); an edit through the write path clears it (`cleared_at`, with the reason,
+    in the audit trail). Rows are never deleted (a trigger refuses it): a new verification is a new row."""
+
+    site_lookup = "site"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    field_name = models.CharField(max_length=100, blank=True, help_text="Empty: the whole record.")
+    participant = models.ForeignKey(
+        "enrollment.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    site = models.ForeignKey("enrollment.Site", on_delete=models.PROTECT, related_name="+")
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verified_at = models.DateTimeField()
+    row_version = models.PositiveIntegerField(help_text="The record's version when verified.")
+    value = models.TextField(blank=True, help_text="The field's value when verified (field marks).")
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_reason = models.CharField(max_length=200, blank=True)
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-verified_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field_name"],
+                condition=models.Q(cleared_at__isnull=True),
+                name="one_active_source_verification",
+            ),
+        ]
+        triggers = [pgtrigger.Protect(name="source_verification_no_delete", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"source verification of {self.field_name or 'the record'}"
+
+
 class LockScope(models.TextChoices):
     STUDY = "study", "Whole study (freeze)"
     PARTICIPANT = "participant", "Participant"

@@ -1,15 +1,19 @@
 """The view side of the one write path: bind, save through integrity.services, render problems."""
 
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import format_html
 
 from blinatrial.access import DATA_ENTRY_ROLES, MONITOR, has_role
-from integrity import locking, services
+from integrity import locking, queries, services
 from integrity.forms import ClinicalRecordForm
 from integrity.models import Lock
 
@@ -46,6 +50,27 @@ def make_read_only(form: ClinicalRecordForm) -> None:
     form.cleaned_data = {}
 
 
+def site_time_zone(instance) -> str | None:
+    """The IANA time zone of the record's site (`Site.time_zone`), None if the record has no site yet."""
+    try:
+        site = queries.site_of(instance)
+    except Exception:  # noqa: BLE001 - a new record whose parent is not set, or a model without a site
+        return None
+    zone = getattr(site, "time_zone", "") or ""
+    return zone if zone in zoneinfo.available_timezones() else None
+
+
+def show_time_zone(form: ClinicalRecordForm, zone: str) -> None:
+    """Date-time fields are entered and shown in the site's zone: say which, next to each of them."""
+    for name, field in form.fields.items():
+        if isinstance(field, forms.DateTimeField):
+            field.label = f"{(field.label or name).replace('(UTC)', '').strip()} ({zone})"
+            field.help_text = format_html(
+                '{}<span class="d-block" data-testid="time-zone-{}">Site time ({}); stored in UTC.</span>',
+                field.help_text, name, zone,
+            )
+
+
 def handle_record_form(
     request: HttpRequest,
     form: ClinicalRecordForm,
@@ -60,6 +85,18 @@ def handle_record_form(
     Locked data, a conflicting edit (someone saved since the form was loaded) and a double submit are
     handled here, once, for every clinical form.
     """
+    zone = site_time_zone(form.instance)
+    if zone is None:
+        return _handle_record_form(request, form, template, context, success_url, success_message)
+    show_time_zone(form, zone)
+    # the form reads and shows date-times in the site's zone (Django converts to and from UTC at the form)
+    with timezone.override(zone):  # render() renders here, inside the zone
+        return _handle_record_form(
+            request, form, template, {**context, "site_time_zone": zone}, success_url, success_message
+        )
+
+
+def _handle_record_form(request, form, template, context, success_url, success_message) -> HttpResponse:
     status = 200
     if form.instance._state.adding and not has_role(request.user, *DATA_ENTRY_ROLES):
         raise PermissionDenied("Monitors review saved records; they do not add any.")

@@ -69,6 +69,7 @@ def cell_states(facts: CellFacts) -> tuple[str, ...]:
 # digits after a non-zero integer part ("1,234": 1234 in English, 1.234 elsewhere).
 
 _DIGITS = frozenset("0123456789")
+_NUMBER_CHARS = _DIGITS | frozenset("+-.,eE' \u00a0\u202f")  # digits, sign, separators, exponent, spaces
 DECIMAL_HINT = "e.g. 1.2 or 1,2"
 AMBIGUOUS_DECIMAL = (
     "Write the number with one decimal separator (a dot or a comma) and no thousands separator, "
@@ -96,7 +97,9 @@ def normalise_decimal_text(text: str) -> str:
     """The typed number with a dot as its decimal separator (e.g. "1,2" -> "1.2"); DecimalEntryError if the
     text is not a number or is ambiguous. An exponent ("1e-6", "1,5E-4") is allowed for tiny fractions."""
     text = text.strip()
-    if any(ch.isspace() for ch in text) or "'" in text or "\u00a0" in text:
+    if not set(text) <= _NUMBER_CHARS:
+        raise DecimalEntryError(NOT_A_NUMBER)
+    if any(ch.isspace() for ch in text) or "'" in text:
         raise DecimalEntryError(AMBIGUOUS_DECIMAL)
     mantissa, exponent = _split_exponent(text)
     sign = mantissa[:1] if mantissa[:1] in ("+", "-") else ""
@@ -114,3 +117,59 @@ def normalise_decimal_text(text: str) -> str:
     if commas and len(fraction) == 3 and whole.lstrip("0"):
         raise DecimalEntryError(AMBIGUOUS_THOUSANDS)
     return f"{sign}{whole or '0'}{'.' + fraction if fraction else ''}{exponent}"
+
+
+# --- Source data verification progress ------------------------------------------------------------------------
+#
+# A critical field with a value counts once. It is verified when a mark of its whole record was made at the
+# record's current version, or a mark of the field itself holds the field's current value.
+
+
+@dataclass(frozen=True)
+class CriticalValue:
+    model: str
+    record_id: int
+    field: str
+    value: str  # the current value as text
+    row_version: int
+    participant_id: int | None
+    site_id: int
+
+
+@dataclass(frozen=True)
+class VerificationMark:
+    model: str
+    record_id: int
+    field: str  # "" for the whole record
+    value: str
+    row_version: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    verified: int
+    total: int
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.total == 0 else round(100 * self.verified / self.total)
+
+
+def is_verified(value: CriticalValue, whole: dict, fields: dict) -> bool:
+    return whole.get((value.model, value.record_id)) == value.row_version or fields.get(
+        (value.model, value.record_id, value.field)
+    ) == value.value
+
+
+def verification_progress(
+    values: list[CriticalValue], marks: list[VerificationMark], key
+) -> dict[object, Progress]:
+    """key(value) -> Progress (verified / total critical fields with a value), e.g. per site or participant."""
+    whole = {(m.model, m.record_id): m.row_version for m in marks if not m.field}
+    fields = {(m.model, m.record_id, m.field): m.value for m in marks if m.field}
+    counts: dict[object, list[int]] = {}
+    for value in values:
+        count = counts.setdefault(key(value), [0, 0])
+        count[1] += 1
+        count[0] += is_verified(value, whole, fields)
+    return {k: Progress(verified=v, total=t) for k, (v, t) in counts.items()}

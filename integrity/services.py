@@ -14,7 +14,7 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 from django.forms import ModelForm
 from django.utils import timezone
 
-from integrity import edit_checks, locking, signatures
+from integrity import edit_checks, locking, signatures, verification
 from integrity.audit_context import own_context
 from integrity.lock_triggers import locked_message
 from integrity.models import FormSubmission
@@ -168,6 +168,7 @@ def soft_delete_record(instance: models.Model, *, user, reason: str) -> models.M
 def _after_change(obj: models.Model, changed: frozenset[str] | None = None) -> None:
     """Consequences of a change, in the same transaction but outside its audit context (their own
     audit rows carry their own reason): the automatic edit checks a changed field can affect (`changed`:
-    None for a new or removed record), signatures the change breaks."""
+    None for a new or removed record), signatures the change breaks, source data verifications it makes stale."""
     edit_checks.run_for_record(obj, changed)
     signatures.check_after_change(obj)
+    verification.clear_after_change(obj)

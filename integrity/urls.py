@@ -1,6 +1,6 @@
 from django.urls import path
 
-from integrity import account_views, views
+from integrity import account_views, verification_views, views
 
 app_name = "integrity"
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("locks/new/", views.lock_create, name="lock-create"),
     path("locks/<int:pk>/unlock/", views.lock_unlock, name="lock-unlock"),
     path("security-log/", account_views.security_log, name="security-log"),
+    path("sdv/", verification_views.sdv_progress, name="sdv-progress"),
+    path("sdv/verify/<int:ct_id>/<int:pk>/", verification_views.verify, name="sdv-verify"),
 ]

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, INVESTIGATOR, MONITOR, has_role
-from integrity import audit, queries, services
+from integrity import audit, queries, services, verification
 from integrity.words import words
 
 register = template.Library()
@@ -64,6 +64,54 @@ def record_integrity(context, form_or_record) -> dict:
         "open_queries": open_queries,
         "raise_url": raise_url,
         "data": {"history": history, "queries": by_field, "raise": raise_url},
+    }
+
+
+def _shown(record, name: str) -> object:
+    if record._meta.get_field(name).choices:
+        return getattr(record, f"get_{name}_display")()
+    value = getattr(record, name)
+    return "" if value is None else value
+
+
+@register.inclusion_tag("includes/record_review.html", takes_context=True)
+def record_review(context, form) -> dict:
+    """A saved record opened read-only: per field its value, history, a "Raise query" link and, for a monitor,
+    the verify buttons (critical fields one by one, or the whole form)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    record = _record(form)
+    if record is None or user is None or not has_role(user, *AUDIT_ROLES):
+        return {"show": False}
+    model = type(record)
+    ct = ContentType.objects.get_for_model(model)
+    history: dict[str, list] = {}
+    for change in audit.changes(user=user, record=record):
+        history.setdefault(change.field, []).append(change)
+    critical = set(verification.critical_fields(model))
+    marks = verification.marks_for(record) if critical else {}
+    names = [n for n in form.fields if n in {f.name for f in model._meta.concrete_fields}]
+    fields = [
+        {
+            "name": name,
+            "label": form.fields[name].label or queries.field_label(model, name),
+            "value": _shown(record, name),
+            "history": history.get(name, []),
+            "critical": name in critical,
+            "mark": marks.get(name),
+        }
+        for name in names
+    ]
+    return {
+        "show": True,
+        "fields": fields,
+        "raise_url": (
+            reverse("integrity:query-raise", args=[ct.pk, record.pk]) if has_role(user, *queries.RAISERS) else ""
+        ),
+        "can_verify": bool(critical) and has_role(user, *verification.VERIFIERS),
+        "verify_url": reverse("integrity:sdv-verify", args=[ct.pk, record.pk]),
+        "record_mark": marks.get(""),
+        "here": request.get_full_path(),
     }
 
 

@@ -20,6 +20,7 @@ class SiteFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"{n + 1:02d}")
     name = factory.LazyAttribute(lambda o: f"Hospital {o.code}")
+    time_zone = "UTC"  # tests of local times name their site's zone (tests/enrollment/test_site_time_zone.py)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -174,6 +174,11 @@ ROUTES: dict[str, Route] = {
     "integrity:lock-create": Route(post=True, params=(LockCreateParams,), writer=DM),
     "integrity:lock-unlock": Route(lambda w: {"pk": w.lock.pk}, post=True, writer=DM),
     "integrity:security-log": Route(params=(SecurityLogParams,)),
+    "integrity:sdv-progress": Route(),
+    "integrity:sdv-verify": Route(
+        _record, post=True, get=False, form_on=("assessments:cbc-edit", lambda w: {"pk": w.cbc.pk}),
+        writer=access.MONITOR,
+    ),
     # exports
     "exports:snapshot-list": Route(),
     "exports:snapshot-create": Route(post=True, writer=DM),

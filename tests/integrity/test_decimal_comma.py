@@ -11,7 +11,13 @@ from django.urls import reverse
 
 from assessments.models import BloodCount, NgsMrd
 from integrity.forms import ClinicalDecimalField, ClinicalFloatField, ClinicalRecordForm
-from integrity.rules import AMBIGUOUS_DECIMAL, AMBIGUOUS_THOUSANDS, DecimalEntryError, normalise_decimal_text
+from integrity.rules import (
+    AMBIGUOUS_DECIMAL,
+    AMBIGUOUS_THOUSANDS,
+    NOT_A_NUMBER,
+    DecimalEntryError,
+    normalise_decimal_text,
+)
 from tests.factories.assessments import MarrowFactory
 
 TODAY = datetime.date.today()
@@ -31,7 +37,8 @@ def test_decimal_text_read_with_dot_or_comma(typed, read):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [("1,234.5", AMBIGUOUS_DECIMAL), ("1.234,5", AMBIGUOUS_DECIMAL), ("1.234.567", AMBIGUOUS_DECIMAL),
-     ("1 234", AMBIGUOUS_DECIMAL), ("1,234", AMBIGUOUS_THOUSANDS), ("12,500", AMBIGUOUS_THOUSANDS)],
+     ("1 234", AMBIGUOUS_DECIMAL), ("1\u00a0234", AMBIGUOUS_DECIMAL), ("1'234", AMBIGUOUS_DECIMAL),
+     ("1,234", AMBIGUOUS_THOUSANDS), ("12,500", AMBIGUOUS_THOUSANDS)],
 )
 def test_ambiguous_decimal_text_refused(typed, message):
     with pytest.raises(DecimalEntryError) as refused:
@@ -39,10 +46,16 @@ def test_ambiguous_decimal_text_refused(typed, message):
     assert str(refused.value) == message
 
 
-@pytest.mark.parametrize("typed", ["abc", "1,2x", ",", "-", "1e", "1e--5", "1,2,"])
+@pytest.mark.parametrize("typed", ["abc", "four hundred", "1,2x", ",", "-", "1e", "1e--5", "1,2,", "1'2"])
 def test_text_that_is_no_number_refused(typed):
     with pytest.raises(DecimalEntryError):
         normalise_decimal_text(typed)
+
+
+def test_words_are_refused_as_no_number():
+    with pytest.raises(DecimalEntryError) as refused:
+        normalise_decimal_text("four hundred")
+    assert str(refused.value) == NOT_A_NUMBER
 
 
 def _all_subclasses(cls):
