@@ -10,7 +10,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api import views
+from api import lab_import, views
 
 app_name = "api"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("audit/", login_not_required(views.AuditFeedView.as_view()), name="audit"),
     path("queries/", login_not_required(views.DataQueryList.as_view()), name="queries"),
     path("results/", login_not_required(views.SnapshotDetail.as_view()), name="results"),
+    path("lab-import/", login_not_required(lab_import.LabImportView.as_view()), name="lab-import"),
     path("participant-results/", login_not_required(views.ParticipantResultList.as_view()), name="participant-results"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     # A page for people: signed out, the login page (DRF marks its views login_not_required, so say it here).
