@@ -70,7 +70,9 @@ def _internal_patterns() -> list[re.Pattern]:
 
 
 def visible_text(page: str) -> str:
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    # <code> holds literal text a person types, such as the column names of a lab's results file: a name to
+    # copy, explained in words beside it, is not a code shown instead of words.
+    page = re.sub(r"<(script|style|code)\b.*?</\1>", " ", page, flags=re.S | re.I)
     attrs = re.findall(r'\b(?:title|aria-label|placeholder|alt)="([^"]*)"', page)
     text = re.sub(r"<[^>]+>", " ", page)
     return html.unescape(" ".join([text, *attrs]))
