@@ -56,9 +56,9 @@ def test_problems_are_listed_as_a_table_in_words_and_nothing_is_saved(coordinato
     assert response.status_code == 400
     html = response.content.decode()
     assert "2 problems found in 2 rows: nothing was saved." in html
-    assert ('<tr data-row="1" data-column="result"><td>1</td><td>result</td><td>Unknown flow MRD result '
+    assert ('<tr data-row="1" data-column="result"><td>1</td><td><code>result</code></td><td>Unknown flow MRD result '
             "&#x27;positive&#x27;: write quantified, not detected or not evaluable.</td></tr>") in html
-    assert ('<tr data-row="2" data-column="participant_id"><td>2</td><td>participant_id</td>'
+    assert ('<tr data-row="2" data-column="participant_id"><td>2</td><td><code>participant_id</code></td>'
             "<td>No such participant at your sites.</td></tr>") in html
     assert not FlowMrd.objects.exists()
 
