@@ -19,8 +19,9 @@ PINNED = {
     "participant list": 4,  # session, user, the page's rows, the open-query counts
     "screening log": 4,
     "casebook": 26,  # the sections' own loads (cycles, derived assessments, safety, integrity); see issue 18
-    "CRF form GET": 4,  # a follow-up contact's edit form
-    "CRF save POST": 21,  # its audited edit: lock walk, row version, audit context, the checks a field affects
+    "CRF form GET": 6,  # a follow-up contact's edit form: the record, its site's time zone, locks, open queries
+    "CRF save POST": 24,  # its audited edit: lock walk, row version, audit context, the checks a field affects,
+    # the source data verifications it may clear
 }
 
 
