@@ -41,7 +41,7 @@ dev: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/bandit -q -c pyproject.toml -r blinatrial enrollment cycles assessments safety endpoints integrity exports
+	$(VENV)/bin/bandit -q -c pyproject.toml -r blinatrial enrollment cycles assessments safety endpoints integrity exports api
 
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
