@@ -1,0 +1,186 @@
+"""API paging at trial scale (issue 19, acceptance 5): every audit event of a trial with 100,000 events, pulled
+through /api/v1/audit/ with its cursor while records are written in parallel, comes back exactly once, and the
+serving process's memory stays flat.
+
+    .venv/bin/python benchmarks/api_paging.py [--events 100000] [--page-size 1000]
+
+Against a scratch database `blinatrial_bench_api` on the server of BENCH_DATABASE_URL (recreated). The demo
+trial is loaded, then blood counts are bulk-inserted until the audit trail holds --events events (each insert
+is an audit event, written by the pghistory trigger). The pages are served in this process (Django's test
+client, so the process measured is the one serving), signed in with an API token of the demo data manager; a
+second thread saves a blood count every 20 ms for as long as the paging runs. Exit status 0 when every event
+that existed before the paging began came back exactly once, no event came back twice, and the resident memory
+grew by at most 32 MB from the first page to the last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import os
+import sys
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blinatrial_bench")
+DATABASE_URL = BENCH_DATABASE_URL.rsplit("/", 1)[0] + "/blinatrial_bench_api"
+MEMORY_LIMIT_MB = 32
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blinatrial.settings")
+    os.environ["CELERY_BROKER_URL"] = ""
+    os.environ["API_THROTTLE_RATE"] = "1000000/hour"
+    import django
+
+    django.setup()
+
+
+def blood_count(participant, n: int):
+    from assessments.models import BloodCount
+
+    return BloodCount(
+        participant=participant, sample_date=participant.enrolled_on + datetime.timedelta(days=1 + n % 60),
+        anc_e9_per_l=Decimal("1.80"), platelets_e9_per_l=Decimal("160"), hb_g_per_l=Decimal("112"),
+        wbc_e9_per_l=Decimal("4.10"), circulating_blasts="ABSENT",
+    )
+
+
+def audit_event_count() -> int:
+    from integrity.audit import audited_models, event_model_for
+
+    return sum(event_model_for(model).objects.count() for model in audited_models())
+
+
+def grow(events: int) -> None:
+    """Bulk-insert blood counts until the audit trail holds `events` events."""
+    from assessments.models import BloodCount
+    from endpoints import triggers
+    from enrollment.models import Participant
+
+    participants = list(Participant.objects.filter(is_deleted=False).exclude(status="off_study"))
+    missing = events - audit_event_count()
+    batch = 5000
+    with triggers.suppressed():
+        done = 0
+        while done < missing:
+            size = min(batch, missing - done)
+            BloodCount.objects.bulk_create([blood_count(participants[(done + i) % len(participants)], done + i)
+                                            for i in range(size)])
+            done += size
+            print(f"  {done} of {missing} events added", flush=True)
+
+
+def rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--page-size", type=int, default=1000)
+    args = parser.parse_args()
+
+    recreate_database(DATABASE_URL)
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from api import audit_feed
+    from api.tokens import create_token
+    from endpoints import triggers
+    from enrollment.models import Participant
+    from integrity.audit import audited_models, event_model_for, model_key
+
+    print("loading the demo trial ...", flush=True)
+    call_command("migrate", verbosity=0)
+    call_command("demo", verbosity=0, stdout=io.StringIO())
+    print(f"growing the audit trail to {args.events} events ...", flush=True)
+    grow(args.events)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    before = set()
+    for model in audited_models():  # the events the feed shows a user of every site, as the feed selects them
+        events = audit_feed._scoped(model, event_model_for(model).objects.all(), None, "", "")
+        if events is not None:
+            before |= {f"{model_key(model)}:{pk}" for pk in events.values_list("pgh_id", flat=True)}
+    user = get_user_model().objects.get(username="datamanager")
+    _token, key = create_token(user=user, name="paging benchmark", expires=timezone.now() + datetime.timedelta(days=1))
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+
+    stop = threading.Event()
+    written: list[int] = []
+
+    def writer() -> None:
+        participant = Participant.objects.filter(is_deleted=False).exclude(status="off_study").first()
+        with triggers.suppressed():
+            while not stop.is_set():
+                record = blood_count(participant, len(written))
+                record.save()
+                written.append(record.pk)
+                time.sleep(0.02)
+        connection.close()
+
+    seen: dict[str, int] = {}
+    url = f"/api/v1/audit/?page_size={args.page_size}"
+    thread = threading.Thread(target=writer)
+    pages = 0
+    start = time.perf_counter()
+    first_rss = last_rss = 0.0
+    thread.start()
+    try:
+        while url:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url}: HTTP {response.status_code} {response.content[:300]!r}")
+            body = response.json()
+            for item in body["results"]:
+                seen[item["event_id"]] = seen.get(item["event_id"], 0) + 1
+            pages += 1
+            if pages == 1:
+                first_rss = rss_mb()
+            url = body["next"]
+            if not body["results"]:
+                break
+    finally:
+        stop.set()
+        thread.join()
+    last_rss = rss_mb()
+    elapsed = time.perf_counter() - start
+
+    twice = [event for event, n in seen.items() if n > 1]
+    missed = before - seen.keys()
+    growth = last_rss - first_rss
+    print(f"\n{len(before)} events before the paging, {len(written)} blood counts saved during it")
+    print(f"{pages} pages of {args.page_size} in {elapsed:.1f} s: {len(seen)} distinct events returned, "
+          f"{len(missed)} of the events before the paging missing, {len(twice)} returned more than once")
+    print(f"resident memory of the serving process: {first_rss:.1f} MB after the first page, {last_rss:.1f} MB "
+          f"after the last ({growth:+.1f} MB; target <= {MEMORY_LIMIT_MB} MB)")
+    ok = not missed and not twice and growth <= MEMORY_LIMIT_MB
+    print("target met" if ok else "target MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
