@@ -10,7 +10,7 @@ is an audit event, written by the pghistory trigger). The pages are served in th
 client, so the process measured is the one serving), signed in with an API token of the demo data manager; a
 second thread saves a blood count every 20 ms for as long as the paging runs. Exit status 0 when every event
 that existed before the paging began came back exactly once, no event came back twice, and the resident memory
-grew by at most 32 MB from the first page to the last.
+grew by at most 32 MB from the third page (after the warm-up) to the last.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import argparse
 import datetime
 import io
 import os
+import secrets
 import sys
 import threading
 import time
@@ -31,6 +32,7 @@ sys.path.insert(0, str(REPO))
 BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blinatrial_bench")
 DATABASE_URL = BENCH_DATABASE_URL.rsplit("/", 1)[0] + "/blinatrial_bench_api"
 MEMORY_LIMIT_MB = 32
+WARM_UP_PAGES = 3  # memory is measured from the third page on: the first pages load code and caches
 
 
 def recreate_database(url: str) -> None:
@@ -47,6 +49,11 @@ def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blinatrial.settings")
     os.environ["CELERY_BROKER_URL"] = ""
     os.environ["API_THROTTLE_RATE"] = "1000000/hour"
+    # Production settings (DEBUG on would keep every query in memory), over plain http in this process.
+    os.environ.update({
+        "DJANGO_DEBUG": "false", "BLINATRIAL_LOCAL_HTTP": "true", "BLINATRIAL_DEMO_ALLOWED": "true",
+        "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    })
     import django
 
     django.setup()
@@ -158,7 +165,7 @@ def main() -> int:
             for item in body["results"]:
                 seen[item["event_id"]] = seen.get(item["event_id"], 0) + 1
             pages += 1
-            if pages == 1:
+            if pages == WARM_UP_PAGES:
                 first_rss = rss_mb()
             url = body["next"]
             if not body["results"]:
@@ -175,7 +182,7 @@ def main() -> int:
     print(f"\n{len(before)} events before the paging, {len(written)} blood counts saved during it")
     print(f"{pages} pages of {args.page_size} in {elapsed:.1f} s: {len(seen)} distinct events returned, "
           f"{len(missed)} of the events before the paging missing, {len(twice)} returned more than once")
-    print(f"resident memory of the serving process: {first_rss:.1f} MB after the first page, {last_rss:.1f} MB "
+    print(f"resident memory of the serving process: {first_rss:.1f} MB after page {WARM_UP_PAGES}, {last_rss:.1f} MB "
           f"after the last ({growth:+.1f} MB; target <= {MEMORY_LIMIT_MB} MB)")
     ok = not missed and not twice and growth <= MEMORY_LIMIT_MB
     print("target met" if ok else "target MISSED")
