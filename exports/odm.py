@@ -102,7 +102,7 @@ class LastChanges:
 
     def watch(self, rows: Iterable[tuple]) -> Iterator[tuple]:
         for row in rows:
-            stem, record_id, participant_id, _site, name, _old, _new, user, at, _action, reason = row
+            stem, record_id, participant_id, _site, name, _old, _new, user, at, _action, reason, _token = row
             if participant_id is not None:
                 self.by_value[(stem, record_id, name)] = Change(user, at, reason)
             if at is not None and (self.latest is None or at > self.latest):
