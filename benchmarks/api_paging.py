@@ -6,9 +6,10 @@ serving process's memory stays flat.
 
 Against a scratch database `blinatrial_bench_api` on the server of BENCH_DATABASE_URL (recreated). The demo
 trial is loaded, then blood counts are bulk-inserted until the audit trail holds --events events (each insert
-is an audit event, written by the pghistory trigger). The pages are served in this process (Django's test
-client, so the process measured is the one serving), signed in with an API token of the demo data manager; a
-second thread saves a blood count every 20 ms for as long as the paging runs. Exit status 0 when every event
+is an audit event, written by the pghistory trigger). The pages are served by gunicorn (one sync worker,
+production settings over plain http), whose worker's resident memory is measured; the client signs in with an
+API token of the demo data manager, and a second thread saves a blood count every 20 ms for as long as the
+paging runs. Exit status 0 when every event
 that existed before the paging began came back exactly once, no event came back twice, and the resident memory
 grew by at most 32 MB from the third page (after the warm-up) to the last.
 """
@@ -18,16 +19,25 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
+import json
 import os
 import secrets
+import signal
+import socket
+import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from httpbench import Client  # noqa: E402
 
 BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blinatrial_bench")
 DATABASE_URL = BENCH_DATABASE_URL.rsplit("/", 1)[0] + "/blinatrial_bench_api"
@@ -94,10 +104,39 @@ def grow(events: int) -> None:
             print(f"  {done} of {missing} events added", flush=True)
 
 
-def rss_mb() -> float:
+@contextmanager
+def server():
+    """gunicorn with one sync worker on the scratch database; yields (port, the worker's RSS in MB)."""
     import psutil
 
-    return psutil.Process().memory_info().rss / 2**20
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen(  # noqa: S603
+        [str(Path(sys.executable).parent / "gunicorn"), "blinatrial.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "--timeout", "120"],
+        cwd=REPO, env=env, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                Client("127.0.0.1", port).get("/health")
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+
+        def worker_rss() -> float:
+            workers = psutil.Process(proc.pid).children()
+            return sum(w.memory_info().rss for w in workers) / 2**20
+
+        yield port, worker_rss
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
 
 
 def main() -> int:
@@ -111,7 +150,6 @@ def main() -> int:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.utils import timezone
 
     from api import audit_feed
@@ -134,7 +172,7 @@ def main() -> int:
             before |= {f"{model_key(model)}:{pk}" for pk in events.values_list("pgh_id", flat=True)}
     user = get_user_model().objects.get(username="datamanager")
     _token, key = create_token(user=user, name="paging benchmark", expires=timezone.now() + datetime.timedelta(days=1))
-    client = Client(headers={"Authorization": f"Bearer {key}"})
+    headers = {"Authorization": f"Bearer {key}"}
 
     stop = threading.Event()
     written: list[int] = []
@@ -150,30 +188,32 @@ def main() -> int:
         connection.close()
 
     seen: dict[str, int] = {}
-    url = f"/api/v1/audit/?page_size={args.page_size}"
-    thread = threading.Thread(target=writer)
     pages = 0
-    start = time.perf_counter()
-    first_rss = last_rss = 0.0
-    thread.start()
-    try:
-        while url:
-            response = client.get(url)
-            if response.status_code != 200:
-                raise RuntimeError(f"GET {url}: HTTP {response.status_code} {response.content[:300]!r}")
-            body = response.json()
-            for item in body["results"]:
-                seen[item["event_id"]] = seen.get(item["event_id"], 0) + 1
-            pages += 1
-            if pages == WARM_UP_PAGES:
-                first_rss = rss_mb()
-            url = body["next"]
-            if not body["results"]:
-                break
-    finally:
-        stop.set()
-        thread.join()
-    last_rss = rss_mb()
+    first_rss = 0.0
+    with server() as (port, worker_rss):
+        client = Client("127.0.0.1", port)
+        path = f"/api/v1/audit/?page_size={args.page_size}"
+        thread = threading.Thread(target=writer)
+        start = time.perf_counter()
+        thread.start()
+        try:
+            while path:
+                response = client.request("GET", path, headers=headers)
+                if response.status != 200:
+                    raise RuntimeError(f"GET {path}: HTTP {response.status} {response.body[:300]!r}")
+                body = json.loads(response.body)
+                for item in body["results"]:
+                    seen[item["event_id"]] = seen.get(item["event_id"], 0) + 1
+                pages += 1
+                if pages == WARM_UP_PAGES:
+                    first_rss = worker_rss()
+                path = urlsplit(body["next"])._replace(scheme="", netloc="").geturl() if body["next"] else ""
+                if not body["results"]:
+                    break
+        finally:
+            stop.set()
+            thread.join()
+        last_rss = worker_rss()
     elapsed = time.perf_counter() - start
 
     twice = [event for event, n in seen.items() if n > 1]
@@ -182,7 +222,7 @@ def main() -> int:
     print(f"\n{len(before)} events before the paging, {len(written)} blood counts saved during it")
     print(f"{pages} pages of {args.page_size} in {elapsed:.1f} s: {len(seen)} distinct events returned, "
           f"{len(missed)} of the events before the paging missing, {len(twice)} returned more than once")
-    print(f"resident memory of the serving process: {first_rss:.1f} MB after page {WARM_UP_PAGES}, {last_rss:.1f} MB "
+    print(f"resident memory of the gunicorn worker: {first_rss:.1f} MB after page {WARM_UP_PAGES}, {last_rss:.1f} MB "
           f"after the last ({growth:+.1f} MB; target <= {MEMORY_LIMIT_MB} MB)")
     ok = not missed and not twice and growth <= MEMORY_LIMIT_MB
     print("target met" if ok else "target MISSED")
