@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -61,11 +61,12 @@ REPORT = inline_serializer(
 )
 
 
-def _dry_run(request: Request) -> bool:
-    value = request.query_params.get("dry_run", "false").strip().lower()
-    if value not in ("true", "false", "1", "0", "yes", "no"):
-        raise ValidationError({"dry_run": ["Give true or false."]})
-    return value in ("true", "1", "yes")
+DRY_RUN_VALUES = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def _dry_run(request: Request) -> bool | None:
+    """The dry_run parameter (default false); None when it is neither true nor false."""
+    return DRY_RUN_VALUES.get(request.query_params.get("dry_run", "false").strip().lower())
 
 
 def _report(report: lab_import.ImportReport) -> dict:
@@ -93,6 +94,9 @@ class LabImportView(APIView):
     )
     def post(self, request: Request) -> Response:
         dry_run = _dry_run(request)
+        if dry_run is None:  # answered as a report, like every other refusal of this operation
+            refused = lab_import.ImportReport(0, [lab_import.RowError(0, "dry_run", "Give true or false.")])
+            return Response(_report(refused), status=status.HTTP_400_BAD_REQUEST)
         fmt = "json" if request.content_type.split(";")[0].strip() == "application/json" else "csv"
         data = request.data if isinstance(request.data, bytes) else b""  # an empty body parses to an empty dict
         try:

@@ -9,9 +9,10 @@ trial is loaded, then blood counts are bulk-inserted until the audit trail holds
 is an audit event, written by the pghistory trigger). The pages are served by gunicorn (one sync worker,
 production settings over plain http), whose worker's resident memory is measured; the client signs in with an
 API token of the demo data manager, and a second thread saves a blood count every 20 ms for as long as the
-paging runs. Exit status 0 when every event
+paging runs. The trail is pulled twice: the first pull warms the worker up (its growth is printed, not judged);
+the second, with the writes, is the one checked. Exit status 0 when every event
 that existed before the paging began came back exactly once, no event came back twice, and the resident memory
-grew by at most 32 MB from the third page (after the warm-up) to the last.
+grew by at most 32 MB from the third page of the second pull to its last.
 """
 
 from __future__ import annotations
@@ -193,6 +194,15 @@ def main() -> int:
     with server() as (port, worker_rss):
         client = Client("127.0.0.1", port)
         path = f"/api/v1/audit/?page_size={args.page_size}"
+        # A first pull of the whole trail, untimed: the worker's allocator reaches its working size (pages of
+        # every model, the largest page) and the growth it shows is printed apart.
+        warm_start, warm_path = worker_rss(), path
+        while warm_path:
+            body = json.loads(client.request("GET", warm_path, headers=headers).body)
+            warm_path = urlsplit(body["next"])._replace(scheme="", netloc="").geturl() if body["next"] else ""
+            if not body["results"]:
+                break
+        warm_growth = worker_rss() - warm_start
         thread = threading.Thread(target=writer)
         start = time.perf_counter()
         thread.start()
@@ -222,6 +232,7 @@ def main() -> int:
     print(f"\n{len(before)} events before the paging, {len(written)} blood counts saved during it")
     print(f"{pages} pages of {args.page_size} in {elapsed:.1f} s: {len(seen)} distinct events returned, "
           f"{len(missed)} of the events before the paging missing, {len(twice)} returned more than once")
+    print(f"first pull of the whole trail (allocator warm-up): the worker grew by {warm_growth:+.1f} MB")
     print(f"resident memory of the gunicorn worker: {first_rss:.1f} MB after page {WARM_UP_PAGES}, {last_rss:.1f} MB "
           f"after the last ({growth:+.1f} MB; target <= {MEMORY_LIMIT_MB} MB)")
     ok = not missed and not twice and growth <= MEMORY_LIMIT_MB

@@ -78,3 +78,12 @@ def test_a_monitors_token_cannot_import(api_as, monitor, marrows):
 
     assert response.status_code == 403
     assert not FlowMrd.objects.exists()
+
+
+def test_a_dry_run_that_is_neither_true_nor_false_is_refused_as_a_report(api_as, coordinator, marrows):
+    response = _post(api_as(coordinator), as_csv([flow_row(marrows[0])]), "text/csv", "?dry_run=maybe")
+
+    assert response.status_code == 400
+    assert response.json() == {"saved": 0, "rows": 0, "dry_run": False, "batch": "",
+                               "errors": [{"row": 0, "field": "dry_run", "message": "Give true or false."}]}
+    assert not FlowMrd.objects.exists()

@@ -22,6 +22,7 @@ from cycles.models import Cycle
 from endpoints.models import DashboardPanel
 from enrollment.models import StaffProfile
 from integrity.models import DataVersion
+from tests.factories.api import make_token
 from tests.factories.assessments import (
     BloodCountFactory,
     EmdFactory,
@@ -129,6 +130,7 @@ def _build_world() -> SimpleNamespace:
             scope="participant", participant=locked, locked_by=users[access.DATA_MANAGER], reason=MARKUP[3]
         ),
         snapshot=SnapshotFactory(created_by=users[access.DATA_MANAGER]),
+        api_token=make_token(users[access.COORDINATOR], name=MARKUP[4])[0],  # its revoke form is on the list page
         sessions={
             **{role: verified_login(user) for role, user in users.items()},
             UNVERIFIED: unverified_login(UserFactory(username="fz_inv2", role=access.INVESTIGATOR, sites=[site])),

@@ -92,8 +92,11 @@ ROUTES: dict[str, Route] = {
     "recovery-codes": Route(post=True, form_on=("account-security", lambda w: {}), writer=INV),
     "api-token-list": Route(),
     "api-token-create": Route(post=True),
-    # No token in the world: the revoke form of a token that is not the user's (a 404 for every role).
-    "api-token-revoke": Route(lambda w: {"pk": 1}, post=True, get=False, form_on=("api-token-list", lambda w: {})),
+    # The coordinator's token of the world: its owner revokes it, every other role gets a 404.
+    "api-token-revoke": Route(
+        lambda w: {"pk": w.api_token.pk}, post=True, get=False, form_on=("api-token-list", lambda w: {})
+    ),
+    "assessments:lab-import": Route(post=True),
     # enrollment
     "enrollment:screening-list": Route(params=(ScreeningListParams,)),
     "enrollment:screening-add": Route(post=True),
