@@ -161,12 +161,17 @@ def _variance(cif: np.ndarray, lag_s: np.ndarray, n: np.ndarray, d: np.ndarray, 
     return np.maximum(first + second - 2 * third, 0.0)
 
 
+def _exp_neg_exp(x: float) -> float:
+    """exp(-exp(x)); 0 where exp(x) overflows, as numpy (and so lifelines) gives it."""
+    return 0.0 if x > 709.0 else math.exp(-math.exp(x))
+
+
 def _log_log_ci(f: float, var: float, z: float) -> tuple[float | None, float | None]:
     if not 0.0 < f < 1.0:
         return None, None
     se = math.sqrt(var) / (f * abs(math.log(f)))
-    a = math.exp(-math.exp(math.log(-math.log(f)) + z * se))
-    b = math.exp(-math.exp(math.log(-math.log(f)) - z * se))
+    a = _exp_neg_exp(math.log(-math.log(f)) + z * se)
+    b = _exp_neg_exp(math.log(-math.log(f)) - z * se)
     return clean_float(min(a, b)), clean_float(max(a, b))
 
 

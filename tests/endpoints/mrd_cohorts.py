@@ -131,6 +131,7 @@ def marrow_by_cutoff(raw: RawParticipant, tp: str, cutoff: date = CUTOFF) -> Raw
 
 
 def pending(raw: RawParticipant, tp: str, cutoff: date = CUTOFF) -> bool:
-    """No marrow by the cut-off and C1D1 + 28 (EOC1) / 56 (EOC2) + 14 days after it (Project decision 10)."""
-    landmark = raw.c1d1 + timedelta(days={"EOC1": 28, "EOC2": 56}[tp] + 14)
+    """No marrow by the cut-off and the landmark, study day 28 (EOC1) / 56 (EOC2) + 14 with C1D1 as day 1, after it
+    (Project decision 10; issue 14: study day 42 is C1D1 + 41 days, study day 70 is C1D1 + 69)."""
+    landmark = raw.c1d1 + timedelta(days={"EOC1": 28, "EOC2": 56}[tp] + 14 - 1)
     return marrow_by_cutoff(raw, tp, cutoff) is None and landmark > cutoff
