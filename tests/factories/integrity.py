@@ -40,6 +40,19 @@ def form_value(value) -> str:
     return str(value)
 
 
+def posted_data(form) -> dict:
+    """What a browser posts for a rendered form left as it is (unticked boxes and empty fields not sent)."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        if value is None or value is False:
+            continue
+        data[name] = value
+    return data
+
+
 def form_data(record: models.Model) -> dict[str, str]:
     """POST data of a ModelForm holding `record`'s current values (editable fields only)."""
     fields = [f.name for f in type(record)._meta.concrete_fields if f.editable and f.name not in FORM_SKIP]

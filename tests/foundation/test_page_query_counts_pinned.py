@@ -10,7 +10,7 @@ from django.urls import reverse
 from assessments.models import FollowUpContact
 from enrollment.models import Participant, ScreeningRecord
 from tests.factories.enrollment import ParticipantFactory, ScreeningFactory
-from tests.factories.integrity import sample_for
+from tests.factories.integrity import posted_data, sample_for
 
 pytestmark = pytest.mark.django_db
 
@@ -42,17 +42,6 @@ def _bulk_participants(site, n: int, start: int) -> None:
     ])
 
 
-def _form_data(form) -> dict:
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, datetime.date):
-            value = value.isoformat()
-        if value is None or value is False:
-            continue
-        data[name] = value
-    return data
-
 
 def _requests(client, contact: FollowUpContact) -> dict:
     """label -> a callable making the page's request once."""
@@ -62,7 +51,7 @@ def _requests(client, contact: FollowUpContact) -> dict:
     def save():
         contact.refresh_from_db()
         form = client.get(edit).context["form"]
-        data = {**_form_data(form), "method": next(methods), "change_reason": "Transcription error"}
+        data = {**posted_data(form), "method": next(methods), "change_reason": "Transcription error"}
         return lambda: client.post(edit, data)
 
     return {

@@ -1,7 +1,6 @@
 """Acceptance 1 through the apps' own edit views: an edit with a reason writes exactly one audit event with
 the user and reason and the changed field; an edit without a reason is refused and writes nothing."""
 
-import datetime
 
 import pytest
 from django.apps import apps
@@ -9,22 +8,11 @@ from django.urls import reverse
 
 from integrity.audit import changes, event_model_for
 from integrity.queries import FORM_URLS
-from tests.factories.integrity import sample_for
+from tests.factories.integrity import posted_data, sample_for
 
 # The edit forms (the participant page is not a form: its fields are edited through enrollment's services).
 EDIT_ROUTES = {label: name for label, name in FORM_URLS.items() if label != "enrollment.Participant"}
 
-
-def _post_data(form) -> dict:
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, datetime.date):
-            value = value.isoformat()
-        if value is None or value is False:
-            continue
-        data[name] = value
-    return data
 
 
 def _events(obj) -> list:
@@ -49,7 +37,7 @@ def test_an_edit_through_the_apps_view_writes_one_audit_event_with_user_and_reas
     assert sample.edit_field in form.fields, f"{sample.edit_field} is not on the form at {url}"
     before = len(_events(obj))
     new_value = sample.edit_value(getattr(obj, sample.edit_field))
-    data = {**_post_data(form), sample.edit_field: str(new_value), "change_reason": "Transcription error"}
+    data = {**posted_data(form), sample.edit_field: str(new_value), "change_reason": "Transcription error"}
 
     response = data_manager_client.post(url, data)
 
@@ -69,7 +57,7 @@ def test_an_edit_through_the_apps_view_is_refused_and_writes_nothing_when_no_rea
     obj, sample, url = record
     form = data_manager_client.get(url).context["form"]
     before = len(_events(obj))
-    data = {**_post_data(form), sample.edit_field: str(sample.edit_value(getattr(obj, sample.edit_field)))}
+    data = {**posted_data(form), sample.edit_field: str(sample.edit_value(getattr(obj, sample.edit_field)))}
 
     response = data_manager_client.post(url, data)
 

@@ -1,7 +1,6 @@
 """A save runs only the edit checks that a changed field can affect (issue 18): an edit of a follow-up
 contact's contact method derives no response; an edit of a blood count's ANC does."""
 
-import datetime
 
 import pytest
 from django.urls import reverse
@@ -10,19 +9,7 @@ import assessments.checks
 from assessments.models import BloodCount, FollowUpContact
 from integrity import edit_checks
 from integrity.edit_checks import register, unregister
-from tests.factories.integrity import sample_for
-
-
-def _post_data(form) -> dict:
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, datetime.date):
-            value = value.isoformat()
-        if value is None or value is False:
-            continue
-        data[name] = value
-    return data
+from tests.factories.integrity import posted_data, sample_for
 
 
 @pytest.fixture
@@ -41,7 +28,7 @@ def derivations(monkeypatch) -> list[int]:
 
 def _edit(client, url: str, **changes) -> None:
     form = client.get(url).context["form"]
-    data = {**_post_data(form), **changes, "change_reason": "Transcription error"}
+    data = {**posted_data(form), **changes, "change_reason": "Transcription error"}
     response = client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors if response.context else response
 
