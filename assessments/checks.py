@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assessments.derived import derive_for_participant
 from assessments.models import EOC_CYCLE_NUMBER, BoneMarrowAssessment, FlowResultType
+from assessments.rules import near_any_marrow
 from cycles.checks import C1D1_SOURCES, ENROLLMENT_DATES, trial_dates
 from cycles.regimen import REGIMEN
 from enrollment.rules import date_order_problem
@@ -42,7 +43,31 @@ DERIVATION_INPUTS = (
 )
 
 
-@register("RSP_DIFF", model="assessments.ResponseCall", field="response", reads=DERIVATION_INPUTS)
+# The date each dated input is matched to a marrow by (rules.nearest_cbc: the -7/+3-day window).
+WINDOWED_DATES = {"assessments.BloodCount": "sample_date", "assessments.ExtramedullaryDisease": "assessed_on"}
+
+
+def can_change_a_derived_response(record, changed: frozenset[str] | None) -> bool:
+    """A blood count or EMD assessment dated outside every marrow's window is no marrow's nearest, before or
+    after the change, so the derivation need not run: one query for the marrow dates instead of the derivation.
+    A moved date (its old value may have been inside a window) and every other input always count."""
+    date_field = WINDOWED_DATES.get(record._meta.label)
+    if date_field is None or (changed is not None and date_field in changed):
+        return True
+    day = getattr(record, date_field)
+    marrow_dates = BoneMarrowAssessment.objects.filter(
+        participant_id=record.participant_id, is_deleted=False
+    ).values_list("sample_date", flat=True)
+    return day is None or near_any_marrow(day, marrow_dates)
+
+
+@register(
+    "RSP_DIFF",
+    model="assessments.ResponseCall",
+    field="response",
+    reads=DERIVATION_INPUTS,
+    relevant=can_change_a_derived_response,
+)
 def investigator_call_differs(call, cache) -> str | None:
     """Investigator's response call differs from the response derived from the marrow, counts and EMD."""
     derived = _derived_marrow(cache, call.marrow_id)

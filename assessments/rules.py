@@ -200,6 +200,17 @@ def nearest_cbc(
     return best
 
 
+def near_any_marrow(
+    day: date, marrow_dates: Iterable[date], criteria: ResponseCriteria = DEFAULT_RESPONSE_CRITERIA
+) -> bool:
+    """Is `day` inside the -7/+3-day window of at least one marrow? A blood count or EMD assessment dated
+    outside every window is nobody's nearest (nearest_cbc), so it cannot change a derived response."""
+    return any(
+        -criteria.cbc_window_days_before <= (day - marrow).days <= criteria.cbc_window_days_after
+        for marrow in marrow_dates
+    )
+
+
 # --------------------------------------------------------------------------- MRD
 
 

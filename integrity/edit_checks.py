@@ -4,7 +4,8 @@ A check looks at one record of one model and returns the text of the problem, or
 record passes; it names the other models, or their fields, its answer depends on (`reads`), and may name
 the fields of its own model it reads (`inputs`). After each save the write path
 (integrity.services.save_record) runs, for the record's participant, the checks that a changed field can
-affect (`run_for_record`): editing a follow-up contact runs no check that derives responses. `sweep()`
+affect (`run_for_record`): editing a follow-up contact runs no check that derives responses, and a check
+may add a cheaper `relevant` test (a blood count dated outside every marrow's window derives nothing). `sweep()`
 (a periodic task, integrity.tasks.sweep_edit_checks) runs every check for every participant, which catches
 checks that depend on time passing (a marrow missing after its window). An open automatic query whose
 problem is gone closes itself; a new problem raises one query per check, record and field.
@@ -37,6 +38,10 @@ class EditCheck:
     # "app_label.ModelName.field" (that field only).
     reads: tuple[str, ...] = ()
     inputs: tuple[str, ...] = ()  # the fields of `model` the answer depends on (empty: every field)
+    # Optional, finer than `reads`: (changed record of a read model, its changed fields or None) -> can this
+    # change affect the answer at all? Cheaper than the check itself (one small query at most), and only
+    # ever answers False when no answer can change: a blood count dated outside every marrow's window.
+    relevant: Callable[[models.Model, frozenset[str] | None], bool] | None = None
 
     def affected_by(self, label: str, changed: frozenset[str] | None = None) -> bool:
         """Can a change to a record of model `label` change this check's answer? `changed` names the fields
@@ -49,6 +54,13 @@ class EditCheck:
         if fields is False:
             return False
         return changed is None or fields is None or not changed.isdisjoint(fields)
+
+    def needed_after(self, record: models.Model, changed: frozenset[str] | None = None) -> bool:
+        """Must this check run after `record` changed (`changed` fields, None for new)?"""
+        label = record._meta.label
+        if not self.affected_by(label, changed):
+            return False
+        return label == self.model or self.relevant is None or self.relevant(record, changed)
 
 
 def read_fields(reads: tuple[str, ...]) -> dict[str, frozenset[str] | None]:
@@ -75,12 +87,14 @@ def register(
     records: Callable | None = None,
     reads: tuple[str, ...] = (),
     inputs: tuple[str, ...] = (),
+    relevant: Callable[[models.Model, frozenset[str] | None], bool] | None = None,
 ) -> Callable:
     """Decorator: `@register("RSP_DIFF", model="assessments.ResponseCall", field="response", reads=(...))`."""
 
     def decorator(func: Callable[[models.Model, dict], str | None]) -> Callable:
         REGISTRY[code] = EditCheck(
-            code=code, model=model, field=field, problem=func, records=records, reads=reads, inputs=inputs
+            code=code, model=model, field=field, problem=func, records=records, reads=reads, inputs=inputs,
+            relevant=relevant,
         )
         return func
 
@@ -143,8 +157,7 @@ def run_for_participant(participant, checks: list[EditCheck] | None = None) -> t
 def run_for_record(record: models.Model, changed: frozenset[str] | None = None) -> tuple[int, int]:
     """After a save: run, for the record's participant (if it has one), the checks the change can affect
     (`changed`: the fields that changed; None for a new record or when unknown)."""
-    label = record._meta.label
-    checks = [check for check in REGISTRY.values() if check.affected_by(label, changed)]
+    checks = [check for check in REGISTRY.values() if check.needed_after(record, changed)]
     if not checks:
         return 0, 0
     participant = locking.participant_of(record)

@@ -91,8 +91,8 @@ def save_record(
             existing = FormSubmission.find(submission_token)
             if existing is not None:
                 return existing  # a double submit: the first one already created the record
-        if (why := locking.create_blocked_reason(instance)) is not None:
-            raise RecordLocked(why)
+        # Locks: the database's lock trigger refuses the INSERT with the same words as locking.lock_message
+        # (refused_by_lock turns it into RecordLocked); a second look at the locks here would only cost a query.
         instance.created_by = user
         instance.updated_by = user
         # A first entry needs no reason; a batch (the lab import) names itself.
@@ -110,11 +110,13 @@ def save_record(
         return obj
 
     current = model._base_manager.select_for_update().get(pk=instance.pk)
-    if (why := locking.edit_blocked_reason(current)) is not None:
-        raise RecordLocked(why)
     if expected_version is None or current.row_version != expected_version:
+        if (why := locking.edit_blocked_reason(current)) is not None:
+            raise RecordLocked(why)  # a lock says more than "changed meanwhile"
         raise EditConflict(current=current, changed=_differences(form, current))
     if not reason.strip():
+        if (why := locking.edit_blocked_reason(current)) is not None:
+            raise RecordLocked(why)
         raise ValueError("A reason for change is required to edit saved data.")
     changed = changed_fields(instance, current)
     instance.row_version = current.row_version + 1
