@@ -1,5 +1,4 @@
 import math
-import zoneinfo
 from datetime import date
 
 import pghistory
@@ -12,6 +11,7 @@ from blinatrial.access import SiteScopedQuerySet
 from enrollment import rules
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 from integrity.models import ClinicalRecord, clinical_record
+from integrity.time_zones import is_time_zone
 
 
 def default_site_time_zone() -> str:
@@ -19,7 +19,7 @@ def default_site_time_zone() -> str:
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if not is_time_zone(value):
         raise ValidationError(f"{value!r} is not a time zone name (e.g. Asia/Shanghai, Europe/Berlin).")
 
 

@@ -1,6 +1,5 @@
 """The view side of the one write path: bind, save through integrity.services, render problems."""
 
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from blinatrial.access import DATA_ENTRY_ROLES, MONITOR, has_role
 from integrity import locking, queries, services
 from integrity.forms import ClinicalRecordForm
 from integrity.models import Lock
+from integrity.time_zones import is_time_zone
 
 # Who may open a saved record's form: those who enter data, and monitors (read-only, to review it).
 RECORD_READERS = (*DATA_ENTRY_ROLES, MONITOR)
@@ -57,7 +57,7 @@ def site_time_zone(instance) -> str | None:
     except Exception:  # noqa: BLE001 - a new record whose parent is not set, or a model without a site
         return None
     zone = getattr(site, "time_zone", "") or ""
-    return zone if zone in zoneinfo.available_timezones() else None
+    return zone if is_time_zone(zone) else None
 
 
 def show_time_zone(form: ClinicalRecordForm, zone: str) -> None:
