@@ -204,7 +204,10 @@ def run_sizes(sizes: list[int], repeat: int, snapshot: bool) -> list[dict]:
         migrate = [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"]
         subprocess.run(migrate, env=env, check=True)
         with psycopg.connect(scratch_url, autocommit=True) as conn:
-            site = conn.execute("INSERT INTO enrollment_site (code, name) VALUES ('99', 'Benchmark') RETURNING id")
+            site = conn.execute(
+                "INSERT INTO enrollment_site (code, name, time_zone) VALUES ('99', 'Benchmark', 'Asia/Shanghai') "
+                "RETURNING id"
+            )
             site_id = site.fetchone()[0]
         results, inserted = [], 0
         for size in sizes:
