@@ -10,13 +10,23 @@ from cycles.regimen import REGIMEN
 from enrollment.casebook import CasebookSection, DueItem, TimelineEntry
 
 
+def next_cycle_prompt(participant, cycles: list[Cycle], today) -> rules.NextCycleDue | None:
+    """The next cycle's due date and window once the last started cycle is under way (no query: the cycles
+    are given, in any order); None before cycle 1, after the last cycle, in follow-up or off study."""
+    last = max(cycles, key=lambda c: c.number, default=None)
+    return rules.next_cycle_due(
+        participant.status, last.number if last else None, last.day1_on if last else None, today
+    )
+
+
 def section(participant, user) -> CasebookSection:
     """Bounded: 6 queries whatever the number of cycles, doses and segments."""
     cycles = list(Cycle.objects.live().filter(participant=participant).order_by("number"))
     ids = [c.pk for c in cycles]
     adms = list(Administration.objects.live().filter(cycle_id__in=ids).order_by("planned_on", "drug_code"))
     segs = services.segments_by_cycle(ids)
-    cals = services.calendars(cycles, timezone.localdate())
+    today = timezone.localdate()
+    cals = services.calendars(cycles, today)
     transplants = list(Transplant.objects.live().filter(participant=participant))
     now = timezone.now()
     rows, timeline, due = [], [], []
@@ -38,6 +48,11 @@ def section(participant, user) -> CasebookSection:
                 visit_url = reverse("cycles:visit-record", args=[c.pk, v.code])
                 label = f"C{c.number} {v.label}"
                 due.append(DueItem(label, v.target, v.window_start, v.window_end, v.status, visit_url))
+    start = _start_link(participant, cycles, user)
+    nxt = next_cycle_prompt(participant, cycles, today)
+    if nxt is not None:
+        url = start["url"] if start else reverse("cycles:participant-calendar", args=[participant.pk])
+        due.append(DueItem(f"Start cycle {nxt.number}", nxt.due_on, nxt.earliest_on, nxt.latest_on, nxt.status, url))
     for t in transplants:
         timeline.append(TimelineEntry(t.transplanted_on, "transplant", f"HSCT ({t.get_donor_type_display()})"))
     # C1D1 from the rows already read, as services.first_dose_dates computes it in SQL for many participants
@@ -54,7 +69,10 @@ def section(participant, user) -> CasebookSection:
             "transplants": transplants,
             "calendar_url": reverse("cycles:participant-calendar", args=[participant.pk]),
             "c1d1": c1d1,  # the casebook header's C1D1 (None: not treated)
-            "start": _start_link(participant, cycles, user),
+            "start": start,
+            "next_cycle": nxt,
+            # Visits recorded outside their window: protocol deviations (each also an automatic query).
+            "deviations": [v.deviation for c in cycles for v in cals[c.pk] if v.deviation],
         },
         order=200,
         timeline=timeline,
@@ -63,7 +81,7 @@ def section(participant, user) -> CasebookSection:
 
 
 def _start_link(participant, cycles: list[Cycle], user) -> dict | None:
-    """"Start cycle N" for data entry roles, while the regimen has a next cycle (as on the calendar page)."""
+    """The "Start cycle N" link for data entry roles, while the regimen has a next cycle (as on the calendar page)."""
     number = (cycles[-1].number + 1) if cycles else 1
     if REGIMEN.cycle(number) is None or not has_role(user, *DATA_ENTRY_ROLES):
         return None

@@ -3,12 +3,14 @@
 They flag existing data that break a rule the forms now refuse (data entered before the rule, or by another
 path): the date order screening <= consent <= enrollment <= C1D1 <= every clinical date, and blinatumomab
 segments outside their cycle (from day 1 to the next cycle's day 1, else day 28 + the longest allowed break).
+A visit recorded outside its window is saved, not refused, and flagged: a protocol deviation, shown as such on
+the calendar and the casebook too.
 """
 
 from django.utils import timezone
 
 from cycles import rules, services
-from cycles.models import Administration, AdministrationStatus, BlinatumomabSegment, Cycle
+from cycles.models import Administration, AdministrationStatus, BlinatumomabSegment, Cycle, VisitRecord
 from enrollment import checks as enrollment_checks
 from enrollment import rules as enrollment_rules
 from integrity.edit_checks import register
@@ -99,3 +101,26 @@ def visit_before_c1d1(visit, cache) -> str | None:
 )
 def transplant_before_c1d1(tx, cache) -> str | None:
     return enrollment_rules.date_order_problem(tx.transplanted_on, trial_dates(cache), "c1d1", "The transplant date")
+
+
+def _visits(participant):
+    return VisitRecord.objects.filter(
+        is_deleted=False, cycle__participant=participant, cycle__is_deleted=False
+    ).select_related("cycle")
+
+
+@register(
+    "VISIT_OUTSIDE_WINDOW",
+    model="cycles.VisitRecord",
+    field="visited_on",
+    records=_visits,
+    reads=("cycles.Cycle.day1_on",),  # moving day 1 moves every window of the cycle
+    inputs=("visited_on",),
+)
+def visit_outside_window(visit, cache) -> str | None:
+    """A visit recorded outside its window (target ± window from the cycle's actual day 1): a protocol deviation."""
+    cycle = visit.cycle
+    spec = next((v for v in (cycle.regimen.visits if cycle.regimen else ()) if v.code == visit.visit_code), None)
+    if spec is None:
+        return None
+    return rules.visit_window_problem(cycle.number, spec, cycle.day1_on, visit.visited_on)

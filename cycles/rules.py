@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from cycles.regimen import MG_PER_M2, REGIMEN, BlinatumomabStep, CycleRegimen, DrugSchedule, Regimen, VisitSpec
+from enrollment import rules as enrollment_rules
 from enrollment.rules import bsa_mosteller  # noqa: F401 - the dose rules use it as rules.bsa_mosteller
 
 # ---------------------------------------------------------------------------------------------------
@@ -339,10 +340,71 @@ def rate_problem(rate: float | None, regimen: Regimen = REGIMEN) -> str | None:
 DONE, DUE, OVERDUE, UPCOMING, MISSED = "done", "due", "overdue", "upcoming", "missed"
 
 
+def date_text(on: date) -> str:
+    """A date written one way everywhere, as a person reads it: 29 Nov 2026 (Django's "j M Y")."""
+    return f"{on.day} {on:%b %Y}"
+
+
+def date_range_text(start: date, end: date) -> str:
+    """A window in words, without repeating what the two ends share: 6–10 Mar 2026, 27 Nov – 3 Dec 2026,
+    29 Dec 2026 – 2 Jan 2027; a one-day window is its date."""
+    if start == end:
+        return date_text(start)
+    if start.year != end.year:
+        return f"{date_text(start)} – {date_text(end)}"
+    if start.month != end.month:
+        return f"{start.day} {start:%b} – {date_text(end)}"
+    return f"{start.day}–{date_text(end)}"
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def visit_window(spec: VisitSpec, day1: date) -> tuple[date, date, date]:
+    """(target, first, last day of the window) of a scheduled visit, anchored to the cycle's ACTUAL day 1;
+    both ends belong to the window."""
+    target = day_date(day1, spec.day)
+    return (
+        target,
+        target - timedelta(days=spec.window_before_days),
+        target + timedelta(days=spec.window_after_days),
+    )
+
+
+def visit_window_problem(cycle_number: int, spec: VisitSpec, day1: date, visited_on: date | None) -> str | None:
+    """A visit recorded outside its window (target ± window from the cycle's actual day 1) is a protocol
+    deviation: the message says which visit, when, its window and by how much; None inside (ends included)."""
+    if visited_on is None:
+        return None
+    _, start, end = visit_window(spec, day1)
+    if start <= visited_on <= end:
+        return None
+    if visited_on < start:
+        off = f"{_days((start - visited_on).days)} early"
+    else:
+        off = f"{_days((visited_on - end).days)} late"
+    return (
+        f"Cycle {cycle_number} {spec.label} visit on {date_text(visited_on)} is outside its window "
+        f"({date_range_text(start, end)}), {off}: protocol deviation."
+    )
+
+
 @dataclass(frozen=True)
 class VisitRecordData:
     visited_on: date | None
     missed_reason: str = ""
+
+
+STATUS_WORDS = {DONE: "Done", DUE: "Due", OVERDUE: "Overdue — not recorded", UPCOMING: "Upcoming", MISSED: "Missed"}
+
+
+def visit_status_text(status: str, missed_reason: str = "") -> str:
+    """A visit's status in words: a visit past its window with nothing recorded is "Overdue — not recorded";
+    one recorded as missed shows its reason ("Missed: participant in ICU")."""
+    if status == MISSED and missed_reason.strip():
+        return f"Missed: {missed_reason.strip()}"
+    return STATUS_WORDS.get(status, status)
 
 
 @dataclass(frozen=True)
@@ -356,6 +418,15 @@ class CalendarVisit:
     status: str
     done_on: date | None = None
     missed_reason: str = ""
+    deviation: str = ""  # the visit was recorded outside its window: the protocol deviation in words
+
+    @property
+    def status_text(self) -> str:
+        return visit_status_text(self.status, self.missed_reason)
+
+    @property
+    def window_text(self) -> str:
+        return date_range_text(self.window_start, self.window_end)
 
 
 def visit_status(spec_window: tuple[date, date], today: date, *, done_on: date | None, missed_reason: str = "") -> str:
@@ -382,21 +453,63 @@ def cycle_calendar(
 
     A visit is done when recorded as done, or when a dose was given inside its window (the participant
     was seen); missed when recorded as missed with a reason; otherwise upcoming, due or overdue by today.
+    A visit recorded on a date outside its window carries the protocol deviation.
     """
     records = records or {}
     doses = sorted(set(dose_dates))
     out = []
     for v in visits:
-        target = day_date(day1, v.day)
-        start, end = target - timedelta(days=v.window_before_days), target + timedelta(days=v.window_after_days)
+        target, start, end = visit_window(v, day1)
         rec = records.get(v.code)
         done_on = rec.visited_on if rec else None
+        deviation = visit_window_problem(cycle_number, v, day1, done_on) or ""
         if done_on is None and v.code != "EOC":
             done_on = next((d for d in doses if start <= d <= end), None)
         missed = rec.missed_reason if rec else ""
         status = visit_status((start, end), today, done_on=done_on, missed_reason=missed)
-        out.append(CalendarVisit(cycle_number, v.code, v.label, target, start, end, status, done_on, missed))
+        out.append(CalendarVisit(cycle_number, v.code, v.label, target, start, end, status, done_on, missed, deviation))
     return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# The next cycle's start, prompted
+
+# Participants who may still start a cycle: not in follow-up, not off study (death and withdrawal included).
+STARTS_CYCLES = (enrollment_rules.ENROLLED, enrollment_rules.ON_TREATMENT)
+
+
+@dataclass(frozen=True)
+class NextCycleDue:
+    number: int
+    due_on: date  # the previous cycle's actual day 1 + its length
+    earliest_on: date  # the window the protocol allows, both ends included
+    latest_on: date
+    status: str  # UPCOMING (window not open yet), DUE (open today), OVERDUE (closed: a start now is late)
+
+    @property
+    def when_text(self) -> str:
+        return f"due {date_text(self.due_on)} (window {date_range_text(self.earliest_on, self.latest_on)})"
+
+    @property
+    def text(self) -> str:
+        return f"Cycle {self.number} {self.when_text}"
+
+
+def next_cycle_due(
+    participant_status: str, last_number: int | None, last_day1: date | None, today: date, regimen: Regimen = REGIMEN
+) -> NextCycleDue | None:
+    """When cycle n is under way or over and the protocol has a cycle n+1 not started yet: its due date and
+    window from cycle n's actual day 1 (the same dates the start form checks). None before cycle 1, after the
+    last cycle, and for a participant in follow-up or off study."""
+    if last_number is None or last_day1 is None or participant_status not in STARTS_CYCLES:
+        return None
+    last, following = regimen.cycle(last_number), regimen.cycle(last_number + 1)
+    if last is None or following is None:
+        return None
+    earliest = earliest_next_start(last_day1, last.length_days, regimen)
+    latest = latest_on_time_start(last_day1, last.length_days, regimen)
+    status = UPCOMING if today < earliest else DUE if today <= latest else OVERDUE
+    return NextCycleDue(last_number + 1, scheduled_next_start(last_day1, last.length_days), earliest, latest, status)
 
 
 def protocol_rate_on(steps: Sequence[BlinatumomabStep | PlannedRate], cycle_day: int) -> float | None:

@@ -1,5 +1,9 @@
-"""Cycles' work list on the home page: the visits due or overdue at the user's sites (the visit calendar)."""
+"""Cycles' work lists on the home page: the visits due or overdue at the user's sites (the visit calendar), and the
+next cycles to start (their window open or closed)."""
 
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -7,6 +11,7 @@ from blinatrial.access import COORDINATOR
 from blinatrial.worklist import MAX_ITEMS, WorkItem, WorkList, register
 from cycles import rules, services
 from cycles.models import Cycle
+from cycles.regimen import REGIMEN
 
 
 @register("visits-due", roles=(COORDINATOR,), order=10)
@@ -20,11 +25,49 @@ def visits_due(user) -> WorkList:
         WorkItem(
             label=f"{c.participant.participant_id} · Cycle {c.number} · {v.label}",
             url=reverse("cycles:visit-record", args=[c.pk, v.code]),
-            note=(f"overdue since {v.window_end:%Y-%m-%d}" if v.status == rules.OVERDUE
-                  else f"due by {v.window_end:%Y-%m-%d}"),
+            note=(f"{v.status_text.lower()}: its window closed {rules.date_text(v.window_end)}"
+                  if v.status == rules.OVERDUE else f"due by {rules.date_text(v.window_end)}"),
             urgent=v.status == rules.OVERDUE,
         )
         for c, v in rows[:MAX_ITEMS]
     ]
     return WorkList(key="visits-due", title="Visits due or overdue", items=items, total=len(rows),
                     more_url=reverse("cycles:due-visits"), empty="No visit due or overdue.")
+
+
+def _window_open(today) -> Q:
+    """Cycles whose next cycle's window has opened by `today` (day 1 + length - the window before), per cycle
+    number of the regimen that has a next cycle; in SQL, so the list reads only the rows it shows."""
+    q = Q(pk__in=[])
+    for spec in REGIMEN.cycles:
+        if REGIMEN.cycle(spec.number + 1) is not None:
+            opens_after = spec.length_days - REGIMEN.next_cycle_window_before_days
+            q |= Q(number=spec.number, day1_on__lte=today - timedelta(days=opens_after))
+    return q
+
+
+@register("cycles-due", roles=(COORDINATOR,), order=12)
+def cycles_due(user) -> WorkList:
+    """Participants whose next cycle's window has opened (or closed) and who have not started it, the longest
+    waiting first (2 queries: the count and the rows shown); not those in follow-up or off study."""
+    today = timezone.localdate()
+    started_next = Cycle.objects.live().filter(participant_id=OuterRef("participant_id"), number=OuterRef("number") + 1)
+    qs = (
+        Cycle.objects.visible_to(user)
+        .filter(_window_open(today), participant__is_deleted=False, participant__status__in=rules.STARTS_CYCLES)
+        .exclude(Exists(started_next))
+    )
+    total = qs.count()
+    items = []
+    for c in qs.select_related("participant").order_by("day1_on", "participant__participant_id")[:MAX_ITEMS]:
+        nxt = rules.next_cycle_due(c.participant.status, c.number, c.day1_on, today)
+        late = nxt.status == rules.OVERDUE
+        items.append(WorkItem(
+            label=f"{c.participant.participant_id} · Start cycle {nxt.number}",
+            url=reverse("cycles:cycle-start", args=[c.participant_id]),
+            note=f"late: {nxt.when_text}" if late else nxt.when_text,
+            urgent=late,
+        ))
+    return WorkList(key="cycles-due", title="Cycles to start", items=items, total=total,
+                    empty="No cycle waiting to start.",
+                    hint="Listed from the day the next cycle's window opens.")

@@ -1,4 +1,5 @@
-"""The home page's work lists read a fixed number of queries, from 20 to 2,000 participants, for every role."""
+"""The home page's work lists read a fixed number of queries, from 20 to 2,000 participants, for every role; the
+coordinator's cycles to start (issue 17, visit windows) among them, with every bulk participant on it."""
 
 import datetime
 
@@ -6,9 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cycles import services as cycle_services
 from cycles.models import Cycle
 from enrollment.models import Consent, Participant, ScreeningRecord
-from integrity.models import LockScope
+from integrity import edit_checks
+from integrity.models import DataQuery, LockScope
 from tests.factories.assessments import FlowMrdFactory, MarrowFactory, ResponseCallFactory
 from tests.factories.cycles import CycleFactory, start_cycle
 from tests.factories.enrollment import ConsentFactory, ParticipantFactory, ScreeningFactory
@@ -37,7 +40,8 @@ def _bulk_participants(site, n: int, start: int) -> None:
 
 @pytest.fixture
 def worked(site_a, monitor):
-    """One participant with something on every list."""
+    """One participant with something on every list (cycle 1 started 57 days ago: cycle 2 is late to start, and
+    its day 8 visit was recorded 12 days after its window, a protocol-deviation query)."""
     participant = ParticipantFactory(screening=ScreeningFactory(site=site_a, status="enrolled"))
     cycle = start_cycle(participant, participant.enrolled_on + datetime.timedelta(days=1))
     marrow = MarrowFactory(participant=participant)
@@ -50,6 +54,10 @@ def worked(site_a, monitor):
     AdverseEventFactory(participant=participant, serious=True, sae_hospitalisation=True,
                         aware_at=timezone.now() - datetime.timedelta(days=2))
     LockFactory(scope=LockScope.TIMEPOINT, participant=participant, timepoint="EOC1", reason="clean")
+    cycle_services.record_visit(cycle=cycle, visit_code="D8", visited_on=cycle.day1_on + datetime.timedelta(days=20),
+                                user=None)
+    edit_checks.run_for_participant(participant)
+    assert DataQuery.objects.filter(check_code="VISIT_OUTSIDE_WINDOW").count() == 1
     return participant
 
 
@@ -63,4 +71,9 @@ def test_home_query_count_does_not_grow_with_participants(
     with django_assert_max_num_queries(MAX_QUERIES[role]):
         response = client.get(HOME)
     assert response.status_code == 200
-    assert response.content.decode().count('data-testid="work-item"') > 0
+    page = response.content.decode()
+    assert page.count('data-testid="work-item"') > 0
+    if role == "coordinator":  # every participant's cycle 1 started more than 31 days ago: cycle 2 is late
+        cycles_due = page.split('data-testid="work-cycles-due"')[1].split("</section>")[0]
+        assert f'data-testid="work-count">{n + 1}<' in cycles_due
+        assert cycles_due.count('data-testid="work-item"') == 10

@@ -78,9 +78,13 @@ def _texts(items):
 def test_coordinator_sees_due_visits_forms_queries_and_sae_clocks_of_their_site(coordinator_client, trial):
     late, done = trial["late"], trial["done"]
     lists = _lists(coordinator_client)
-    assert list(lists) == ["visits-due", "sae-clocks", "forms-due", "queries-to-answer", "forms-incomplete"]
+    assert list(lists) == ["visits-due", "cycles-due", "sae-clocks", "forms-due", "queries-to-answer",
+                           "forms-incomplete"]
     assert _texts(lists["visits-due"]) == sorted(f"{late.participant_id} · Cycle 1 · {v}" for v in CYCLE1_VISITS)
     cycle = late.cycles.get()
+    # late's cycle 1 started 57 days ago: cycle 2's window (day 26-32 of cycle 1) has closed without a start.
+    assert lists["cycles-due"] == [(f"{late.participant_id} · Start cycle 2",
+                                    reverse("cycles:cycle-start", args=[late.pk]))]
     assert (f"{late.participant_id} · Cycle 1 · Day 8 (step-up)",
             reverse("cycles:visit-record", args=[cycle.pk, "D8"])) in lists["visits-due"]
     assert lists["sae-clocks"] == [(f"{late.participant_id} · Nausea", reverse("safety:ae-detail",
