@@ -235,7 +235,9 @@ def swimmer_svg(participants: list[dict[str, Any]]) -> str:
         for tp in ("EOC1", "EOC2"):
             eoc = p[tp]
             if eoc.get("marrow_date") and eoc.get("response"):
-                ax.plot(_day(eoc["marrow_date"], start), y, "D", ms=4, mfc="white", mec="black", mew=0.7)
+                (mark,) = ax.plot(_day(eoc["marrow_date"], start), y, "D", ms=4, mfc="white", mec="black", mew=0.7)
+                marrow_on = date.fromisoformat(eoc["marrow_date"])
+                tips.add(mark, f"{p['participant_id']} · {tp} marrow {marrow_on:%d %b %Y}: {eoc['response']}")
         efs = p["efs"]
         if efs["CNSR"] == 0 and efs["EVNTDESC_or_CNSDTDSC"] == "HEMATOLOGIC RELAPSE":
             ax.plot(efs["AVAL_MONTHS"], y, "v", ms=6, color=OKABE_ITO["vermillion"])

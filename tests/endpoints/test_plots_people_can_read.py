@@ -57,6 +57,18 @@ def test_each_mrd_point_carries_participant_timepoint_and_value_as_a_title():
     assert plots.mrd_svg(participants) == svg  # deterministic (svg.hashsalt), as the stored plots must be
 
 
+def test_each_swimmer_bar_and_end_of_cycle_marrow_carries_its_value_as_a_title():
+    participant = {
+        "participant_id": "01-001", "c1d1": "2026-01-01", "best_response_by_eoc2": "CRh",
+        "cycle_starts": ["2026-01-01"], "hsct_date": None, "os": {"AVAL_DAYS": 365.25, "AVAL_MONTHS": 12.0, "CNSR": 1},
+        "efs": {"CNSR": 1, "EVNTDESC_or_CNSDTDSC": "", "AVAL_MONTHS": 12.0},
+        "EOC1": {"marrow_date": "2026-02-05", "response": "CRh"}, "EOC2": {"marrow_date": None, "response": None},
+    }
+    assert _titles(plots.swimmer_svg([participant])) == [
+        "01-001: 12 months, best response CRh", "01-001 · EOC1 marrow 05 Feb 2026: CRh",
+    ]
+
+
 def test_the_at_risk_label_and_the_first_count_are_separate_texts_that_do_not_overlap():
     svg = plots.km_svg(KM, "Overall survival")
     texts = {
