@@ -36,7 +36,7 @@ RESPONSE_COLORS = {
     "NR": OKABE_ITO["orange"],
     "RELAPSE": OKABE_ITO["vermillion"],
     "NE": OKABE_ITO["grey"],
-    None: "#DDDDDD",  # missing: not a response, a pale grey
+    None: "#BBBBBB",  # missing: not a response, a light grey
 }
 RESPONSE_MARKERS = {"CR": "o", "CRh": "s", "CRi": "^", "NR": "v", "RELAPSE": "X", "NE": "D", None: "P"}
 KM_COLORS = {"OS": OKABE_ITO["blue"], "EFS": OKABE_ITO["vermillion"]}
