@@ -142,6 +142,7 @@ NAV_ITEMS = (
     ("Source data verification", "integrity:sdv-progress", (DATA_MANAGER, MONITOR)),
     ("Locks", "integrity:lock-list", (DATA_MANAGER,)),
     ("Security log", "integrity:security-log", (DATA_MANAGER,)),
+    ("Study settings", "enrollment:study-settings", (DATA_MANAGER,)),
     ("Snapshots", "exports:snapshot-list", (DATA_MANAGER, MONITOR)),
 )
 

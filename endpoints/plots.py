@@ -8,7 +8,9 @@ presenters.render_panels, so a dashboard request never draws.
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
+from html import escape
 from typing import Any
 
 import matplotlib
@@ -21,34 +23,68 @@ from matplotlib.figure import Figure  # noqa: E402
 DAYS_PER_MONTH = 30.4375
 SWIMMER_MAX = 60  # bars drawn; beyond that the plot says "n of N shown" (the 20-participant trial: all)
 MRD_MAX_LINES = 400
-RESPONSE_COLORS = {
-    "CR": "#1b7837",
-    "CRh": "#5aae61",
-    "CRi": "#a6dba0",
-    "NR": "#d6604d",
-    "RELAPSE": "#b2182b",
-    "NE": "#969696",
-    None: "#bdbdbd",
+# Okabe & Ito's colour-blind-safe palette (Color Universal Design): every response its own hue, CR, CRh and CRi
+# told apart by colour and by marker, so the plots read in grey print and with any colour vision.
+OKABE_ITO = {
+    "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "grey": "#999999", "black": "#000000",
 }
+RESPONSE_COLORS = {
+    "CR": OKABE_ITO["bluish_green"],
+    "CRh": OKABE_ITO["blue"],
+    "CRi": OKABE_ITO["sky_blue"],
+    "NR": OKABE_ITO["orange"],
+    "RELAPSE": OKABE_ITO["vermillion"],
+    "NE": OKABE_ITO["grey"],
+    None: "#BBBBBB",  # missing: not a response, a light grey
+}
+RESPONSE_MARKERS = {"CR": "o", "CRh": "s", "CRi": "^", "NR": "v", "RELAPSE": "X", "NE": "D", None: "P"}
+KM_COLORS = {"OS": OKABE_ITO["blue"], "EFS": OKABE_ITO["vermillion"]}
 
 plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "blinatrial"})
 
 
-def _svg(fig: Figure) -> str:
+class Tips:
+    """The hover text of a figure's artists: each gets a numbered gid, which `_svg` turns into an SVG <title>."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def add(self, artist: Any, text: str) -> None:
+        artist.set_gid(f"tip-{len(self.texts)}")
+        self.texts.append(text)
+
+
+_TIP_GROUP = re.compile(r'<g id="tip-(\d+)">')
+
+
+def _svg(fig: Figure, tips: Tips | None = None) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = buffer.getvalue()
-    return text[text.index("<svg") :]  # drop the XML prolog and DOCTYPE: the SVG is inlined in HTML
+    text = text[text.index("<svg") :]  # drop the XML prolog and DOCTYPE: the SVG is inlined in HTML
+    if tips is None:
+        return text
+    # The group's id would repeat across the plots inlined in one page: a class instead, and the value as a title.
+    return _TIP_GROUP.sub(
+        lambda m: f'<g class="point"><title>{escape(tips.texts[int(m.group(1))], quote=False)}</title>', text
+    )
+
+
+def _n(value: float) -> str:
+    """A number as a person reads it on hover: at most 2 decimals, no trailing zeros (12, 0.75, 14.2)."""
+    return f"{round(value, 2):g}"
 
 
 def _months(days: float) -> float:
     return days / DAYS_PER_MONTH
 
 
-def km_svg(km: dict[str, Any], title: str, color: str = "#2166ac") -> str:
+def km_svg(km: dict[str, Any], title: str, color: str = KM_COLORS["OS"]) -> str:
     """Kaplan-Meier step curve with its log-log 95 % CI band, censor marks and a numbers-at-risk table."""
     fig, ax = plt.subplots(figsize=(6.2, 3.6))
+    tips = Tips()
     rows = km.get("table", [])
     xs, ys, lo, hi = [0.0], [1.0], [1.0], [1.0]
     for row in rows:
@@ -69,6 +105,9 @@ def km_svg(km: dict[str, Any], title: str, color: str = "#2166ac") -> str:
         label="95 % CI (log-log)",
     )
     ax.step([*xs, _months(max_days)], [*ys, ys[-1]], where="post", color=color, lw=1.8, label="Kaplan-Meier")
+    for x, y in zip(xs[1:], ys[1:], strict=True):  # a small dot per step, its value on hover
+        (dot,) = ax.plot([x], [y], "o", color=color, ms=2.5)
+        tips.add(dot, f"{_n(x)} months: {_n(y)}")
     censored = [(_months(r["time"]), r["surv"]) for r in rows if r["n_censor"] > 0]
     if censored:
         ax.plot(*zip(*censored, strict=True), "|", color=color, ms=9, mew=1.5, label="censored")
@@ -92,7 +131,8 @@ def km_svg(km: dict[str, Any], title: str, color: str = "#2166ac") -> str:
         ha="right",
         va="center",
         fontsize=8,
-        xytext=(-6, 0),
+        # Far enough left of the first count (centred on month 0, up to 4 digits) that they never touch.
+        xytext=(-18, 0),
         textcoords="offset points",
     )
     for a in ticks:
@@ -104,7 +144,7 @@ def km_svg(km: dict[str, Any], title: str, color: str = "#2166ac") -> str:
             va="center",
             fontsize=8,
         )
-    return _svg(fig)
+    return _svg(fig, tips)
 
 
 def mrd_svg(participants: list[dict[str, Any]]) -> str:
@@ -113,6 +153,7 @@ def mrd_svg(participants: list[dict[str, Any]]) -> str:
     Filled markers = quantified; open markers at the LOD = not detected; dashed lines = cut-offs.
     """
     fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.6))
+    tips = Tips()
     shown = participants[:MRD_MAX_LINES]
     specs = (
         ("Flow MRD (% of cells)", "flow_value_pct", "flow_lod_pct", [(0.1, "0.1 % cut-off")]),
@@ -132,10 +173,16 @@ def mrd_svg(participants: list[dict[str, Any]]) -> str:
             if not pts:
                 continue
             plotted += 1
-            color = RESPONSE_COLORS.get(p.get("best_response_by_eoc2"), "#555")
-            ax.plot(*zip(*pts, strict=True), "-o", color=color, lw=0.9, ms=4, alpha=0.8)
-            if hollow:
-                ax.plot(*zip(*hollow, strict=True), "o", mfc="white", mec=color, ms=5)
+            best = p.get("best_response_by_eoc2")
+            color = RESPONSE_COLORS.get(best, "#555")
+            marker = RESPONSE_MARKERS.get(best, "o")
+            ax.plot(*zip(*pts, strict=True), "-", color=color, lw=0.9, alpha=0.8)
+            for i, value in pts:  # one artist per point, so each carries its own value on hover
+                empty = (i, value) in hollow
+                (dot,) = ax.plot([i], [value], marker, color=color, ms=5 if empty else 4,
+                                 mfc="white" if empty else color, mec=color, alpha=1 if empty else 0.8)
+                state = "not detected, at the LOD" if empty else "quantified"
+                tips.add(dot, f"{p.get('participant_id', '')} · EOC{i + 1}: {value:g} ({state})")
         for value, text in cuts:
             ax.axhline(value, color="#444", ls="--", lw=0.8)
             ax.text(1.45, value, text, va="bottom", ha="right", fontsize=7, color="#444")
@@ -145,7 +192,8 @@ def mrd_svg(participants: list[dict[str, Any]]) -> str:
         ax.set_title(f"{label} · {plotted} participants", fontsize=9)
         ax.grid(alpha=0.25, which="major")
     handles = [
-        plt.Line2D([], [], color=c, marker="o", lw=0.9, label=r or "missing") for r, c in RESPONSE_COLORS.items()
+        plt.Line2D([], [], color=c, marker=RESPONSE_MARKERS[r], lw=0.9, label=r or "missing")
+        for r, c in RESPONSE_COLORS.items()
     ]
     fig.legend(
         handles=handles,
@@ -160,7 +208,7 @@ def mrd_svg(participants: list[dict[str, Any]]) -> str:
     if len(participants) > len(shown):
         fig.suptitle(f"first {len(shown)} of {len(participants)} participants shown", fontsize=8)
     fig.tight_layout()
-    return _svg(fig)
+    return _svg(fig, tips)
 
 
 def _day(iso: str | None, start: date) -> float | None:
@@ -173,23 +221,28 @@ def swimmer_svg(participants: list[dict[str, Any]]) -> str:
     shown = list(reversed(ordered[:SWIMMER_MAX]))  # longest at the top
     height = 1.2 + 0.24 * max(len(shown), 1)
     fig, ax = plt.subplots(figsize=(7.5, height))
+    tips = Tips()
     for y, p in enumerate(shown):
         start = date.fromisoformat(p["c1d1"])
         end = p["os"]["AVAL_MONTHS"]
         color = RESPONSE_COLORS.get(p.get("best_response_by_eoc2"), "#555")
-        ax.barh(y, end, left=0, height=0.6, color=color, alpha=0.85)
+        bar = ax.barh(y, end, left=0, height=0.6, color=color, alpha=0.85)
+        best = p.get("best_response_by_eoc2") or "missing"
+        tips.add(bar.patches[0], f"{p['participant_id']}: {_n(end)} months, best response {best}")
         for iso in p.get("cycle_starts", []):
             x = _day(iso, start)
             ax.plot([x, x], [y - 0.3, y + 0.3], color="black", lw=0.8)
         for tp in ("EOC1", "EOC2"):
             eoc = p[tp]
             if eoc.get("marrow_date") and eoc.get("response"):
-                ax.plot(_day(eoc["marrow_date"], start), y, "D", ms=4, mfc="white", mec="black", mew=0.7)
+                (mark,) = ax.plot(_day(eoc["marrow_date"], start), y, "D", ms=4, mfc="white", mec="black", mew=0.7)
+                marrow_on = date.fromisoformat(eoc["marrow_date"])
+                tips.add(mark, f"{p['participant_id']} · {tp} marrow {marrow_on:%d %b %Y}: {eoc['response']}")
         efs = p["efs"]
         if efs["CNSR"] == 0 and efs["EVNTDESC_or_CNSDTDSC"] == "HEMATOLOGIC RELAPSE":
-            ax.plot(efs["AVAL_MONTHS"], y, "v", ms=6, color="#b2182b")
+            ax.plot(efs["AVAL_MONTHS"], y, "v", ms=6, color=OKABE_ITO["vermillion"])
         if p.get("hsct_date"):
-            ax.plot(_day(p["hsct_date"], start), y, "*", ms=8, color="#542788")
+            ax.plot(_day(p["hsct_date"], start), y, "*", ms=8, color=OKABE_ITO["reddish_purple"])
         if p["os"]["CNSR"] == 0:
             ax.plot(end, y, "X", ms=6, color="black")
         else:
@@ -203,8 +256,8 @@ def swimmer_svg(participants: list[dict[str, Any]]) -> str:
     legend = [
         plt.Line2D([], [], color="black", marker="|", lw=0, ms=8, label="cycle day 1"),
         plt.Line2D([], [], color="black", marker="D", mfc="white", lw=0, label="EOC marrow"),
-        plt.Line2D([], [], color="#b2182b", marker="v", lw=0, label="relapse"),
-        plt.Line2D([], [], color="#542788", marker="*", lw=0, ms=8, label="HSCT"),
+        plt.Line2D([], [], color=OKABE_ITO["vermillion"], marker="v", lw=0, label="relapse"),
+        plt.Line2D([], [], color=OKABE_ITO["reddish_purple"], marker="*", lw=0, ms=8, label="HSCT"),
         plt.Line2D([], [], color="black", marker="X", lw=0, label="death"),
         plt.Line2D([], [], color="#333", marker=r"$\rightarrow$", lw=0, ms=9, label="alive (censored)"),
     ] + [plt.Rectangle((0, 0), 1, 1, color=c, label=f"best {r or 'missing'}") for r, c in RESPONSE_COLORS.items()]
@@ -213,4 +266,4 @@ def swimmer_svg(participants: list[dict[str, Any]]) -> str:
     if len(participants) > len(shown):
         title += f" · {len(shown)} longest of {len(participants)} shown"
     ax.set_title(title, fontsize=10)
-    return _svg(fig)
+    return _svg(fig, tips)

@@ -450,8 +450,8 @@ def render_plots(results: dict[str, Any], participants: list[dict[str, Any]]) ->
     # development server draws on demand in request threads, several <img> requests at once).
     with _DRAWING:
         svgs = {
-            "os": plots.km_svg(results["km"]["OS"], "Overall survival", "#2166ac"),
-            "efs": plots.km_svg(results["km"]["EFS"], "Event-free survival", "#b35806"),
+            "os": plots.km_svg(results["km"]["OS"], "Overall survival", plots.KM_COLORS["OS"]),
+            "efs": plots.km_svg(results["km"]["EFS"], "Event-free survival", plots.KM_COLORS["EFS"]),
             "mrd": plots.mrd_svg(participants),
         }
         if participants:

@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from blinatrial import access
 from enrollment import rules, services
-from enrollment.models import Participant, ScreeningRecord, Site, StaffProfile, StudySettings
+from enrollment.models import Participant, ScreeningRecord, ScreeningStatus, Site, StaffProfile, StudySettings
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 
 DEMO_PASSWORD = "blina-demo-2026"  # noqa: S105  # nosec B105
@@ -93,20 +93,49 @@ SCREEN_FAIL_CAUSES = (
 )
 
 
-def create_demo_trial(*, participants: int = 20, seed: int = 2026) -> dict[str, int]:
-    """Screen, consent and enroll demo participants at sites 01/02 (plus a few screen failures).
+# The demo `make run` serves leaves room to work: 17 of the 20 places enrolled, and one eligible, consented
+# candidate waiting at each coordinator's site (the coordinator's home page lists them as ready to enroll).
+DEMO_ENROLLED = 17
+DEMO_WAITING = 2
 
-    Idempotent: participants already present count towards `participants`; nothing is redone.
+
+def create_demo_trial(*, participants: int = DEMO_ENROLLED, waiting: int = 0, seed: int = 2026) -> dict[str, int]:
+    """Screen, consent and enroll demo participants at sites 01/02 (plus a few screen failures), then screen and
+    consent `waiting` eligible candidates left for a coordinator to enroll.
+
+    Idempotent: participants already present count towards `participants`, candidates already waiting towards
+    `waiting`; nothing is redone.
     """
     create_demo_sites_and_users()
     existing = Participant.objects.live().filter(site__code__in=SITE_COORDINATORS).count()
-    _raise_target(participants)
+    _raise_target(participants + waiting)
     sites = {s.code: s for s in Site.objects.filter(code__in=SITE_COORDINATORS)}
     users = {code: get_user_model().objects.get(username=name) for code, name in SITE_COORDINATORS.items()}
     # One endpoint recompute at the end instead of one per saved record (endpoints.triggers).
     with (_optional("endpoints.triggers.suppressed") or nullcontext)():
         created, failed = _demo_candidates(existing, participants, seed, sites, users)
-    return {"existing": existing, "created": created, "screen_failures": failed}
+        added_waiting = _demo_waiting(waiting, seed, sites, users)
+    return {"existing": existing, "created": created, "screen_failures": failed, "waiting": added_waiting}
+
+
+def _demo_waiting(waiting: int, seed: int, sites: dict, users: dict) -> int:
+    """Eligible candidates, screened and consented in the last days, not enrolled: one per site in turn."""
+    present = ScreeningRecord.objects.filter(
+        site__code__in=SITE_COORDINATORS, status=ScreeningStatus.SCREENING,
+        consents__is_deleted=False, is_deleted=False,
+    ).distinct().count()
+    today = timezone.localdate()
+    codes = sorted(SITE_COORDINATORS)
+    for index in range(present, waiting):
+        rng = random.Random(f"{seed}-waiting-{index}")  # nosec B311
+        code = codes[index % len(codes)]
+        screened_on = today - timedelta(days=4 + index)
+        screening = _candidate(sites[code], users[code], screened_on, rng)
+        services.record_consent(
+            screening=screening, document_version=ENROLLMENT_PROTOCOL.approved_consent_versions(on=today)[-1],
+            signed_on=today - timedelta(days=1), obtained_by="Dr Zhang Wei", user=users[code],
+        )
+    return max(waiting - present, 0)
 
 
 def _demo_candidates(first: int, total: int, seed: int, sites: dict, users: dict) -> tuple[int, int]:

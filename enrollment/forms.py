@@ -297,6 +297,12 @@ class StudySettingsForm(forms.ModelForm):
         fields = ["target_enrollment", "registry_id", "sponsor"]
         labels = {"target_enrollment": "Enrollment target (participants)", "registry_id": "Registry ID (e.g. NCT)"}
 
+    reason = forms.CharField(
+        label="Reason for change", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the audit trail with the old and new values.",
+        error_messages={"required": "Give the reason for this change: it is kept in the audit trail."},
+    )
+
     def __init__(self, *args, enrolled: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrolled = enrolled

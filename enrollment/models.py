@@ -56,7 +56,13 @@ class StaffProfile(models.Model):
 
 @pghistory.track()
 class StudySettings(models.Model):
-    """Study-level settings editable at run time (one row); defaults come from the protocol module."""
+    """Study-level settings editable at run time (one row); defaults come from the protocol module.
+
+    Audited like the clinical records (trigger, with who and the reason for change), and shown in the audit trail
+    to those who see every site (it belongs to no site).
+    """
+
+    audit_study_level = True
 
     target_enrollment = models.PositiveSmallIntegerField(default=ENROLLMENT_PROTOCOL.target_enrollment)
     registry_id = models.CharField(max_length=40, blank=True)

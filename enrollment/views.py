@@ -36,6 +36,7 @@ from enrollment.models import (
     StudySettings,
 )
 from enrollment.protocol import ENROLLMENT_PROTOCOL
+from integrity.audit_context import own_context
 from integrity.recording import RECORD_READERS, handle_record_form
 
 WRITE_ROLES = DATA_ENTRY_ROLES
@@ -208,7 +209,8 @@ def study_settings(request: HttpRequest) -> HttpResponse:
     enrolled = Participant.objects.live().count()
     form = StudySettingsForm(request.POST or None, instance=StudySettings.current(), enrolled=enrolled)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with own_context(user=request.user.pk, reason=form.cleaned_data["reason"]):  # audited (pghistory trigger)
+            form.save()
         messages.success(request, f"Study settings saved: enrollment target {form.instance.target_enrollment}.")
         return redirect("enrollment:study-settings")
     status = 400 if request.method == "POST" else 200

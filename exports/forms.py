@@ -11,7 +11,8 @@ from exports.services import exportable_site_codes
 class SnapshotForm(forms.Form):
     cutoff = forms.DateField(
         label="Data cut-off",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input reads and shows only an ISO value: Django's localised default (dd/mm/yyyy) left it empty.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The analysis datasets are derived as of this date (YYYY-MM-DD).",
     )
     sites = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Sites")

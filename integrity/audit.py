@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 from pghistory.core import event_models
@@ -54,6 +55,12 @@ def event_model_for(model: type[models.Model]) -> type[models.Model] | None:
 def audited_models() -> list[type[models.Model]]:
     """Models shown in the audit views: the clinical records plus locks and signatures."""
     return [*clinical_models(), Lock, Signature, SourceVerification]
+
+
+def study_level_models() -> list[type[models.Model]]:
+    """Study-wide settings audited by pghistory (they declare `audit_study_level = True`): no site, so the audit
+    list shows their changes to those who see every site."""
+    return [m for m in apps.get_models() if getattr(m, "audit_study_level", False)]
 
 
 def model_key(model: type[models.Model]) -> str:
@@ -145,7 +152,7 @@ def changes(
     applied after diffing, so the first change shown still has its true old value.
     """
     site_ids = visible_site_ids(user)
-    selected = [type(record)] if record is not None else audited_models()
+    selected = [type(record)] if record is not None else [*audited_models(), *study_level_models()]
     if model_keys:
         wanted = set(model_keys)
         selected = [m for m in selected if model_key(m) in wanted]

@@ -31,18 +31,26 @@ def other_apps(monkeypatch):
     return calls
 
 
-def test_demo_enrolls_20_participants_through_the_services_when_run(other_apps, monkeypatch):
+def test_demo_enrolls_17_participants_through_the_services_when_run(other_apps, monkeypatch):
     spies = {name: _spy(monkeypatch, name) for name in ("screen_candidate", "record_consent", "enroll_participant")}
     result = demo.create_demo_trial()
-    assert result == {"existing": 0, "created": 20, "screen_failures": 4}
-    assert [len(spies[n]) for n in ("screen_candidate", "record_consent", "enroll_participant")] == [24, 20, 20]
+    # A screen failure before every 5th participant: before the 5th, 10th and 15th of 17.
+    assert result == {"existing": 0, "created": 17, "screen_failures": 3, "waiting": 0}
+    assert [len(spies[n]) for n in ("screen_candidate", "record_consent", "enroll_participant")] == [20, 17, 17]
     participants = Participant.objects.all()
-    assert participants.count() == 20
+    assert participants.count() == 17
     assert set(participants.values_list("site__code", flat=True)) == {"01", "02"}
-    assert StatusChange.objects.filter(to_status="enrolled").count() == 20
-    assert Consent.objects.count() == 20
-    assert ScreeningRecord.objects.filter(status="screen_failed").exclude(screen_fail_reason="").count() == 4
-    assert len([c for c in other_apps if c[0] == "assessments"]) == 20
+    assert StatusChange.objects.filter(to_status="enrolled").count() == 17
+    assert Consent.objects.count() == 17
+    assert ScreeningRecord.objects.filter(status="screen_failed").exclude(screen_fail_reason="").count() == 3
+    assert len([c for c in other_apps if c[0] == "assessments"]) == 17
+
+
+def test_demo_waiting_candidates_are_screened_and_consented_through_the_services(other_apps, monkeypatch):
+    spies = {name: _spy(monkeypatch, name) for name in ("screen_candidate", "record_consent", "enroll_participant")}
+    result = demo.create_demo_trial(participants=3, waiting=2)
+    assert result == {"existing": 0, "created": 3, "screen_failures": 0, "waiting": 2}
+    assert [len(spies[n]) for n in ("screen_candidate", "record_consent", "enroll_participant")] == [5, 5, 3]
 
 
 def test_demo_values_are_realistic_when_created(other_apps):
@@ -61,7 +69,7 @@ def test_demo_values_are_realistic_when_created(other_apps):
 
 def test_demo_is_idempotent_when_run_twice(other_apps):
     demo.create_demo_trial(participants=5)
-    assert demo.create_demo_trial(participants=5) == {"existing": 5, "created": 0, "screen_failures": 0}
+    assert demo.create_demo_trial(participants=5) == {"existing": 5, "created": 0, "screen_failures": 0, "waiting": 0}
     assert Participant.objects.count() == 5
     demo.create_demo_trial(participants=7)
     assert sorted(Participant.objects.values_list("participant_id", flat=True))[:1] == ["01-001"]

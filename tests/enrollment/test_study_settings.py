@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_data_manager_raises_the_target_when_posting_settings(data_manager_client):
-    response = data_manager_client.post(reverse("enrollment:study-settings"), {"target_enrollment": 24})
+    response = data_manager_client.post(
+        reverse("enrollment:study-settings"), {"target_enrollment": 24, "reason": "Amendment 2"}
+    )
     assert response.status_code == 302
     assert StudySettings.current().target_enrollment == 24
 

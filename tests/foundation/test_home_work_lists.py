@@ -78,8 +78,11 @@ def _texts(items):
 def test_coordinator_sees_due_visits_forms_queries_and_sae_clocks_of_their_site(coordinator_client, trial):
     late, done = trial["late"], trial["done"]
     lists = _lists(coordinator_client)
-    assert list(lists) == ["visits-due", "cycles-due", "sae-clocks", "forms-due", "queries-to-answer",
-                           "forms-incomplete"]
+    assert list(lists) == [
+        "ready-to-enroll", "visits-due", "cycles-due", "sae-clocks", "forms-due", "queries-to-answer",
+        "forms-incomplete",
+    ]
+    assert lists["ready-to-enroll"] == []  # every candidate of this trial is enrolled
     assert _texts(lists["visits-due"]) == sorted(f"{late.participant_id} · Cycle 1 · {v}" for v in CYCLE1_VISITS)
     cycle = late.cycles.get()
     # late's cycle 1 started 57 days ago: cycle 2's window (day 26-32 of cycle 1) has closed without a start.

@@ -130,7 +130,7 @@ def walk(client: Client, starts: list[str]) -> tuple[dict[str, list[str]], set[s
 
 @pytest.fixture
 def demo_trial(client):
-    create_demo_trial(participants=8, seed=2026)
+    create_demo_trial(participants=8, waiting=2, seed=2026)  # waiting: the ready-to-enroll list and forms
     users = {u.username: u for u in get_user_model().objects.filter(username__in=ROLES)}
     participant = Participant.objects.order_by("pk").first()
     # Records of every integrity kind: a monitor's query answered, a timepoint lock, a casebook signature.
