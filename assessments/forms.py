@@ -7,10 +7,11 @@ records written by other paths (imports, admin).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
@@ -296,9 +297,44 @@ class ResponseCallForm(MarrowRecordForm):
         return data
 
 
+@dataclass(frozen=True)
+class ConditionalSection:
+    """Fields that apply only when `control` has the value `shows`: hidden in the browser otherwise
+    (static/js/conditional_sections.js reads the data attributes) and refused by the server if filled."""
+
+    key: str
+    control: str
+    shows: str | bool
+    fields: tuple[str, ...]
+    condition: str  # in words, for the message next to a refused field
+
+    def applies(self, data: dict) -> bool:
+        return bool(data.get(self.control)) if isinstance(self.shows, bool) else data.get(self.control) == self.shows
+
+    def div(self) -> Div:
+        shows = ("true" if self.shows else "false") if isinstance(self.shows, bool) else str(self.shows)
+        return Div(
+            *self.fields, css_class="conditional-section", data_show_when=self.control, data_show_value=shows,
+            data_testid=f"section-{self.key}",
+        )
+
+
+FOLLOW_UP_SECTIONS = (
+    ConditionalSection("relapse", "disease_status", DiseaseStatus.RELAPSE.value,
+                       ("relapse_date", "relapse_documented_by"), "the disease status is 'Relapse'"),
+    ConditionalSection("death", "vital_status", VitalStatus.DEAD.value,
+                       ("death_date", "death_cause", "death_cause_detail"), "the vital status is 'Dead'"),
+    ConditionalSection("transplant", "transplant_since_last_contact", True,
+                       ("transplant_date",), "'Transplant since the last contact' is ticked"),
+)
+
+
 class FollowUpContactForm(ParticipantRecordForm):
+    """Relapse, death and transplant fields form sections shown only when they apply (FOLLOW_UP_SECTIONS)."""
+
     date_fields = ("contact_date", "relapse_date", "death_date", "transplant_date")
     not_before = "c1d1"
+    sections = FOLLOW_UP_SECTIONS
 
     class Meta:
         model = FollowUpContact
@@ -308,15 +344,36 @@ class FollowUpContactForm(ParticipantRecordForm):
         ]
         widgets = dict.fromkeys(("contact_date", "relapse_date", "death_date", "transplant_date"), DATE_WIDGET)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        by_first = {s.fields[0]: s for s in self.sections}
+        in_section = {name for s in self.sections for name in s.fields}
+        items = []
+        for name in self.fields:
+            if name in by_first:
+                items.append(by_first[name].div())
+            elif name not in in_section:
+                items.append(name)
+        self.helper.layout = Layout(*items)
+
     def clean(self):
         data = super().clean()
+        self._refuse_inapplicable(data)
         self._clean_death(data)
         self._clean_relapse(data)
         if data.get("transplant_since_last_contact") and data.get("transplant_date") is None:
             self.add_error("transplant_date", "Enter the transplant date.")
-        if not data.get("transplant_since_last_contact") and data.get("transplant_date") is not None:
-            self.add_error("transplant_since_last_contact", "Tick this when a transplant date is given.")
         return data
+
+    def _refuse_inapplicable(self, data: dict) -> None:
+        """A value in a section that does not apply is refused next to it (never silently dropped)."""
+        for section in self.sections:
+            if section.applies(data) or section.control in self.errors:
+                continue
+            for name in section.fields:
+                if data.get(name) not in (None, "") and name not in self.errors:
+                    self.add_error(name, f"Only when {section.condition}: clear this, or correct the "
+                                         f"{self.fields[section.control].label.lower()}.")
 
     def _clean_death(self, data: dict) -> None:
         dead = data.get("vital_status") == VitalStatus.DEAD
@@ -325,9 +382,7 @@ class FollowUpContactForm(ParticipantRecordForm):
             self.add_error("death_date", "Enter the date of death.")
         if dead and not data.get("death_cause"):
             self.add_error("death_cause", "Choose the cause of death.")
-        if not dead and (death is not None or data.get("death_cause")):
-            self.add_error("vital_status", "A death date or cause is given: set the vital status to 'dead'.")
-        if death is None or "death_date" in self.errors:
+        if not dead or death is None or "death_date" in self.errors:
             return
         contact = data.get("contact_date")
         if contact is not None and death > contact:
@@ -346,10 +401,8 @@ class FollowUpContactForm(ParticipantRecordForm):
             self.add_error("relapse_date", "Enter the date of the sample or exam documenting the relapse.")
         if relapse and not data.get("relapse_documented_by"):
             self.add_error("relapse_documented_by", "Say how the relapse was documented.")
-        if not relapse and data.get("relapse_date") is not None:
-            self.add_error("disease_status", "A relapse date is given: set the disease status to 'relapse'.")
         contact, rdate = data.get("contact_date"), data.get("relapse_date")
-        if contact and rdate and rdate > contact:
+        if relapse and contact and rdate and rdate > contact:
             self.add_error("relapse_date", "The relapse date cannot be after the contact date.")
 
 

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from cycles import rules, services
@@ -18,6 +20,8 @@ from cycles.models import (
 from cycles.regimen import REGIMEN
 from enrollment import rules as enrollment_rules
 from enrollment.checks import clinical_date_problems, enrolled_problem, trial_dates
+from integrity import services as integrity_services
+from integrity.audit_context import own_context
 from integrity.forms import ClinicalRecordForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -31,9 +35,10 @@ class _ParticipantDatesMixin:
 
     date_fields: tuple[str, ...] = ()
     not_before = "c1d1"
+    dates_cache: dict | None = None  # shared by the rows of a grid: the participant's dates read once
 
     def check_dates(self, participant, data: dict) -> None:
-        dates = None
+        dates = (self.dates_cache or {}).get("dates")
         for name in self.date_fields:
             value = data.get(name)
             if value is None:
@@ -41,6 +46,8 @@ class _ParticipantDatesMixin:
             if dates is None:
                 c1d1 = services.c1d1_anchor(participant.pk) if self.not_before == "c1d1" else None
                 dates = trial_dates(participant, c1d1=c1d1)
+                if self.dates_cache is not None:
+                    self.dates_cache["dates"] = dates
             day = timezone.localtime(value).date() if hasattr(value, "hour") else value
             label = self.fields[name].label or name
             for problem in clinical_date_problems(participant, day, label, dates=dates, not_before=self.not_before):
@@ -187,8 +194,94 @@ class AdministrationForm(_ParticipantDatesMixin, ClinicalRecordForm):
     def save(self, commit: bool = True):
         adm = super().save(commit=commit)
         if commit and self.first_recording and adm.status in services.GIVEN_STATUSES:
-            services.mark_on_treatment_if_first_dose(participant=adm.cycle.participant, user=adm.updated_by)
+            # in a context of its own: the status change's reason must not overwrite the dose's audit reason
+            with own_context(user=adm.updated_by.pk):
+                services.mark_on_treatment_if_first_dose(participant=adm.cycle.participant, user=adm.updated_by)
         return adm
+
+
+class DoseGridForm(AdministrationForm):
+    """One row of a cycle day's dose grid: nothing is proposed, the user chooses what happened to the dose.
+
+    An untouched row is not validated and not saved (the formset builds every row with `empty_permitted`).
+    """
+
+    class Meta(AdministrationForm.Meta):
+        fields = ["status", "given_on", "actual_dose_mg", "reason"]
+
+    def __init__(self, *args, dates_cache: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dates_cache = dates_cache
+        status = self.fields["status"]
+        status.error_messages["required"] = "Choose what happened to this dose."
+        if self.first_recording:
+            self.initial.update(status="", given_on=None, actual_dose_mg=None)
+            status.choices = [("", "— choose —"), *status.choices]
+        self.fields["actual_dose_mg"].help_text = ""
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+
+    def mark_invalid(self) -> None:
+        """Bootstrap's red border on each field with an error (the messages print under it)."""
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class DoseGridFormSet(forms.BaseFormSet):
+    """The planned doses of one cycle day, a DoseGridForm each (rows fixed by the server, never by posted ids)."""
+
+    def __init__(self, *args, rows: list[Administration], **kwargs):
+        self.rows = rows
+        self.dates_cache: dict = {}
+        super().__init__(*args, **kwargs)
+
+    def total_form_count(self) -> int:
+        return len(self.rows)
+
+    def initial_form_count(self) -> int:
+        return len(self.rows)
+
+    def add_prefix(self, index) -> str:
+        # each row's inputs are named after its administration: a posted row can only ever be that dose
+        key = self.rows[index].pk if isinstance(index, int) else index
+        return f"{self.prefix}-{key}"
+
+    def get_form_kwargs(self, index):
+        return {"instance": self.rows[index], "dates_cache": self.dates_cache, "empty_permitted": True}
+
+    def changed_forms(self) -> list[DoseGridForm]:
+        return [form for form in self.forms if form.has_changed()]
+
+    def clean(self):
+        if not self.changed_forms():
+            raise ValidationError("Nothing to save: choose what happened to at least one dose.")
+
+    def mark_invalid(self) -> None:
+        for form in self.forms:
+            form.mark_invalid()
+
+    def save_changed(self, *, user) -> list[Administration]:
+        """Each changed row through integrity's save_record (its own audit event and reason), all in one
+        transaction: a refused row (a lock, someone else's edit) raises and nothing is saved."""
+        saved = []
+        with transaction.atomic():
+            for form in self.changed_forms():
+                try:
+                    saved.append(
+                        integrity_services.save_record(
+                            form, user=user, reason=form.reason, expected_version=form.cleaned_data.get("row_version")
+                        )
+                    )
+                except (integrity_services.RecordLocked, integrity_services.EditConflict) as exc:
+                    form.add_error(None, str(exc))
+                    raise
+        return saved
+
+
+DoseGrid = forms.formset_factory(DoseGridForm, formset=DoseGridFormSet, extra=0)
 
 
 class SegmentForm(_ParticipantDatesMixin, ClinicalRecordForm):

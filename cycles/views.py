@@ -1,8 +1,9 @@
 """Treatment pages: thin views (fetch through visible_to, bind, save through handle_record_form)."""
 
 from django import forms as django_forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,7 +15,8 @@ from cycles import forms, rules, services
 from cycles.models import Administration, BlinatumomabSegment, Cycle, Transplant
 from cycles.regimen import REGIMEN
 from enrollment.models import Participant
-from integrity.recording import RECORD_READERS, handle_record_form
+from integrity import services as integrity_services
+from integrity.recording import RECORD_READERS, handle_record_form, make_read_only, read_only_state
 
 EDITORS = DATA_ENTRY_ROLES
 FORM_TEMPLATE = "cycles/record_form.html"
@@ -85,6 +87,7 @@ def cycle_detail(request: HttpRequest, cycle_pk: int) -> HttpResponse:
             "cycle": cycle,
             "participant": cycle.participant,
             "administrations": administrations,
+            "dose_days": sorted({a.cycle_day for a in administrations}),
             "segments": segments,
             "blina": services.blinatumomab_summary(segments),
             "rate_queries": services.rate_queries(cycle, segments),
@@ -129,6 +132,49 @@ def administration_record(request: HttpRequest, pk: int) -> HttpResponse:
         success_url=reverse("cycles:cycle-detail", args=[adm.cycle_id]),
         success_message="Administration recorded.",
     )
+
+
+@role_required(*RECORD_READERS)
+@require_http_methods(["GET", "POST"])
+def dose_grid(request: HttpRequest, cycle_pk: int, day: int) -> HttpResponse:
+    """The planned doses of one cycle day on one page; each changed row saved through save_record, all or none."""
+    cycle = _cycle(request, cycle_pk)
+    rows = list(Administration.objects.live().filter(cycle=cycle, cycle_day=day).order_by("drug_code", "pk"))
+    if not rows:
+        raise Http404("No doses are planned on this day of the cycle.")
+    for adm in rows:
+        adm.cycle = cycle  # one cycle (and participant) object for every row: no query per row
+    grid = forms.DoseGrid(request.POST or None, rows=rows, prefix="dose")
+    # each row with its saved status, read now: validating a form copies the entries onto its instance
+    saved = [(adm, form, adm.get_status_display()) for adm, form in zip(rows, grid.forms, strict=True)]
+    context = {"cycle": cycle, "participant": cycle.participant, "day": day, "grid": grid, "rows": saved,
+               "threshold": REGIMEN.dose_deviation_threshold_pct}
+    read_only = read_only_state(request.user, rows[0])  # the rows share their participant and cycle: one lock
+    if read_only is not None:
+        for form in grid.forms:
+            make_read_only(form)
+        context |= {"read_only": read_only, "refused": read_only.refusal if request.method == "POST" else ""}
+        return render(request, "cycles/dose_grid.html", context, status=403 if request.method == "POST" else 200)
+    if request.method == "POST":
+        return _save_dose_grid(request, grid, context)
+    return render(request, "cycles/dose_grid.html", context)
+
+
+def _save_dose_grid(request: HttpRequest, grid, context: dict) -> HttpResponse:
+    status = 400
+    if grid.is_valid():
+        try:
+            done = grid.save_changed(user=request.user)
+        except integrity_services.RecordLocked as exc:
+            status, context["refused"] = 403, str(exc)
+        except integrity_services.EditConflict as exc:
+            status, context["refused"] = 409, str(exc)
+        else:
+            day = context["day"]
+            messages.success(request, f"Day {day}: {len(done)} dose{'s' if len(done) != 1 else ''} saved.")
+            return redirect("cycles:cycle-detail", cycle_pk=context["cycle"].pk)
+    grid.mark_invalid()
+    return render(request, "cycles/dose_grid.html", context, status=status)
 
 
 @role_required(*EDITORS)

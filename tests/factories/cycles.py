@@ -49,3 +49,19 @@ class TransplantFactory(factory.django.DjangoModelFactory):
     donor_type = models.DonorType.MATCHED_SIBLING
     conditioning_intensity = models.ConditioningIntensity.MYELOABLATIVE
     conditioning_regimen = "TBI 12 Gy + cyclophosphamide"
+
+
+def post_dose_grid(client, cycle: models.Cycle, day: int, changes: dict[str, dict[str, str]]):
+    """What a browser posts from the dose grid of `cycle`'s `day`: every row as rendered (untouched rows as they
+    were), with `changes` typed into the rows of the named drugs ({"VDS": {"status": "given", ...}})."""
+    from django.urls import reverse
+
+    from tests.factories.integrity import posted_data
+
+    url = reverse("cycles:dose-grid", args=[cycle.pk, day])
+    grid = client.get(url).context["grid"]
+    data = {grid.management_form.add_prefix(k): v for k, v in posted_data(grid.management_form).items()}
+    for form in grid.forms:
+        row = {**posted_data(form), **changes.get(form.instance.drug_code, {})}
+        data |= {form.add_prefix(name): value for name, value in row.items()}
+    return client.post(url, data)

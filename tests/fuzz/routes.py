@@ -127,6 +127,7 @@ ROUTES: dict[str, Route] = {
     "cycles:visit-record": Route(lambda w: {"cycle_pk": w.cycle.pk, "code": "D8"}, post=True),
     "cycles:segment-edit": Route(lambda w: {"pk": w.segment.pk}, post=True),
     "cycles:administration-record": Route(lambda w: {"pk": w.administration.pk}, post=True),
+    "cycles:dose-grid": Route(lambda w: {"cycle_pk": w.cycle.pk, "day": 1}, post=True),
     # assessments
     "assessments:status-matrix": Route(params=(MatrixParams,)),
     "assessments:participant-assessments": Route(PP),
