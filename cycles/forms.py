@@ -145,13 +145,14 @@ class AdministrationForm(_ParticipantDatesMixin, ClinicalRecordForm):
         self.fields["status"].choices = [
             c for c in AdministrationStatus.choices if c[0] != AdministrationStatus.PLANNED
         ]
+        self.fields["status"].error_messages["required"] = "Choose what happened to this dose."
         if self.first_recording:
-            # model_to_dict put the planned row's empty values there: propose the plan instead
-            self.initial.update(
-                status=AdministrationStatus.GIVEN,
-                given_on=self.instance.planned_on,
-                actual_dose_mg=self.instance.planned_dose_mg,
-            )
+            # Nothing is proposed as given (issue 17): the user chooses what happened, and types the date and
+            # the dose; the plan is shown beside the fields, not put into them.
+            self.initial.update(status="", given_on=None, actual_dose_mg=None)
+            self.fields["status"].choices = [("", "— choose —"), *self.fields["status"].choices]
+            planned = self.instance.planned_on
+            self.fields["given_on"].help_text = f"Planned for {planned.day} {planned:%b %Y}."
         drug = self.instance.cycle.regimen.drug(self.instance.drug_code) if self.instance.cycle_id else None
         self.cap_mg = drug.cap_mg if drug else None
         self.fields["actual_dose_mg"].help_text = f"mg; planned {self.instance.planned_dose_mg} mg" + (
@@ -212,11 +213,7 @@ class DoseGridForm(AdministrationForm):
     def __init__(self, *args, dates_cache: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.dates_cache = dates_cache
-        status = self.fields["status"]
-        status.error_messages["required"] = "Choose what happened to this dose."
-        if self.first_recording:
-            self.initial.update(status="", given_on=None, actual_dose_mg=None)
-            status.choices = [("", "— choose —"), *status.choices]
+        self.fields["given_on"].help_text = ""
         self.fields["actual_dose_mg"].help_text = ""
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

@@ -21,6 +21,12 @@ def test_coordinator_starts_cycle1_and_records_dose_when_using_browser(
     page.click("input[type=submit][name=save]")
     page.wait_for_selector("[data-testid=administration-table]")
     page.click("[data-testid=record-VDS-1]")
+    # nothing is proposed as given: the coordinator chooses what happened, and types the date and the dose
+    assert page.input_value("select[name=status]") == ""
+    assert page.input_value("input[name=given_on]") == ""
+    assert page.input_value("input[name=actual_dose_mg]") == ""
+    page.select_option("select[name=status]", "given")
+    page.fill("input[name=given_on]", (today - D(days=3)).isoformat())
     page.fill("input[name=actual_dose_mg]", "5")
     page.click("input[type=submit][name=save]")
     page.wait_for_selector("[data-testid=administration-table]")
