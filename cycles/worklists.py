@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blinatrial.access import COORDINATOR
+from blinatrial.dates import shown_date
 from blinatrial.worklist import MAX_ITEMS, WorkItem, WorkList, register
 from cycles import rules, services
 from cycles.models import Cycle
@@ -20,8 +21,8 @@ def visits_due(user) -> WorkList:
         WorkItem(
             label=f"{c.participant.participant_id} · Cycle {c.number} · {v.label}",
             url=reverse("cycles:visit-record", args=[c.pk, v.code]),
-            note=(f"overdue since {v.window_end:%Y-%m-%d}" if v.status == rules.OVERDUE
-                  else f"due by {v.window_end:%Y-%m-%d}"),
+            note=(f"overdue since {shown_date(v.window_end)}" if v.status == rules.OVERDUE
+                  else f"due by {shown_date(v.window_end)}"),
             urgent=v.status == rules.OVERDUE,
         )
         for c, v in rows[:MAX_ITEMS]
