@@ -127,7 +127,7 @@ TEMPLATES = [
                 "blinatrial.access.navigation",
                 "blinatrial.template_dates.time_zone_note",
             ],
-            "builtins": ["blinatrial.template_dates"],
+            "builtins": ["blinatrial.template_dates", "blinatrial.template_links"],
         },
     },
 ]
