@@ -13,6 +13,7 @@ from django.utils import timezone
 from assessments.derived import derive_for_participant
 from assessments.models import EOC_CYCLE_NUMBER, BoneMarrowAssessment, FlowResultType
 from assessments.rules import near_any_marrow
+from blinatrial.dates import shown_date
 from cycles.checks import C1D1_SOURCES, ENROLLMENT_DATES, trial_dates
 from cycles.regimen import REGIMEN
 from enrollment.rules import date_order_problem
@@ -111,7 +112,7 @@ def eoc_marrow_missing(cycle, cache) -> str | None:
         )
     if timepoint in cache["eoc_marrows"]:
         return None
-    return f"The end-of-cycle {cycle.number} marrow ({timepoint}) is missing: its window closed on {end.isoformat()}."
+    return f"The end-of-cycle {cycle.number} marrow ({timepoint}) is missing: its window closed on {shown_date(end)}."
 
 
 AFTER_C1D1 = (*ENROLLMENT_DATES, *C1D1_SOURCES)

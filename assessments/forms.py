@@ -34,6 +34,7 @@ from assessments.models import (
     VitalStatus,
 )
 from blinatrial import params
+from blinatrial.dates import shown_date
 from cycles.services import c1d1_anchor
 from enrollment import checks
 from enrollment.models import ScreeningRecord, ScreeningStatus
@@ -392,7 +393,7 @@ class FollowUpContactForm(ParticipantRecordForm):
         if last_alive is not None and death < last_alive:
             self.add_error(
                 "death_date",
-                f"The participant is recorded alive on {last_alive.isoformat()}: the death date cannot be earlier.",
+                f"The participant is recorded alive on {shown_date(last_alive)}: the death date cannot be earlier.",
             )
 
     def _clean_relapse(self, data: dict) -> None:

@@ -27,6 +27,7 @@ from assessments import lab_file
 from assessments.forms import FlowMrdForm, NgsMrdForm
 from assessments.models import BoneMarrowAssessment, FlowMrd, NgsMrd
 from blinatrial.access import DATA_ENTRY_ROLES, has_role
+from blinatrial.dates import shown_date
 from enrollment.models import Participant
 from integrity import locking
 from integrity.services import RecordLocked, save_record
@@ -154,9 +155,9 @@ def _match(checked: _Checked, number: int, row: dict[str, str], samples) -> Bone
         checked.refuse(number, "sample_id", f"{pid} has {len(found)} marrow samples with this ID and date: "
                                             "correct them before importing.")
     elif same_id:
-        dates = ", ".join(m.sample_date.isoformat() for m in same_id)
+        dates = ", ".join(shown_date(m.sample_date) for m in same_id)
         checked.refuse(number, "sample_date", f"Sample {sample_id} of {pid} is recorded with the aspirate date "
-                                              f"{dates}, not {sample_date.isoformat()}.")
+                                              f"{dates}, not {shown_date(sample_date)}.")
     else:
         checked.refuse(number, "sample_id", f"No marrow sample {sample_id} is recorded for {pid}: enter the bone "
                                             "marrow assessment first.")

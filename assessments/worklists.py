@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assessments import matrix
 from blinatrial.access import COORDINATOR, INVESTIGATOR, MONITOR
+from blinatrial.dates import shown_date
 from blinatrial.worklist import MAX_ITEMS, WorkItem, WorkList, register
 from cycles import services as cycle_services
 from cycles.models import Cycle
@@ -69,7 +70,7 @@ def forms_due(user) -> WorkList:
     for row, cell in _cells(user, lambda r, c: (r["pk"], c.column) in windows and COMPLETE not in c.states):
         visit = windows[(row["pk"], cell.column)]
         overdue = visit.window_end < today
-        note = f"overdue since {visit.window_end:%Y-%m-%d}" if overdue else f"due by {visit.window_end:%Y-%m-%d}"
+        note = f"overdue since {shown_date(visit.window_end)}" if overdue else f"due by {shown_date(visit.window_end)}"
         items.append(_cell_item(row, cell, note, urgent=overdue))
     items.sort(key=lambda i: not i.urgent)
     return _list("forms-due", "End-of-cycle forms due or overdue", items, more=reverse("assessments:status-matrix"),

@@ -81,10 +81,23 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
-def prime(user, *, roles: Iterable[str], site_ids: Iterable[int], all_sites: bool) -> None:
-    """Set the per-request caches of `user_roles` and `visible_site_ids` from facts read with the user."""
+def prime(
+    user, *, roles: Iterable[str], site_ids: Iterable[int], all_sites: bool, site_zones: Iterable[tuple[str, str]] = ()
+) -> None:
+    """Set the per-request caches of `user_roles`, `visible_site_ids` and `display_zone` from facts read with
+    the user (site_zones: the code and time zone of each of the user's sites)."""
     user._trial_roles = frozenset(roles)
     user._visible_site_ids = None if user.is_superuser or all_sites else sorted(site_ids)
+    user._site_zones = list(site_zones)
+
+
+def display_zone(user) -> tuple[str, str] | None:
+    """(site code, IANA zone) of the one site a user sees, in whose zone every page shows times; None for a user
+    of several or all sites (each record's form shows its own site's zone) or one not loaded with its sites."""
+    zones = getattr(user, "_site_zones", None)
+    if not zones or len(zones) != 1 or visible_site_ids(user) is None:
+        return None
+    return zones[0]
 
 
 def visible_site_ids(user) -> list[int] | None:

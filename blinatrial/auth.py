@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import JSONObject
 
 from blinatrial import access
 
@@ -23,18 +24,30 @@ def with_access(queryset):
     site_links = sites_rel.through.objects.filter(
         **{f"{sites_rel.field.m2m_reverse_field_name()}_id": OuterRef("pk")}
     ).values(f"{sites_rel.field.m2m_field_name()}_id")
+    site = sites_rel.field.m2m_field_name()
+    # each site's code and time zone, for the zone the pages name (access.display_zone)
+    site_zones = site_links.order_by(f"{site}__code").values(
+        zone=JSONObject(code=f"{site}__code", time_zone=f"{site}__time_zone")
+    )
     profile_model = user_model.staff_profile.related.related_model
     all_sites = profile_model.objects.filter(user_id=OuterRef("pk")).values("all_sites")[:1]
     return queryset.annotate(
         _role_names=ArraySubquery(groups),
         _site_id_list=ArraySubquery(site_links),
+        _site_zone_list=ArraySubquery(site_zones),
         _all_sites=Subquery(all_sites),
     )
 
 
 def prime(user) -> None:
     """Fill `access`'s per-request caches from the annotations of `with_access`."""
-    access.prime(user, roles=user._role_names, site_ids=user._site_id_list, all_sites=bool(user._all_sites))
+    access.prime(
+        user,
+        roles=user._role_names,
+        site_ids=user._site_id_list,
+        all_sites=bool(user._all_sites),
+        site_zones=[(z["code"], z["time_zone"]) for z in user._site_zone_list],
+    )
 
 
 class TrialModelBackend(ModelBackend):

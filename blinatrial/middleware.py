@@ -69,3 +69,25 @@ class TwoFactorMiddleware:
             session[TWO_FACTOR_FREE_KEY] = sign_in
             return None
         return redirect(f"{reverse(target)}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")
+
+
+class SiteTimeZoneMiddleware:
+    """Pages show the times of a user of one site in that site's zone (blinatrial.template_dates.when); the site
+    and its zone were read with the user (blinatrial.auth), so this costs no query. The REST API is left alone:
+    its date-times stay ISO 8601 in UTC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        from blinatrial.template_dates import DISPLAY_ZONE, usable_zone
+
+        user = getattr(request, "user", None)
+        site = usable_zone(user) if user is not None and user.is_authenticated else None
+        if site is None or request.path.startswith("/api/"):
+            return self.get_response(request)
+        token = DISPLAY_ZONE.set(site[1])
+        try:
+            return self.get_response(request)
+        finally:
+            DISPLAY_ZONE.reset(token)

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # A signed-in session that owes its second factor (or, for investigators and data managers, an enrolment)
     # reaches nothing but the code or enrolment page.
     "blinatrial.middleware.TwoFactorMiddleware",
+    # A user of one site sees every page's times in that site's zone (blinatrial.template_dates).
+    "blinatrial.middleware.SiteTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A bad query parameter (blinatrial.params.BadQuery) is a 400 page saying what was wrong.
     "blinatrial.params.BadQueryMiddleware",
@@ -123,7 +125,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blinatrial.access.navigation",
+                "blinatrial.template_dates.time_zone_note",
             ],
+            "builtins": ["blinatrial.template_dates", "blinatrial.template_links"],
         },
     },
 ]
@@ -274,6 +278,8 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 SITE_TIME_ZONE = os.environ.get("SITE_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# Dates as a person reads them (29 Nov 2026) on every page: blinatrial/dates.py, through the language's formats.
+FORMAT_MODULE_PATH = ["blinatrial.formats"]
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

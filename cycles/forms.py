@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from blinatrial.dates import shown_date, shown_datetime
 from cycles import rules, services
 from cycles.models import (
     Administration,
@@ -73,8 +74,8 @@ class CycleStartForm(_ParticipantDatesMixin, ClinicalRecordForm):
         self.fields["weight_kg"].initial = participant.weight_kg
         if self.next.earliest_on:
             self.fields["day1_on"].help_text = (
-                f"Earliest {self.next.earliest_on:%Y-%m-%d}; scheduled {self.next.planned_day1_on:%Y-%m-%d}; "
-                f"after {self.next.latest_on_time_on:%Y-%m-%d} the start is late and needs a reason."
+                f"Earliest {shown_date(self.next.earliest_on)}; scheduled {shown_date(self.next.planned_day1_on)}; "
+                f"after {shown_date(self.next.latest_on_time_on)} the start is late and needs a reason."
             )
 
     def clean(self):
@@ -326,8 +327,11 @@ class SegmentForm(_ParticipantDatesMixin, ClinicalRecordForm):
             )
             if clash:
                 c = clash[0]
-                until = f"{c.stop:%Y-%m-%d %H:%M}" if c.stop else "still running"
-                self.add_error("started_at", f"Overlaps the segment {c.start:%Y-%m-%d %H:%M} – {until} (UTC).")
+                zone = timezone.get_current_timezone_name()  # the site's (integrity.recording)
+                until = shown_datetime(timezone.localtime(c.stop), zone) if c.stop else "still running"
+                self.add_error(
+                    "started_at", f"Overlaps the segment {shown_datetime(timezone.localtime(c.start), zone)} – {until}."
+                )
         return data
 
     def _check_inside_cycle(self, start, stop) -> None:

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from blinatrial.access import SiteScopedQuerySet
+from blinatrial.dates import shown_utc
 from cycles.regimen import REGIMEN
 from cycles.rules import dose_deviation_pct, rate_text
 from integrity.models import ClinicalRecord, clinical_record
@@ -175,7 +176,7 @@ class BlinatumomabSegment(ClinicalRecord):
         ordering = ["cycle_id", "started_at"]
 
     def __str__(self) -> str:
-        return f"{self.cycle} blinatumomab {self.rate_display} µg/day from {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.cycle} blinatumomab {self.rate_display} µg/day from {shown_utc(self.started_at)}"
 
     @property
     def rate_display(self) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from blinatrial.dates import MONTHS, shown_date
 from cycles.regimen import MG_PER_M2, REGIMEN, BlinatumomabStep, CycleRegimen, DrugSchedule, Regimen, VisitSpec
 from enrollment import rules as enrollment_rules
 from enrollment.rules import bsa_mosteller  # noqa: F401 - the dose rules use it as rules.bsa_mosteller
@@ -122,7 +123,7 @@ def cycle_days_problem(given_on: date | None, day1: date, length_days: int) -> s
         return None
     last = day_date(day1, length_days)
     if given_on < day1 or given_on > last:
-        return f"Outside this cycle: it runs from {day1:%Y-%m-%d} (day 1) to {last:%Y-%m-%d} (day {length_days})."
+        return f"Outside this cycle: it runs from {shown_date(day1)} (day 1) to {shown_date(last)} (day {length_days})."
     return None
 
 
@@ -161,7 +162,7 @@ def cycle_start_problems(
     earliest = earliest_next_start(previous_day1, previous_length_days, regimen)
     if day1 < earliest:
         return {
-            "day1_on": f"Too early: cycle {number} can start from {earliest:%Y-%m-%d} "
+            "day1_on": f"Too early: cycle {number} can start from {shown_date(earliest)} "
             f"(cycle {number - 1} day 1 + {previous_length_days} days - {regimen.next_cycle_window_before_days})."
         }
     if day1 > latest_on_time_start(previous_day1, previous_length_days, regimen) and not delay_reason.strip():
@@ -292,10 +293,10 @@ def segment_cycle_problem(
     """A segment of cycle `number` must start on/after its day 1 and before the bound, and stop by the bound
     (dates in local time). The message names the bound and where it comes from."""
     if start is not None and start < day1:
-        return f"Before this cycle's day 1 ({day1:%Y-%m-%d})."
+        return f"Before this cycle's day 1 ({shown_date(day1)})."
     bound = segment_bound(day1, length_days, next_day1, regimen)
     if next_day1 is not None:
-        why = f"cycle {number + 1} started on {bound:%Y-%m-%d}"
+        why = f"cycle {number + 1} started on {shown_date(bound)}"
     else:
         why = (
             f"day {length_days} + {regimen.max_interruption_days:g} days, the longest break the protocol allows "
@@ -303,7 +304,7 @@ def segment_cycle_problem(
         )
     if (start is not None and start >= bound) or (stop is not None and stop > bound):
         return (
-            f"Outside cycle {number}: its blinatumomab segments must start before {bound:%Y-%m-%d} and stop by "
+            f"Outside cycle {number}: its blinatumomab segments must start before {shown_date(bound)} and stop by "
             f"then ({why})."
         )
     return None
@@ -341,8 +342,8 @@ DONE, DUE, OVERDUE, UPCOMING, MISSED = "done", "due", "overdue", "upcoming", "mi
 
 
 def date_text(on: date) -> str:
-    """A date written one way everywhere, as a person reads it: 29 Nov 2026 (Django's "j M Y")."""
-    return f"{on.day} {on:%b %Y}"
+    """A date written one way everywhere, as a person reads it: 29 Nov 2026 (blinatrial.dates)."""
+    return shown_date(on)
 
 
 def date_range_text(start: date, end: date) -> str:
@@ -353,7 +354,7 @@ def date_range_text(start: date, end: date) -> str:
     if start.year != end.year:
         return f"{date_text(start)} – {date_text(end)}"
     if start.month != end.month:
-        return f"{start.day} {start:%b} – {date_text(end)}"
+        return f"{start.day} {MONTHS[start.month - 1]} – {date_text(end)}"
     return f"{start.day}–{date_text(end)}"
 
 

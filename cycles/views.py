@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from blinatrial import params
 from blinatrial.access import DATA_ENTRY_ROLES, has_role, role_required
+from blinatrial.dates import shown_date
 from blinatrial.params import parse_query
 from cycles import forms, rules, services
 from cycles.models import Administration, BlinatumomabSegment, Cycle, Transplant
@@ -123,7 +124,7 @@ def administration_record(request: HttpRequest, pk: int) -> HttpResponse:
         cycle__is_deleted=False,
     )
     form = forms.AdministrationForm(request.POST or None, instance=adm)
-    title = f"{adm.drug_name} — cycle {adm.cycle.number} day {adm.cycle_day} (planned {adm.planned_on:%Y-%m-%d})"
+    title = f"{adm.drug_name} — cycle {adm.cycle.number} day {adm.cycle_day} (planned {shown_date(adm.planned_on)})"
     return handle_record_form(
         request,
         form,

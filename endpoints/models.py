@@ -2,6 +2,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
+from blinatrial.dates import shown_utc
+
 GROUP_KEY_MAX_LENGTH = 500  # a drill-down key ("safety.ae.g3.term:<SOC>|<term>" is the longest, about 420)
 
 
@@ -45,7 +47,7 @@ class RecomputeRun(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"{self.outcome} v{self.data_version} at {self.started_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.outcome} v{self.data_version} at {shown_utc(self.started_at)}"
 
 
 class DashboardPanel(models.Model):

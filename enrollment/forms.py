@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from blinatrial import params
 from blinatrial.access import visible_site_ids
+from blinatrial.dates import shown_date
 from enrollment import rules
 from enrollment.models import Consent, ParticipantStatus, ScreeningRecord, ScreeningStatus, Site, StudySettings
 from enrollment.protocol import ENROLLMENT_PROTOCOL
@@ -195,7 +196,7 @@ class ConsentForm(ClinicalRecordForm):
         dates = {v.version: v.approved_on for v in ENROLLMENT_PROTOCOL.consent_versions}
         self.fields["document_version"] = forms.ChoiceField(
             label="Consent document version",
-            choices=[(v, f"{v} (approved {dates[v].isoformat()})") for v in approved],
+            choices=[(v, f"{v} (approved {shown_date(dates[v])})") for v in approved],
             initial=approved[-1] if approved else None,
         )
 
@@ -283,7 +284,7 @@ class StatusChangeForm(forms.Form):
         on = data.get("changed_on")
         if on and on < self.participant.status_on:
             self.add_error("changed_on", f"The date is before the current status date "
-                                         f"({self.participant.status_on.isoformat()}).")
+                                         f"({shown_date(self.participant.status_on)}).")
         if data.get("to_status") == rules.OFF_STUDY and not data.get("off_study_reason"):
             self.add_error("off_study_reason", "Choose the reason the participant goes off study.")
         return data

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from blinatrial.dates import shown_date
 from enrollment import rules
 from enrollment.models import SCREENING_DATA_FIELDS, ParticipantStatus, ScreeningStatus, screening_data_from_values
 from enrollment.protocol import ENROLLMENT_PROTOCOL
@@ -45,10 +46,10 @@ def participant_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             "site_code": r["site__code"],
             "site_name": r["site__name"],
             "screening_number": r["screening__screening_number"],
-            "enrolled_on": r["enrolled_on"].isoformat(),
+            "enrolled_on": shown_date(r["enrolled_on"]),
             "status_label": STATUS_LABELS.get(r["status"], r["status"]),
             "badge": status_badge_class(r["status"]),
-            "status_on": r["status_on"].isoformat(),
+            "status_on": shown_date(r["status_on"]),
             "bsa": f"{bsa_mosteller(float(r['height_cm']), float(r['weight_kg'])):.2f}",
         }
         for r in rows
@@ -69,7 +70,7 @@ def screening_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "url": reverse("enrollment:screening-detail", args=[r["pk"]]),
                 "screening_number": r["screening_number"],
                 "site_code": r["site__code"],
-                "screened_on": r["screened_on"].isoformat(),
+                "screened_on": shown_date(r["screened_on"]),
                 "initials": r["initials"],
                 "sex": r["sex"],
                 "age": age,

@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from blinatrial.dates import shown_date
 from enrollment.protocol import Criterion, EnrollmentProtocol
 
 CRITERION_ANSWERS = ("met", "not_met", "not_assessed")
@@ -127,7 +128,7 @@ def data_answer(criterion: Criterion, data: ScreeningData, protocol: EnrollmentP
     if kind == "consent":
         if data.consent_on is None:
             return DataAnswer("not_assessed", "no signed consent recorded")
-        return DataAnswer("met", f"signed {data.consent_on.isoformat()}")
+        return DataAnswer("met", f"signed {shown_date(data.consent_on)}")
     return None
 
 
@@ -213,7 +214,7 @@ def date_before_consent_problem(
     if consent_date is None:
         return "No signed consent is on file: clinical data cannot be recorded yet."
     if value < consent_date:
-        return f"{label} ({value.isoformat()}) is before the date of consent ({consent_date.isoformat()})."
+        return f"{label} ({shown_date(value)}) is before the date of consent ({shown_date(consent_date)})."
     return None
 
 
@@ -251,19 +252,19 @@ def date_order_problem(value: date | None, dates: TrialDates, not_before: str, l
         return None
     name = "consent_on" if "consent_on" in broken else broken[-1]
     anchor = getattr(dates, name)
-    return f"{label} ({value.isoformat()}) is before {DATE_NAMES[name]} ({anchor.isoformat()})."
+    return f"{label} ({shown_date(value)}) is before {DATE_NAMES[name]} ({shown_date(anchor)})."
 
 
 def date_after_problem(value: date | None, later: date | None, later_name: str, label: str = "This date") -> str | None:
     """`value` must not follow a later trial date already recorded (e.g. a screening date after consent)."""
     if value is None or later is None or value <= later:
         return None
-    return f"{label} ({value.isoformat()}) is after {later_name} ({later.isoformat()})."
+    return f"{label} ({shown_date(value)}) is after {later_name} ({shown_date(later)})."
 
 
 def future_date_problem(value: date | None, today: date, label: str = "This date") -> str | None:
     if value is not None and value > today:
-        return f"{label} ({value.isoformat()}) is in the future."
+        return f"{label} ({shown_date(value)}) is in the future."
     return None
 
 
@@ -281,7 +282,7 @@ def consent_version_problem(version: str, signed_on: date, approved: tuple[str, 
     """`approved`: the versions approved on `signed_on` (protocol.approved_consent_versions(on=signed_on))."""
     if version not in approved:
         return (
-            f"Consent document version {version} was not approved on {signed_on.isoformat()} "
+            f"Consent document version {version} was not approved on {shown_date(signed_on)} "
             f"(approved then: {', '.join(approved) or 'none'})."
         )
     return None

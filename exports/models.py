@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 
+from blinatrial.dates import shown_utc
+
 
 class SnapshotStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -79,4 +81,4 @@ class SnapshotDownload(models.Model):
         triggers = [pgtrigger.Protect(name="snapshot_download_no_delete", operation=pgtrigger.Delete)]
 
     def __str__(self) -> str:
-        return f"{self.user} downloaded snapshot {self.snapshot_id} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user} downloaded snapshot {self.snapshot_id} at {shown_utc(self.at)}"

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from blinatrial.access import role_required
+from blinatrial.dates import shown_date
 from exports import services
 from exports.forms import SnapshotForm
 from exports.models import SnapshotDownload, SnapshotStatus
@@ -90,7 +91,7 @@ def snapshot_download(request: HttpRequest, pk: int) -> FileResponse:
         SecurityEventKind.SNAPSHOT_DOWNLOADED,
         user=request.user,
         request=request,
-        detail=f"snapshot {snapshot.pk} ({sites}, cut-off {snapshot.cutoff.isoformat()})",
+        detail=f"snapshot {snapshot.pk} ({sites}, cut-off {shown_date(snapshot.cutoff)})",
     )
     return FileResponse(
         handle, as_attachment=True, filename=snapshot.file_name.rsplit("/", 1)[-1], content_type="application/zip"

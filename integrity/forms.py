@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import ModelFormMetaclass
+from django.forms.widgets import DateTimeBaseInput
 
 from blinatrial import params
 from blinatrial.access import visible_site_ids
@@ -76,13 +77,34 @@ def _with_decimal_rule(field: forms.Field) -> forms.Field:
     return field
 
 
+# --- Date entry: the browser's date picker for every date of every clinical form ------------------------------
+
+# The value an <input type="date"> (or "datetime-local") holds is ISO 8601, whatever the page shows elsewhere.
+PICKERS = {forms.DateField: ("date", "%Y-%m-%d"), forms.DateTimeField: ("datetime-local", "%Y-%m-%dT%H:%M")}
+
+
+def _with_picker(field: forms.Field) -> forms.Field:
+    """A date (date-time) field entered with the browser's picker, its value written in ISO 8601; the server
+    reads ISO 8601 (Django adds it to every language's input formats)."""
+    kind = next((k for k in PICKERS if type(field) is k), None)
+    if kind is None or not isinstance(field.widget, DateTimeBaseInput):
+        return field
+    input_type, value_format = PICKERS[kind]
+    if field.widget.input_type != input_type or field.widget.format is None:
+        field.widget = type(field.widget)(attrs={**field.widget.attrs, "type": input_type}, format=value_format)
+        field.widget.is_required = field.required
+    return field
+
+
 class ClinicalFormMetaclass(ModelFormMetaclass):
-    """Every decimal field of a clinical form (from the model or declared) follows the decimal-entry rule."""
+    """Every decimal field of a clinical form (from the model or declared) follows the decimal-entry rule, and
+    every date and date-time field is entered with the browser's picker."""
 
     def __new__(mcs, name, bases, attrs):
         new_class = super().__new__(mcs, name, bases, attrs)
         for field in getattr(new_class, "base_fields", {}).values():
             _with_decimal_rule(field)
+            _with_picker(field)
         return new_class
 
 
@@ -159,12 +181,15 @@ def users_sharing_a_site(viewer):
     return users.filter(pk__in=get_user_model().objects.filter(shared).values("pk"))
 
 
+ISO_DATE_PICKER = ({"type": "date"}, "%Y-%m-%d")  # the picker's value is ISO 8601 (not the language's d/m/Y)
+
+
 class AuditFilterForm(forms.Form):
     model = forms.ChoiceField(required=False, label="Form")
     field = forms.CharField(required=False, max_length=100, label="Field (name)")
     user = forms.ModelChoiceField(queryset=None, required=False, label="User")
-    since = forms.DateField(required=False, label="From (UTC date)", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To (UTC date)", widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(required=False, label="From (UTC date)", widget=forms.DateInput(*ISO_DATE_PICKER))
+    until = forms.DateField(required=False, label="To (UTC date)", widget=forms.DateInput(*ISO_DATE_PICKER))
 
     def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)

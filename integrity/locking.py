@@ -63,6 +63,8 @@ def blocking_lock(instance: models.Model) -> Lock | None:
 
 
 def lock_message(lock: Lock) -> str:
+    # the same words as the lock trigger's refusal (integrity.lock_triggers._SINCE), which is installed by each
+    # clinical app's migrations: an ISO time until those are regenerated together
     when = lock.locked_at.strftime("%Y-%m-%d %H:%M UTC")
     if lock.scope == LockScope.STUDY:
         return f"The study database is frozen (since {when}); nothing can be changed until it is unlocked."

@@ -10,10 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from blinatrial.access import DATA_ENTRY_ROLES, MONITOR, has_role
+from blinatrial.params import parse_query
 from integrity import locking, queries, services
-from integrity.forms import ClinicalRecordForm
+from integrity.forms import ClinicalRecordForm, NextParams
 from integrity.models import Lock
 from integrity.time_zones import is_time_zone
 
@@ -71,6 +73,16 @@ def show_time_zone(form: ClinicalRecordForm, zone: str) -> None:
             )
 
 
+def next_url(request: HttpRequest) -> str:
+    """Where the user came from (`next`: the form's hidden field on a save, the link's query on opening it), if
+    it is a path of this site; "" otherwise (an outside address is ignored, never followed)."""
+    url = request.POST.get("next", "") if request.method == "POST" else ""
+    url = url or parse_query(request, NextParams)["next"]
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=False):
+        return url
+    return ""
+
+
 def handle_record_form(
     request: HttpRequest,
     form: ClinicalRecordForm,
@@ -80,11 +92,16 @@ def handle_record_form(
     success_url: str | Callable[[object], str],
     success_message: str = "Saved.",
 ) -> HttpResponse:
-    """GET renders; a valid POST saves with audit context and redirects; problems re-render with messages.
+    """GET renders; a valid POST saves with audit context and redirects (back to `next`, the list, casebook, work
+    list or matrix the form was opened from, if given; else to `success_url`); problems re-render with messages.
 
     Locked data, a conflicting edit (someone saved since the form was loaded) and a double submit are
     handled here, once, for every clinical form.
     """
+    back = next_url(request)
+    if back:
+        success_url = back
+        context = {**context, "next_url": back, **({"cancel_url": back} if "cancel_url" in context else {})}
     zone = site_time_zone(form.instance)
     if zone is None:
         return _handle_record_form(request, form, template, context, success_url, success_message)

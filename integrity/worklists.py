@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blinatrial.access import COORDINATOR, DATA_MANAGER, MONITOR
+from blinatrial.dates import shown_date
 from blinatrial.worklist import MAX_ITEMS, WorkItem, WorkList, register
 from integrity.models import DataQuery, Lock, QueryStatus
 from integrity.queries import field_label
@@ -79,7 +80,7 @@ def active_locks(user) -> WorkList:
         scope = lock.get_scope_display().lower()
         items.append(WorkItem(label=f"{what} · {scope}{' ' + lock.timepoint if lock.timepoint else ''}",
                               url=reverse("integrity:lock-unlock", args=[lock.pk]),
-                              note=f"since {timezone.localtime(lock.locked_at):%Y-%m-%d}"))
+                              note=f"since {shown_date(timezone.localtime(lock.locked_at))}"))
     return WorkList(key="active-locks", title="Active locks", items=items, total=total,
                     more_url=reverse("integrity:lock-list"), empty="No active lock.")
 

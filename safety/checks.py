@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from assessments.models import FollowUpContact, VitalStatus
+from blinatrial.dates import shown_date
 from integrity.edit_checks import register
 from safety import derived
 from safety.models import SERIOUSNESS_CRITERIA, AdverseEvent
@@ -75,7 +76,7 @@ def grade5_without_death(ae: AdverseEvent, cache: dict) -> str | None:
         return None
     if ae.resolution_date is not None and ae.resolution_date in _death_dates(cache):
         return None
-    when = ae.resolution_date.isoformat() if ae.resolution_date else "no date"
+    when = shown_date(ae.resolution_date) if ae.resolution_date else "no date"
     return (
         f"This grade 5 (fatal) adverse event ends on {when}, but no follow-up contact records a death on that "
         "date. Record the death on a follow-up contact, or correct the grade or the date."
@@ -99,7 +100,7 @@ def death_without_grade5(contact: FollowUpContact, cache: dict) -> str | None:
     if contact.death_date in _grade5_dates(cache):
         return None
     return (
-        f"A death on {contact.death_date.isoformat()} is recorded, but no grade 5 adverse event ends on that date. "
+        f"A death on {shown_date(contact.death_date)} is recorded, but no grade 5 adverse event ends on that date. "
         "Record the fatal adverse event (grade 5, resolution date = date of death), or correct the date."
     )
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blinatrial.access import COORDINATOR, DATA_MANAGER, INVESTIGATOR
+from blinatrial.dates import shown_utc
 from integrity.audit_context import own_context
 from safety.models import AdverseEvent, SaeAlert
 from safety.protocol import SAFETY_PROTOCOL
@@ -57,7 +58,7 @@ def _message(ae: AdverseEvent, kind: str, now: datetime) -> tuple[str, str]:
             f"Event: {ae.display_term}, grade {ae.worst_grade} ({ae.get_grading_scale_display()})",
             f"Onset: {ae.onset_date}",
             f"Seriousness: {', '.join(ae.seriousness_criteria) or 'no criterion entered'}",
-            f"Site aware: {ae.aware_at:%Y-%m-%d %H:%M} UTC; initial report due {due:%Y-%m-%d %H:%M} UTC",
+            f"Site aware: {shown_utc(ae.aware_at)}; initial report due {shown_utc(due)}",
             f"Record: {settings.SITE_URL}{reverse('safety:ae-detail', args=[ae.pk])}",
         ]
     )

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from blinatrial.dates import shown_date
+
 from .boundaries import at_least, at_most
 
 URIC_ACID, POTASSIUM, PHOSPHATE, CALCIUM, CREATININE = "uric_acid", "potassium", "phosphate", "calcium", "creatinine"
@@ -115,7 +117,7 @@ def _fmt(x: float) -> str:
 def _criterion(v: TlsLabValue, base: TlsLabValue | None, c: TlsCriteria) -> str | None:
     """The human reason this value meets its laboratory criterion, or None."""
     label, unit = TLS_ANALYTE_LABELS[v.analyte], TLS_UNITS[v.analyte]
-    head = f"{label} {_fmt(v.value)} {unit} on {v.day.isoformat()}"
+    head = f"{label} {_fmt(v.value)} {unit} on {shown_date(v.day)}"
     limit = {URIC_ACID: c.uric_acid_min, POTASSIUM: c.potassium_min, PHOSPHATE: c.phosphate_min}.get(v.analyte)
     if v.analyte == CALCIUM:
         if at_most(v.value, c.calcium_max):
@@ -131,7 +133,7 @@ def _criterion(v: TlsLabValue, base: TlsLabValue | None, c: TlsCriteria) -> str 
         met = at_least(v.value, base.value * (1 + c.change_fraction))
     if not met:
         return None
-    return f"{head} ({change * 100:+.0f} % from baseline {_fmt(base.value)} {unit} on {base.day.isoformat()})"
+    return f"{head} ({change * 100:+.0f} % from baseline {_fmt(base.value)} {unit} on {shown_date(base.day)})"
 
 
 def tls_assessment(
@@ -161,7 +163,7 @@ def tls_assessment(
         if v.analyte == CREATININE:
             if creatinine_reason is None and at_least(v.value, creatinine_limit):
                 creatinine_reason = (
-                    f"Creatinine {_fmt(v.value)} µmol/L on {v.day.isoformat()} (at or above "
+                    f"Creatinine {_fmt(v.value)} µmol/L on {shown_date(v.day)} (at or above "
                     f"{_fmt(criteria.creatinine_uln_multiple)} x ULN = {_fmt(round(creatinine_limit, 6))} µmol/L)"
                 )
             continue

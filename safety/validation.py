@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from blinatrial.dates import shown_date
+
 FATAL = "FATAL"  # safety.models.Outcome.FATAL
 ONGOING_OUTCOMES = ("RECOVERING", "NOT_RECOVERED", "UNKNOWN")  # outcomes an ongoing event can have
 INTERRUPTED = "INTERRUPTED"  # safety.models.ActionTaken.INTERRUPTED
@@ -60,7 +62,7 @@ def _dates(e: AeEntry) -> dict[str, str]:
     problems: dict[str, str] = {}
     if e.resolution is not None and e.onset is not None and e.resolution < e.onset:
         problems["resolution_date"] = (
-            f"The resolution date ({e.resolution.isoformat()}) is before the onset date ({e.onset.isoformat()})."
+            f"The resolution date ({shown_date(e.resolution)}) is before the onset date ({shown_date(e.onset)})."
         )
     if e.ongoing and e.resolution is not None:
         problems["ongoing"] = "An event with a resolution date is not ongoing: untick ongoing or clear the date."
@@ -129,7 +131,7 @@ def medication_problems(m: MedicationEntry) -> dict[str, str]:
     problems: dict[str, str] = {}
     if m.start is not None and m.stop is not None and m.stop < m.start:
         problems["stop_date"] = (
-            f"The stop date ({m.stop.isoformat()}) is before the start date ({m.start.isoformat()})."
+            f"The stop date ({shown_date(m.stop)}) is before the start date ({shown_date(m.start)})."
         )
     if m.ongoing and m.stop is not None:
         problems["ongoing"] = "A medication with a stop date is not ongoing: untick ongoing or clear the date."
@@ -147,7 +149,7 @@ def medication_problems(m: MedicationEntry) -> dict[str, str]:
 def within_event_problem(on: date, onset: date, resolution: date | None, what: str) -> str | None:
     """An assessment of an event is dated from its onset to its resolution (inclusive)."""
     if on < onset:
-        return f"The {what} ({on.isoformat()}) is before the event's onset ({onset.isoformat()})."
+        return f"The {what} ({shown_date(on)}) is before the event's onset ({shown_date(onset)})."
     if resolution is not None and on > resolution:
-        return f"The {what} ({on.isoformat()}) is after the event resolved ({resolution.isoformat()})."
+        return f"The {what} ({shown_date(on)}) is after the event resolved ({shown_date(resolution)})."
     return None

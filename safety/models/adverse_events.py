@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 
 from blinatrial.access import SiteScopedQuerySet
+from blinatrial.dates import shown_utc
 from integrity.models import ClinicalRecord, clinical_record
 from safety.models.terms import CtcaeTerm, GradingScale
 
@@ -217,7 +218,7 @@ class SaeFollowUpReport(ClinicalRecord):
         verbose_name = "SAE follow-up report"
 
     def __str__(self) -> str:
-        return f"follow-up of {self.adverse_event} sent {self.sent_at:%Y-%m-%d %H:%M}"
+        return f"follow-up of {self.adverse_event} sent {shown_utc(self.sent_at)}"
 
     def get_edit_url(self) -> str:
         return reverse("safety:saefollowup-edit", args=[self.pk])

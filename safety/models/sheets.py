@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from blinatrial.access import SiteScopedQuerySet
+from blinatrial.dates import shown_utc
 from integrity.models import ClinicalRecord, clinical_record
 from safety import rules
 from safety.models.adverse_events import AdverseEvent
@@ -85,7 +86,7 @@ class CrsAssessment(AeChildRecord):
         verbose_name = "CRS assessment"
 
     def __str__(self) -> str:
-        return f"CRS assessment of {self.adverse_event} at {self.assessed_at:%Y-%m-%d %H:%M}"
+        return f"CRS assessment of {self.adverse_event} at {shown_utc(self.assessed_at)}"
 
     def get_edit_url(self) -> str:
         return reverse("safety:crs-edit", args=[self.pk])
@@ -146,7 +147,7 @@ class IcansAssessment(AeChildRecord):
         verbose_name = "ICANS assessment"
 
     def __str__(self) -> str:
-        return f"ICANS assessment of {self.adverse_event} at {self.assessed_at:%Y-%m-%d %H:%M}"
+        return f"ICANS assessment of {self.adverse_event} at {shown_utc(self.assessed_at)}"
 
     def get_edit_url(self) -> str:
         return reverse("safety:icans-edit", args=[self.pk])

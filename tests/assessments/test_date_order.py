@@ -9,6 +9,7 @@ from django.urls import reverse
 from assessments.models import BoneMarrowAssessment, FollowUpContact
 from integrity import edit_checks
 from integrity.models import DataQuery, QueryStatus
+from tests.dates import read
 from tests.factories.assessments import MarrowFactory
 from tests.factories.cycles import CycleFactory, SegmentFactory
 
@@ -38,7 +39,7 @@ def test_a_marrow_before_c1d1_is_refused_naming_both_dates(coordinator_client, p
     )
     assert response.status_code == 400
     assert response.context["form"].errors["sample_date"] == [
-        f"Aspirate date ({on.isoformat()}) is before C1D1 (the first dose) ({c1d1.isoformat()})."
+        f"Aspirate date ({read(on)}) is before C1D1 (the first dose) ({read(c1d1)})."
     ]
     assert not BoneMarrowAssessment.objects.exists()
 
@@ -77,5 +78,5 @@ def test_an_existing_marrow_before_c1d1_raises_a_query(participant, c1d1):
     [query] = DataQuery.objects.filter(check_code="DATE_ORDER_MARROW").exclude(status=QueryStatus.CLOSED)
     assert (query.object_id, query.field_name) == (marrow.pk, "sample_date")
     assert query.text == (
-        f"The aspirate date ({marrow.sample_date.isoformat()}) is before C1D1 (the first dose) ({c1d1.isoformat()})."
+        f"The aspirate date ({read(marrow.sample_date)}) is before C1D1 (the first dose) ({read(c1d1)})."
     )

@@ -11,6 +11,7 @@ from assessments.models import FlowMrd, NgsMrd
 from integrity import locking
 from integrity.audit import event_model_for
 from tests.assessments.lab_files import as_csv, as_json, flow_row, ngs_row
+from tests.dates import read
 from tests.factories.assessments import FlowMrdFactory, MarrowFactory
 from tests.factories.enrollment import ParticipantFactory
 
@@ -170,8 +171,8 @@ def test_a_row_must_match_the_sample_id_and_its_date(coordinator, marrows):
 
     assert report.errors == [
         RowError(1, "sample_date", f"Sample BM-0001 of {first.participant.participant_id} is recorded with the "
-                                   f"aspirate date {first.sample_date.isoformat()}, not "
-                                   f"{(first.sample_date + datetime.timedelta(days=1)).isoformat()}."),
+                                   f"aspirate date {read(first.sample_date)}, not "
+                                   f"{read(first.sample_date + datetime.timedelta(days=1))}."),
         RowError(2, "sample_id", f"No marrow sample BM-9999 is recorded for {first.participant.participant_id}: "
                                  "enter the bone marrow assessment first."),
     ]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from cycles.models import Cycle, Transplant, VisitRecord
 from integrity import edit_checks
 from integrity.models import DataQuery, QueryStatus
+from tests.dates import read
 from tests.factories.cycles import CycleFactory, SegmentFactory, start_cycle
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +35,8 @@ def test_a_c1d1_before_the_enrollment_date_is_refused_through_the_view(coordinat
 
     assert response.status_code == 400
     assert response.context["form"].errors["day1_on"] == [
-        f"Day 1 (actual start) ({day1.isoformat()}) is before the enrollment date "
-        f"({participant.enrolled_on.isoformat()})."
+        f"Day 1 (actual start) ({read(day1)}) is before the enrollment date "
+        f"({read(participant.enrolled_on)})."
     ]
     assert not Cycle.objects.exists()
 
@@ -54,7 +55,7 @@ def test_a_visit_before_c1d1_is_refused_naming_both_dates(coordinator_client, pa
 
     assert response.status_code == 400
     assert response.context["form"].errors["visited_on"] == [
-        f"Visit date ({visited.isoformat()}) is before C1D1 (the first dose) ({cycle.day1_on.isoformat()})."
+        f"Visit date ({read(visited)}) is before C1D1 (the first dose) ({read(cycle.day1_on)})."
     ]
     assert not VisitRecord.objects.exists()
 
@@ -84,7 +85,7 @@ def test_an_existing_cycle_started_before_enrollment_raises_a_query_and_closes_w
     [query] = _open("DATE_ORDER_CYCLE")
     assert query.object_id == cycle.pk and query.field_name == "day1_on"
     assert query.text == (
-        f"Day 1 ({cycle.day1_on.isoformat()}) is before the enrollment date ({participant.enrolled_on.isoformat()})."
+        f"Day 1 ({read(cycle.day1_on)}) is before the enrollment date ({read(participant.enrolled_on)})."
     )
     Cycle.objects.filter(pk=cycle.pk).update(day1_on=participant.enrolled_on)
     edit_checks.run_for_participant(participant)
@@ -102,4 +103,4 @@ def test_an_existing_transplant_before_c1d1_raises_a_query(participant, coordina
     )
     edit_checks.run_for_participant(participant)
     [query] = _open("DATE_ORDER_TRANSPLANT")
-    assert f"is before C1D1 (the first dose) ({cycle.day1_on.isoformat()})" in query.text
+    assert f"is before C1D1 (the first dose) ({read(cycle.day1_on)})" in query.text

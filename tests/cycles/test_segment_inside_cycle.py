@@ -11,6 +11,7 @@ from cycles import rules
 from cycles.models import BlinatumomabSegment
 from integrity import edit_checks
 from integrity.models import DataQuery, QueryStatus
+from tests.dates import read
 from tests.factories.cycles import SegmentFactory, start_cycle
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +48,8 @@ def test_a_segment_after_the_next_cycles_day_1_is_refused_through_the_view(coord
 
     assert response.status_code == 400
     assert response.context["form"].errors["started_at"] == [
-        f"Outside cycle 1: its blinatumomab segments must start before {c2.day1_on.isoformat()} and stop by then "
-        f"(cycle 2 started on {c2.day1_on.isoformat()})."
+        f"Outside cycle 1: its blinatumomab segments must start before {read(c2.day1_on)} and stop by then "
+        f"(cycle 2 started on {read(c2.day1_on)})."
     ]
     assert not BlinatumomabSegment.objects.exists()
 
@@ -79,7 +80,7 @@ def test_without_a_next_cycle_the_bound_is_day_28_plus_the_longest_allowed_break
 
     assert refused.status_code == 400
     assert refused.context["form"].errors["started_at"] == [
-        f"Outside cycle 1: its blinatumomab segments must start before {bound.isoformat()} and stop by then "
+        f"Outside cycle 1: its blinatumomab segments must start before {read(bound)} and stop by then "
         "(day 28 + 7 days, the longest break the protocol allows before a new cycle must start)."
     ]
     assert accepted.status_code == 302
@@ -100,4 +101,4 @@ def test_an_existing_segment_after_the_next_cycles_day_1_raises_a_query(particip
 
     [query] = DataQuery.objects.filter(check_code="SEGMENT_OUTSIDE_CYCLE").exclude(status=QueryStatus.CLOSED)
     assert (query.object_id, query.field_name) == (seg.pk, "started_at")
-    assert f"must start before {c2.day1_on.isoformat()}" in query.text
+    assert f"must start before {read(c2.day1_on)}" in query.text

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from integrity.models import DataVersion
+from tests.dates import read_utc
 from tests.endpoints.conftest import page_text
 from tests.factories.endpoints import HAND_CUTOFF, HAND_FUNNEL, hand_cohort, store_synthetic_snapshot
 
@@ -20,7 +21,7 @@ def test_stale_banner_shown_when_data_version_is_behind(data_manager_client, han
     snapshot = _store(hand_participants, data_version=9)
     text = page_text(data_manager_client.get(URL))
     assert "Stale — recomputing." in text
-    assert f"computed at {snapshot.computed_at:%Y-%m-%d %H:%M:%S} UTC from data version 9" in text
+    assert f"computed at {read_utc(snapshot.computed_at)} from data version 9" in text
     assert "now at version 10" in text
     assert "2/4 = 50.0 %" in text  # the last stored numbers stay visible meanwhile
 

@@ -10,6 +10,7 @@ from enrollment import rules
 from enrollment.models import Consent
 from integrity import edit_checks
 from integrity.models import DataQuery, QueryStatus
+from tests.dates import read
 from tests.enrollment.conftest import days_ago, edit_data
 from tests.factories.enrollment import ConsentFactory, ParticipantFactory, ScreeningFactory
 
@@ -23,12 +24,12 @@ DATES = rules.TrialDates(D(2026, 1, 5), D(2026, 1, 6), D(2026, 1, 8), D(2026, 1,
     ("value", "not_before", "message"),
     [
         (D(2026, 1, 10), "c1d1", None),
-        (D(2026, 1, 9), "c1d1", "The aspirate date (2026-01-09) is before C1D1 (the first dose) (2026-01-10)."),
-        (D(2026, 1, 7), "c1d1", "The aspirate date (2026-01-07) is before C1D1 (the first dose) (2026-01-10)."),
+        (D(2026, 1, 9), "c1d1", "The aspirate date (9 Jan 2026) is before C1D1 (the first dose) (10 Jan 2026)."),
+        (D(2026, 1, 7), "c1d1", "The aspirate date (7 Jan 2026) is before C1D1 (the first dose) (10 Jan 2026)."),
         # before consent is named first: no clinical data before consent
-        (D(2026, 1, 4), "c1d1", "The aspirate date (2026-01-04) is before the date of consent (2026-01-06)."),
+        (D(2026, 1, 4), "c1d1", "The aspirate date (4 Jan 2026) is before the date of consent (6 Jan 2026)."),
         (D(2026, 1, 9), "enrolled_on", None),
-        (D(2026, 1, 7), "enrolled_on", "The aspirate date (2026-01-07) is before the enrollment date (2026-01-08)."),
+        (D(2026, 1, 7), "enrolled_on", "The aspirate date (7 Jan 2026) is before the enrollment date (8 Jan 2026)."),
     ],
 )
 def test_a_date_is_refused_before_the_trial_date_it_must_follow_naming_both(value, not_before, message):
@@ -38,7 +39,7 @@ def test_a_date_is_refused_before_the_trial_date_it_must_follow_naming_both(valu
 def test_the_c1d1_rule_falls_back_to_enrollment_when_nothing_is_given_yet():
     dates = rules.TrialDates(D(2026, 1, 5), D(2026, 1, 6), D(2026, 1, 8), None)
     assert rules.date_order_problem(D(2026, 1, 7), dates, "c1d1", "X") == (
-        "X (2026-01-07) is before the enrollment date (2026-01-08)."
+        "X (7 Jan 2026) is before the enrollment date (8 Jan 2026)."
     )
 
 
@@ -52,7 +53,7 @@ def test_consent_dated_before_the_screening_is_refused_through_the_view(coordina
 
     assert response.status_code == 400
     assert response.context["form"].errors["signed_on"] == [
-        f"The date of consent ({days_ago(11).isoformat()}) is before the screening date ({days_ago(10).isoformat()})."
+        f"The date of consent ({read(days_ago(11))}) is before the screening date ({read(days_ago(10))})."
     ]
     assert not Consent.objects.exists()
 
@@ -68,7 +69,7 @@ def test_a_screening_date_moved_after_the_consent_is_refused(coordinator_client,
 
     assert response.status_code == 400
     assert response.context["form"].errors["screened_on"] == [
-        f"The screening date ({days_ago(18).isoformat()}) is after the date of consent ({days_ago(19).isoformat()})."
+        f"The screening date ({read(days_ago(18))}) is after the date of consent ({read(days_ago(19))})."
     ]
     screening.refresh_from_db()
     assert screening.screened_on == days_ago(20)
@@ -85,7 +86,7 @@ def test_enrollment_before_the_screening_date_is_refused_naming_both_dates(coord
 
     assert response.status_code == 400
     assert (
-        f"The enrollment date ({days_ago(21).isoformat()}) is before the date of consent ({days_ago(20).isoformat()})"
+        f"The enrollment date ({read(days_ago(21))}) is before the date of consent ({read(days_ago(20))})"
         in response.content.decode()
     )
 
@@ -103,5 +104,5 @@ def test_existing_enrollment_and_consent_out_of_order_raise_automatic_queries(si
     assert {"DATE_ORDER_CONSENT", "DATE_ORDER_ENROLLMENT"} <= open_codes
     text = DataQuery.objects.get(check_code="DATE_ORDER_ENROLLMENT").text
     assert text == (
-        f"The enrollment date ({days_ago(32).isoformat()}) is before the date of consent ({days_ago(31).isoformat()})."
+        f"The enrollment date ({read(days_ago(32))}) is before the date of consent ({read(days_ago(31))})."
     )

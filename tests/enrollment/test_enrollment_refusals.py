@@ -6,6 +6,7 @@ from django.urls import reverse
 from enrollment import services
 from enrollment.models import Participant, ScreeningRecord, StatusChange, StudySettings
 from enrollment.protocol import ENROLLMENT_PROTOCOL
+from tests.dates import read
 from tests.enrollment.conftest import days_ago, enroll_data
 from tests.factories.enrollment import ConsentFactory, ParticipantFactory, ScreeningFactory
 
@@ -64,7 +65,7 @@ def test_enrollment_refused_when_consent_dated_in_the_future(coordinator_client,
     screening = ScreeningFactory(site=site_a)
     ConsentFactory(screening=screening, signed_on=days_ago(-3))
     response = _post_enroll(coordinator_client, screening)
-    _assert_refused(response, screening, f"The date of consent ({days_ago(-3).isoformat()}) is in the future.")
+    _assert_refused(response, screening, f"The date of consent ({read(days_ago(-3))}) is in the future.")
 
 
 def test_enrollment_refused_when_age_out_of_range(coordinator_client, site_a):

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.dates import read
 from tests.endpoints.conftest import page_text
 from tests.factories.enrollment import ConsentFactory, ParticipantFactory, ScreeningFactory
 
@@ -14,7 +15,7 @@ def test_a_participant_row_links_the_casebook_and_shows_site_screening_status_an
     response = coordinator_client.get(reverse("enrollment:participant-list"))
     html, text = response.content.decode(), page_text(response)
     assert f'href="{reverse("enrollment:participant-detail", args=[p.pk])}"' in html
-    row = f"{p.participant_id} {site_a.code} {site_a.name} {p.screening.screening_number} {p.enrolled_on.isoformat()}"
+    row = f"{p.participant_id} {site_a.code} {site_a.name} {p.screening.screening_number} {read(p.enrolled_on)}"
     assert row in text
     assert f"{p.bsa_m2:.2f}" in text and "1.82" in text  # sqrt(170 x 70 / 3600) = 1.818
     assert 'class="badge text-bg-primary" data-testid="status-badge">Enrolled<' in html

@@ -54,7 +54,7 @@ def test_consent_refused_when_the_version_was_not_yet_approved_on_the_signature_
     response = coordinator_client.post(url, {
         "document_version": "1.1", "signed_on": "2025-05-01", "obtained_by": "Dr Zhang"})
     assert response.status_code == 400
-    assert "was not approved on 2025-05-01 (approved then: 1.0)" in response.context["form"].errors[
+    assert "was not approved on 1 May 2025 (approved then: 1.0)" in response.context["form"].errors[
         "document_version"][0]
     assert not Consent.objects.exists()
 

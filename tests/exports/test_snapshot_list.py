@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exports.models import Snapshot, SnapshotStatus
+from tests.dates import read_utc
 from tests.factories.exports import SnapshotFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def test_the_list_shows_who_when_and_offers_downloads(data_manager, data_manager
     SnapshotFactory(created_by=None, status=SnapshotStatus.RUNNING)
     page = data_manager_client.get(reverse("exports:snapshot-list")).content.decode()
     assert "CSV snapshots" in page and 'data-testid="snapshot-table"' in page
-    assert snapshot.created_at.strftime("%Y-%m-%d %H:%M") in page
+    assert read_utc(snapshot.created_at) in page
     assert "command line" in page
     assert page.count(reverse("exports:snapshot-download", args=[snapshot.pk])) == 1
     assert page.count("/download/") == 1  # nothing to download for the running one

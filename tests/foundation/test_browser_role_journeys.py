@@ -22,10 +22,11 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "journeys"
 
 # role fixture -> (the work list whose first item it opens, what the page it lands on shows)
 JOURNEYS = {
-    "coordinator": ("visits-due", re.compile(r"/cycles/cycle/\d+/visit/D1/$")),
-    "investigator": ("signatures-waiting", re.compile(r"/integrity/sign/\d+/\?timepoint=EOC1$")),
-    "data_manager": ("queries-live", re.compile(r"/integrity/queries/\d+/$")),
-    "monitor": ("sdv-waiting", re.compile(r"/enrollment/screening/\d+/$")),
+    # (each link carries the page it is on: after a save the form returns there, next=/ being home)
+    "coordinator": ("visits-due", re.compile(r"/cycles/cycle/\d+/visit/D1/\?next=%2F$")),
+    "investigator": ("signatures-waiting", re.compile(r"/integrity/sign/\d+/\?timepoint=EOC1&next=%2F$")),
+    "data_manager": ("queries-live", re.compile(r"/integrity/queries/\d+/\?next=%2F$")),
+    "monitor": ("sdv-waiting", re.compile(r"/enrollment/screening/\d+/\?next=%2F$")),
 }
 
 
@@ -83,7 +84,7 @@ def test_role_goes_from_work_list_to_form_through_matrix_and_back(live_server, p
     # 4. The cell opens its timepoint.
     cycle_cell.click()
     page.wait_for_load_state("load")
-    assert re.search(r"/cycles/cycle/\d+/$", page.url), page.url
+    assert re.search(r"/cycles/cycle/\d+/\?next=%2Fassessments%2Fmatrix%2F$", page.url), page.url
     assert page.locator("main h1").inner_text().startswith(f"{day_of_work.participant_id} · cycle 1")
     _shot(page, role, "4-timepoint")
 

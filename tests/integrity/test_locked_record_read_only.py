@@ -39,7 +39,7 @@ def test_locked_record_opens_read_only_with_padlock_for_every_role(request, clie
     assert 'data-testid="lock-banner"' in html and "&#128274;" in html  # the padlock
     assert "Dana Lockwood" in html
     when = the_lock.locked_at.astimezone(datetime.UTC)
-    assert f"{when.day} {when:%b %Y, %H:%M}" in html
+    assert f"{when.day} {when:%b %Y %H:%M} UTC" in html  # the site (site_a) is in UTC
     assert f"Participant {participant}" in html
     assert "Source verification complete" in html
     assert editable_controls(html) == []

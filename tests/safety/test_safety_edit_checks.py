@@ -8,6 +8,7 @@ from django.urls import reverse
 from integrity import edit_checks
 from integrity.models import DataQuery, QueryStatus
 from safety.models import AdverseEvent
+from tests.dates import read
 from tests.factories.safety import AdverseEventFactory, CrsAdverseEventFactory
 from tests.safety.conftest import ae_data, crs_data, days_ago
 
@@ -75,7 +76,7 @@ def test_a_grade_5_event_needs_a_death_on_the_same_date_and_a_death_needs_a_grad
     )
     post(coordinator_client, reverse("safety:ae-add", args=[participant.pk]), fatal)
     (query,) = open_queries("AE_G5_NO_DEATH")
-    assert query.field_name == "resolution_date" and days_ago(28).isoformat() in query.text
+    assert query.field_name == "resolution_date" and read(days_ago(28)) in query.text
 
     contact = {
         "contact_date": days_ago(27).isoformat(),

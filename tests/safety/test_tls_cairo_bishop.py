@@ -74,8 +74,8 @@ def test_two_analytes_in_the_window_make_laboratory_tls():
     assert result.clinical is False
     assert result.met_analytes == ("uric_acid", "potassium")
     assert result.criteria == (
-        "Uric acid 500 µmol/L on 2026-02-02 (at or above 476 µmol/L)",
-        "Potassium 6.2 mmol/L on 2026-02-06 (at or above 6 mmol/L)",
+        "Uric acid 500 µmol/L on 2 Feb 2026 (at or above 476 µmol/L)",
+        "Potassium 6.2 mmol/L on 6 Feb 2026 (at or above 6 mmol/L)",
     )
 
 
@@ -118,7 +118,7 @@ def test_a_change_is_only_judged_after_the_baseline_value():
 def test_change_reason_names_the_baseline():
     result = assess(lab("potassium", -5, 4.0), lab("potassium", 2, 5.2), lab("calcium", 2, 1.7))
     assert result.laboratory is True
-    assert result.criteria[0] == "Potassium 5.2 mmol/L on 2026-02-03 (+30 % from baseline 4 mmol/L on 2026-01-27)"
+    assert result.criteria[0] == "Potassium 5.2 mmol/L on 3 Feb 2026 (+30 % from baseline 4 mmol/L on 27 Jan 2026)"
 
 
 @pytest.mark.parametrize(("creatinine", "clinical"), [(149.9, False), (150.0, True), (150.1, True)])
