@@ -26,7 +26,7 @@ DISPLAY_ZONE: contextvars.ContextVar[str | None] = contextvars.ContextVar("displ
 
 def usable_zone(user) -> tuple[str, str] | None:
     site = display_zone(user)
-    return site if site is not None and site[1] in zoneinfo.available_timezones() else None
+    return site if site is not None and is_time_zone(site[1]) else None
 
 
 @register.filter

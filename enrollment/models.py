@@ -8,10 +8,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 
 from blinatrial.access import SiteScopedQuerySet
+from blinatrial.time_zones import is_time_zone
 from enrollment import rules
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 from integrity.models import ClinicalRecord, clinical_record
-from integrity.time_zones import is_time_zone
 
 
 def default_site_time_zone() -> str:

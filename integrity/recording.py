@@ -14,10 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from blinatrial.access import DATA_ENTRY_ROLES, MONITOR, has_role
 from blinatrial.params import parse_query
+from blinatrial.time_zones import is_time_zone
 from integrity import locking, queries, services
 from integrity.forms import ClinicalRecordForm, NextParams
 from integrity.models import Lock
-from integrity.time_zones import is_time_zone
 
 # Who may open a saved record's form: those who enter data, and monitors (read-only, to review it).
 RECORD_READERS = (*DATA_ENTRY_ROLES, MONITOR)

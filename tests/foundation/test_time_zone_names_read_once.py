@@ -5,7 +5,7 @@ import zoneinfo
 
 import pytest
 
-from integrity import time_zones
+from blinatrial import time_zones
 
 
 @pytest.fixture
@@ -38,3 +38,15 @@ def test_real_zones_are_known(reads, name):
 @pytest.mark.parametrize("name", ["", "Asia/Peking ", "asia/shanghai", "+08:00", "../etc/passwd"])
 def test_other_text_is_not_a_zone(reads, name):
     assert not time_zones.is_time_zone(name)
+
+
+@pytest.mark.django_db
+def test_pages_of_a_one_site_user_read_the_names_at_most_once(reads, coordinator_client):
+    """The footer and every time shown follow the coordinator's site zone (SiteTimeZoneMiddleware), which is
+    checked against the names on each request: from the cache, not the disk."""
+    from django.urls import reverse
+
+    for _ in range(3):
+        assert coordinator_client.get(reverse("home")).status_code == 200
+
+    assert len(reads) <= 1
