@@ -25,7 +25,7 @@ JOURNEYS = {
     "coordinator": ("visits-due", re.compile(r"/cycles/cycle/\d+/visit/D1/$")),
     "investigator": ("signatures-waiting", re.compile(r"/integrity/sign/\d+/\?timepoint=EOC1$")),
     "data_manager": ("queries-live", re.compile(r"/integrity/queries/\d+/$")),
-    "monitor": ("sdv-waiting", re.compile(r"/enrollment/screening/\d+/$")),
+    "monitor": ("sdv-waiting", re.compile(r"/enrollment/screening/\d+/edit/$")),
 }
 
 
