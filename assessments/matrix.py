@@ -231,16 +231,14 @@ def _flag(cells: dict[str, dict], flag: str, timepoint: str) -> None:
 
 def column_of(value: CriticalValue) -> str | None:
     """The matrix column a critical value belongs to, None for a form no cell counts."""
-    if value.model == ScreeningRecord._meta.label:
-        return SCREENING
-    if value.model == FollowUpContact._meta.label:
-        return FOLLOW_UP
     if value.model in _TIMEPOINT_LABELS:
         return EOC_COLUMNS.get(value.timepoint)
-    return None
+    return _FIXED_LABELS.get(value.model)
 
 
+# Model labels, computed once: column_of runs for every critical value of every participant shown.
 _TIMEPOINT_LABELS = frozenset(m._meta.label for m in BY_TIMEPOINT)
+_FIXED_LABELS = {ScreeningRecord._meta.label: SCREENING, FollowUpContact._meta.label: FOLLOW_UP}
 
 
 def _verification_facts(facts: dict, ids: list[int]) -> None:
