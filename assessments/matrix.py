@@ -2,7 +2,9 @@
 
 A fixed number of queries whatever the number of participants: consents, cycles, doses, EOC marrows (with
 their flow MRD and response call), follow-up contacts, the open queries (plus one per kind of queried record,
-to find its timepoint), locks and signatures. integrity.rules turns each cell's counts into its states.
+to find its timepoint), locks, signatures, and for source data verification the critical values of the
+screening, EOC and follow-up forms (one query per form) and their current marks (one query).
+integrity.rules turns each cell's counts into its states.
 """
 
 from __future__ import annotations
@@ -17,8 +19,18 @@ from django.urls import reverse
 from assessments.models import BoneMarrowAssessment, FlowMrd, FollowUpContact, NgsMrd, ResponseCall, Timepoint
 from cycles.models import Administration, AdministrationStatus, BlinatumomabSegment, Cycle, CycleStatus, VisitRecord
 from enrollment.models import Consent, Participant, ScreeningRecord
+from integrity import verification
 from integrity.models import DataQuery, Lock, LockScope, QueryStatus, Signature
-from integrity.rules import STATE_LABELS, CellFacts, cell_states
+from integrity.rules import (
+    STATE_LABELS,
+    STATE_MEANINGS,
+    VERIFIED,
+    CellFacts,
+    CriticalValue,
+    cell_states,
+    shown_states,
+    verification_progress,
+)
 
 SCREENING, C1, EOC1, C2, EOC2, FOLLOW_UP = "SCREENING", "C1", "EOC1", "C2", "EOC2", "FOLLOW_UP"
 COLUMNS = (
@@ -44,6 +56,11 @@ BY_CYCLE = {Cycle: "number", Administration: "cycle__number", BlinatumomabSegmen
             VisitRecord: "cycle__number"}
 BY_TIMEPOINT = {BoneMarrowAssessment: "timepoint", FlowMrd: "marrow__timepoint", NgsMrd: "marrow__timepoint",
                 ResponseCall: "marrow__timepoint"}
+# The forms whose critical values decide "verified": those the cells count (consents and cycles have none; blood
+# counts belong to no column and are verified from the monitor's work list).
+VERIFIED_IN = (ScreeningRecord, *BY_TIMEPOINT, FollowUpContact)
+# A state's sign beside its words (never instead of them), so the state does not rest on colour alone.
+STATE_ICONS = {VERIFIED: "\u2713"}
 
 
 @dataclass
@@ -53,16 +70,27 @@ class Cell:
     url: str
 
     @property
+    def shown(self) -> tuple[str, ...]:
+        return shown_states(self.states)
+
+    @property
     def words(self) -> list[dict]:
-        return [{"code": s, "label": STATE_LABELS[s]} for s in self.states]
+        return [{"code": s, "label": STATE_LABELS[s], "icon": STATE_ICONS.get(s, "")} for s in self.shown]
 
 
-def matrix_rows(participants: list[dict]) -> list[dict]:
-    """One row per participant (values() rows with pk, participant_id, site__code, screening_id) with its cells."""
+def legend() -> list[dict]:
+    """Every state in words, with its meaning and sign, in the order cells print them."""
+    return [{"code": code, "label": STATE_LABELS[code], "meaning": meaning, "icon": STATE_ICONS.get(code, "")}
+            for code, meaning in STATE_MEANINGS.items()]
+
+
+def matrix_rows(participants: list[dict], *, verification_facts: bool = True) -> list[dict]:
+    """One row per participant (values() rows with pk, participant_id, site__code, screening_id) with its cells.
+    Without `verification_facts` (7 queries fewer) no cell is verified; a complete one stays complete."""
     ids = [p["pk"] for p in participants]
     if not ids:
         return []
-    facts = _facts(participants, ids)
+    facts = _facts(participants, ids, verification_facts)
     rows = []
     for p in participants:
         pid = p["pk"]
@@ -89,7 +117,7 @@ def _url(key: str, participant: dict, cycle_pk: int | None) -> str:
     return reverse("assessments:participant-assessments", args=[pid])
 
 
-def _facts(participants: list[dict], ids: list[int]) -> dict[int, dict[str, dict]]:
+def _facts(participants: list[dict], ids: list[int], verification_facts: bool) -> dict[int, dict[str, dict]]:
     facts: dict[int, dict[str, dict]] = {
         pid: {key: {"expected": 1, "entered": 0} for key, _ in COLUMNS} for pid in ids
     }
@@ -104,6 +132,8 @@ def _facts(participants: list[dict], ids: list[int]) -> dict[int, dict[str, dict
         facts[pid][FOLLOW_UP]["entered"] = 1
     _query_facts(facts, ids)
     _lock_and_signature_facts(facts, ids)
+    if verification_facts:
+        _verification_facts(facts, ids)
     return facts
 
 
@@ -197,3 +227,25 @@ def _flag(cells: dict[str, dict], flag: str, timepoint: str) -> None:
             cell[flag] = True
     elif timepoint in EOC_COLUMNS:
         cells[EOC_COLUMNS[timepoint]][flag] = True
+
+
+def column_of(value: CriticalValue) -> str | None:
+    """The matrix column a critical value belongs to, None for a form no cell counts."""
+    if value.model in _TIMEPOINT_LABELS:
+        return EOC_COLUMNS.get(value.timepoint)
+    return _FIXED_LABELS.get(value.model)
+
+
+# Model labels, computed once: column_of runs for every critical value of every participant shown.
+_TIMEPOINT_LABELS = frozenset(m._meta.label for m in BY_TIMEPOINT)
+_FIXED_LABELS = {ScreeningRecord._meta.label: SCREENING, FollowUpContact._meta.label: FOLLOW_UP}
+
+
+def _verification_facts(facts: dict, ids: list[int]) -> None:
+    """Per cell, its critical values and how many of them a current source verification mark covers."""
+    values = verification.critical_values_of(ids, list(VERIFIED_IN))
+    marks = verification.active_marks_of(ids, values)
+    found = verification_progress(values, marks, key=lambda v: (v.participant_id, column_of(v)))
+    for (pid, column), counted in found.items():
+        if column is not None and pid in facts:
+            facts[pid][column].update(critical=counted.total, verified=counted.verified)

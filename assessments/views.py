@@ -30,7 +30,7 @@ from blinatrial.params import parse_query
 from enrollment.models import Participant, Site
 from integrity.forms import TimepointParams
 from integrity.recording import RECORD_READERS, handle_record_form
-from integrity.rules import STATE_LABELS, STATE_MEANINGS
+from integrity.rules import STATE_LABELS
 
 WRITE_ROLES = DATA_ENTRY_ROLES
 FORM_TEMPLATE = "assessments/record_form.html"
@@ -186,7 +186,7 @@ def status_matrix(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/status_matrix.html", {
         "page": page, "rows": shown, "columns": matrix.COLUMNS, "sites": site_choices if len(site_choices) > 1 else [],
         "site": query["site"], "state": state, "states": list(STATE_LABELS.items()),
-        "legend": [(STATE_LABELS[code], meaning) for code, meaning in STATE_MEANINGS.items()],
+        "legend": matrix.legend(),
     })
 
 

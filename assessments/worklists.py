@@ -1,5 +1,5 @@
-"""The home page's work lists that read the status matrix: forms due, forms incomplete, signatures waiting,
-records not yet verified, and the investigator's calls that differ from the derived response.
+"""The home page's work lists that read the status matrix (forms due, forms incomplete, signatures waiting), the
+investigator's calls that differ from the derived response, and the monitor's records not yet verified.
 
 The matrix of every participant the user sees is computed once per request (a fixed number of queries,
 assessments.matrix) and shared by the providers; integrity.rules decides each cell's states.
@@ -7,18 +7,23 @@ assessments.matrix) and shared by the providers; integrity.rules decides each ce
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import matrix
+from assessments.models import Timepoint
 from blinatrial.access import COORDINATOR, INVESTIGATOR, MONITOR
 from blinatrial.dates import shown_date
 from blinatrial.worklist import MAX_ITEMS, WorkItem, WorkList, register
 from cycles import services as cycle_services
 from cycles.models import Cycle
 from enrollment.models import Participant
+from integrity import verification
 from integrity.models import DataQuery, QueryStatus
-from integrity.rules import COMPLETE, INCOMPLETE, SIGNED
+from integrity.queries import FORM_URLS
+from integrity.rules import COMPLETE, INCOMPLETE, SIGNED, RecordToVerify
 
 COLUMN_WORDS = dict(matrix.COLUMNS)
 EOC_OF_CYCLE = {1: matrix.EOC1, 2: matrix.EOC2}
@@ -31,7 +36,8 @@ def matrix_of(user) -> list[dict]:
     if cached is None:
         rows = (Participant.objects.visible_to(user).order_by("participant_id", "pk")
                 .values("pk", "participant_id", "site__code", "screening_id"))
-        cached = matrix.matrix_rows(list(rows))
+        # The lists read progress, queries and signatures; none asks whether a cell is verified.
+        cached = matrix.matrix_rows(list(rows), verification_facts=False)
         user._work_matrix = cached
     return cached
 
@@ -119,14 +125,64 @@ def response_disagreements(user) -> WorkList:
                     empty="Every response call agrees with the derived response.")
 
 
+# The forms with critical-to-quality values, in words (their verbose names spell "mrd" in lower case).
+FORM_WORDS = {
+    "enrollment.ScreeningRecord": "Screening record",
+    "assessments.BoneMarrowAssessment": "Bone marrow",
+    "assessments.BloodCount": "Blood count",
+    "assessments.FlowMrd": "Flow MRD",
+    "assessments.NgsMrd": "NGS MRD",
+    "assessments.ResponseCall": "Response call",
+    "assessments.FollowUpContact": "Follow-up contact",
+}
+TIMEPOINT_WORDS = dict(Timepoint.choices)
+NOT_VERIFIED_HINT = (
+    "Each form of your participants holding a critical-to-quality value (eligibility, marrow, blood count, MRD, "
+    "response call, relapse and death dates) that no current source verification covers. An edit after "
+    "verification clears the mark, so the form counts again."
+)
+
+
+def _verify_item(record: RecordToVerify, participant_id: str) -> WorkItem:
+    form = FORM_WORDS.get(record.model) or str(apps.get_model(record.model)._meta.verbose_name).capitalize()
+    timepoint = TIMEPOINT_WORDS.get(record.timepoint, "")
+    label = " · ".join(part for part in (participant_id, timepoint, form) if part)
+    if record.verified:
+        note = f"{record.verified} of {record.total} critical fields verified"
+    else:
+        note = f"{record.total} critical field{pluralize(record.total)} not verified"
+    if record.edited_after_verification:
+        note += ", edited after verification"
+    url_name = FORM_URLS.get(record.model)
+    url = reverse(url_name, args=[record.record_id]) if url_name else reverse("integrity:sdv-progress")
+    return WorkItem(label=label, url=url, note=note)
+
+
+def _verify_order(participant_ids: dict[int, str]):
+    """By participant, then as the casebook runs: screening, the timepoints' forms, blood counts, follow-up."""
+    timepoints, forms = list(TIMEPOINT_WORDS), list(FORM_WORDS)
+    undated = {"enrollment.ScreeningRecord": -1, "assessments.FollowUpContact": len(timepoints) + 1}
+
+    def key(record: RecordToVerify) -> tuple:
+        if record.timepoint in timepoints:
+            place = timepoints.index(record.timepoint)
+        else:
+            place = undated.get(record.model, len(timepoints))
+        form = forms.index(record.model) if record.model in forms else len(forms)
+        return participant_ids[record.participant_id], place, form, record.record_id
+
+    return key
+
+
 @register("sdv-waiting", roles=(MONITOR,), order=10)
 def records_not_verified(user) -> WorkList:
-    """Source data verification is not recorded yet: every complete timepoint is a record not yet verified.
-    (A provider registered under the same key replaces this one.)"""
-    items = [_cell_item(r, c, "complete") for r, c in _cells(user, lambda r, c: COMPLETE in c.states)]
-    return _list("sdv-waiting", "Records not yet verified", items, more=_matrix_url(COMPLETE),
-                 empty="No complete record to verify.",
-                 hint="Source data verification is not recorded yet: each complete timepoint counts.")
-
-
-
+    """The forms of the user's participants whose critical values are not all verified by a current source
+    verification mark, each linking to the form opened read-only, where the monitor verifies it. One query per
+    form with critical fields and one for the marks (integrity.verification), the set logic in
+    integrity.rules.records_not_verified."""
+    records, participant_ids = verification.records_to_verify(user)
+    records.sort(key=_verify_order(participant_ids))
+    items = [_verify_item(r, participant_ids[r.participant_id]) for r in records]
+    return _list("sdv-waiting", "Records not yet verified", items, more=reverse("integrity:sdv-progress"),
+                 empty="Every critical value of your participants is verified against source.",
+                 hint=NOT_VERIFIED_HINT)

@@ -5,11 +5,13 @@ hold data; its flags say what the integrity workflow knows about them. The matri
 the forms and the flags; this module alone decides the words.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 NOT_STARTED = "not_started"
 INCOMPLETE = "incomplete"
 COMPLETE = "complete"
+VERIFIED = "verified"
 OPEN_QUERY = "open_query"
 SIGNED = "signed"
 LOCKED = "locked"
@@ -18,6 +20,7 @@ STATE_LABELS = {
     NOT_STARTED: "not started",
     INCOMPLETE: "incomplete",
     COMPLETE: "complete",
+    VERIFIED: "verified",
     OPEN_QUERY: "open query",
     SIGNED: "signed",
     LOCKED: "locked",
@@ -26,6 +29,10 @@ STATE_MEANINGS = {
     NOT_STARTED: "no form of the timepoint holds data yet",
     INCOMPLETE: "some of the timepoint's forms hold data, not all",
     COMPLETE: "every form the timepoint expects holds data",
+    VERIFIED: (
+        "complete, and a monitor has verified every critical-to-quality value of its forms against source; "
+        "an edit since then undoes it (cycles hold no critical values, so they are never verified)"
+    ),
     OPEN_QUERY: "a data query on one of its forms is not closed yet (open or answered)",
     SIGNED: "an investigator's e-signature of the timepoint or of the whole casebook, not marked broken",
     LOCKED: "an active timepoint, participant or study lock covers it",
@@ -39,6 +46,8 @@ class CellFacts:
     open_queries: int = 0
     signed: bool = False
     locked: bool = False
+    critical: int = 0  # critical-to-quality values its forms hold
+    verified: int = 0  # of those, the ones a current source verification mark covers
 
 
 def progress(expected: int, entered: int) -> str:
@@ -49,8 +58,18 @@ def progress(expected: int, entered: int) -> str:
 
 
 def cell_states(facts: CellFacts) -> tuple[str, ...]:
-    """The states of a cell: its progress first, then open query, signed and locked when they apply."""
+    """Every state that applies to a cell, in this order: its progress, verified, open query, signed, locked.
+
+    Verified is the last step of progress, as a monitor reads a timepoint: it needs the forms complete and at
+    least one critical value, every one covered by a current mark (an edit clears a mark, so the cell falls
+    back to complete). It keeps "complete" among the states (a verified timepoint is still complete for the
+    lists that ask), and `shown_states` prints it in complete's place. The flags come after it and neither
+    hide it nor are hidden by it: an open query does not undo a verification (only an edit does), a signature
+    or a lock does not imply one, and a monitor wants to see both what is verified and what is still queried.
+    """
     states = [progress(facts.expected, facts.entered)]
+    if states[0] == COMPLETE and facts.critical > 0 and facts.verified >= facts.critical:
+        states.append(VERIFIED)
     if facts.open_queries > 0:
         states.append(OPEN_QUERY)
     if facts.signed:
@@ -58,6 +77,13 @@ def cell_states(facts: CellFacts) -> tuple[str, ...]:
     if facts.locked:
         states.append(LOCKED)
     return tuple(states)
+
+
+def shown_states(states: tuple[str, ...]) -> tuple[str, ...]:
+    """The states a cell prints, the first one giving its colour: "verified" stands in for "complete"."""
+    if VERIFIED in states:
+        return tuple(s for s in states if s != COMPLETE)
+    return states
 
 
 # --- Decimal entry (every decimal field of every clinical form) ---------------------------------------------
@@ -119,10 +145,11 @@ def normalise_decimal_text(text: str) -> str:
     return f"{sign}{whole or '0'}{'.' + fraction if fraction else ''}{exponent}"
 
 
-# --- Source data verification progress ------------------------------------------------------------------------
+# --- Source data verification ----------------------------------------------------------------------------------
 #
-# A critical field with a value counts once. It is verified when a mark of its whole record was made at the
-# record's current version, or a mark of the field itself holds the field's current value.
+# A critical field with a value counts once. It is verified when a current (not cleared) mark of its whole record
+# was made at the record's current version, or a current mark of the field itself holds the field's current
+# value. A mark cleared by an edit verifies nothing.
 
 
 @dataclass(frozen=True)
@@ -134,6 +161,7 @@ class CriticalValue:
     row_version: int
     participant_id: int | None
     site_id: int
+    timepoint: str = ""  # the record's timepoint (EOC1, ...) when its form has one
 
 
 @dataclass(frozen=True)
@@ -143,6 +171,7 @@ class VerificationMark:
     field: str  # "" for the whole record
     value: str
     row_version: int
+    cleared: bool = False  # cleared by an edit after verification
 
 
 @dataclass(frozen=True)
@@ -155,21 +184,70 @@ class Progress:
         return None if self.total == 0 else round(100 * self.verified / self.total)
 
 
+@dataclass(frozen=True)
+class RecordToVerify:
+    """A record holding a critical value that no current mark verifies."""
+
+    model: str
+    record_id: int
+    participant_id: int | None
+    timepoint: str
+    verified: int  # critical values verified
+    total: int  # critical values with a value
+    edited_after_verification: bool  # a value not verified now was verified before an edit
+
+
 def is_verified(value: CriticalValue, whole: dict, fields: dict) -> bool:
     return whole.get((value.model, value.record_id)) == value.row_version or fields.get(
         (value.model, value.record_id, value.field)
     ) == value.value
 
 
+def _current(marks: Iterable[VerificationMark]) -> tuple[dict, dict]:
+    """(model, record) -> row version of its whole-record mark; (model, record, field) -> value of its field mark."""
+    current = [m for m in marks if not m.cleared]
+    whole = {(m.model, m.record_id): m.row_version for m in current if not m.field}
+    fields = {(m.model, m.record_id, m.field): m.value for m in current if m.field}
+    return whole, fields
+
+
 def verification_progress(
-    values: list[CriticalValue], marks: list[VerificationMark], key
+    values: Iterable[CriticalValue], marks: Iterable[VerificationMark], key: Callable[[CriticalValue], object]
 ) -> dict[object, Progress]:
-    """key(value) -> Progress (verified / total critical fields with a value), e.g. per site or participant."""
-    whole = {(m.model, m.record_id): m.row_version for m in marks if not m.field}
-    fields = {(m.model, m.record_id, m.field): m.value for m in marks if m.field}
+    """key(value) -> Progress (verified / total critical fields with a value), e.g. per site, participant or
+    status-matrix cell."""
+    whole, fields = _current(marks)
     counts: dict[object, list[int]] = {}
     for value in values:
         count = counts.setdefault(key(value), [0, 0])
         count[1] += 1
         count[0] += is_verified(value, whole, fields)
     return {k: Progress(verified=v, total=t) for k, (v, t) in counts.items()}
+
+
+def records_not_verified(
+    values: Iterable[CriticalValue], marks: Iterable[VerificationMark]
+) -> list[RecordToVerify]:
+    """The records with at least one critical value not verified, each once, in the order of their first value.
+
+    `marks` may hold cleared marks too: they verify nothing, but a value they (or a mark that no longer holds)
+    covered was verified before an edit, which the monitor is told (`edited_after_verification`)."""
+    marks = list(marks)
+    whole, fields = _current(marks)
+    ever_whole = {(m.model, m.record_id) for m in marks if not m.field}
+    ever_fields = {(m.model, m.record_id, m.field) for m in marks if m.field}
+    found: dict[tuple[str, int], list] = {}
+    for value in values:
+        key = (value.model, value.record_id)
+        entry = found.setdefault(key, [value, 0, 0, False])
+        entry[2] += 1
+        if is_verified(value, whole, fields):
+            entry[1] += 1
+        elif key in ever_whole or (*key, value.field) in ever_fields:
+            entry[3] = True
+    return [
+        RecordToVerify(model=first.model, record_id=first.record_id, participant_id=first.participant_id,
+                       timepoint=first.timepoint, verified=verified, total=total, edited_after_verification=edited)
+        for first, verified, total, edited in found.values()
+        if verified < total
+    ]

@@ -10,16 +10,18 @@ after every save, clears the marks an edit made stale, with the reason, so the a
 verification and its clearing.
 """
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from blinatrial.access import MONITOR, has_role
 from integrity import locking, rules
 from integrity.audit import site_path
 from integrity.audit_context import own_context
-from integrity.model_meta import clinical_models, participant_object_path
+from integrity.model_meta import clinical_models, participant_object_path, timepoint_path
 from integrity.models import SourceVerification
 from integrity.queries import site_of
 
@@ -96,7 +98,38 @@ def clear_after_change(record: models.Model) -> int:
         return SourceVerification.objects.filter(pk__in=stale).update(cleared_at=timezone.now(), cleared_reason=CLEARED)
 
 
-# --- Progress ------------------------------------------------------------------------------------------------
+# --- Progress and what is left to verify (plain rows for integrity.rules) -----------------------------------
+
+
+def _participant_lookups(model: type[models.Model]) -> tuple[str | None, str | None]:
+    """values() paths to the record's participant: its pk, its participant ID (None, None: no participant)."""
+    opath = participant_object_path(model)
+    if opath is None:
+        return None, None
+    if opath == "":
+        return "pk", "participant_id"
+    return f"{opath}__pk", f"{opath}__participant_id"
+
+
+def _read(model: type[models.Model], qs: models.QuerySet, values: list, participant_ids: dict[int, str]) -> None:
+    """Append the critical values with a value of the records of `qs` (one query)."""
+    spath, tpath = site_path(model), timepoint_path(model)
+    ppk, pid = _participant_lookups(model)
+    names = [model._meta.get_field(f).attname for f in critical_fields(model)]
+    extra = [p for p in (ppk, pid, tpath) if p]
+    for row in qs.values("pk", "row_version", f"{spath}__pk", *extra, *names):
+        participant = row[ppk] if ppk else None
+        if participant is not None and pid:
+            participant_ids[participant] = row[pid]
+        timepoint = row[tpath] if tpath else ""
+        for field, attname in zip(critical_fields(model), names, strict=True):
+            if row[attname] is None or row[attname] == "":
+                continue
+            values.append(rules.CriticalValue(
+                model=model._meta.label, record_id=row["pk"], field=field, value=str(row[attname]),
+                row_version=row["row_version"], participant_id=participant, site_id=row[f"{spath}__pk"],
+                timepoint="" if timepoint is None else str(timepoint),
+            ))
 
 
 def critical_values(user) -> tuple[list[rules.CriticalValue], dict[int, str]]:
@@ -105,45 +138,72 @@ def critical_values(user) -> tuple[list[rules.CriticalValue], dict[int, str]]:
     values: list[rules.CriticalValue] = []
     participant_ids: dict[int, str] = {}
     for model in verifiable_models():
-        opath, spath = participant_object_path(model), site_path(model)
-        if spath is None:
-            continue
-        ppk = None if opath is None else ("pk" if opath == "" else f"{opath}__pk")
-        pid = None if opath is None else ("participant_id" if opath == "" else f"{opath}__participant_id")
-        names = [model._meta.get_field(f).attname for f in critical_fields(model)]
-        extra = [p for p in (ppk, pid) if p]
-        rows = model.objects.visible_to(user).values("pk", "row_version", f"{spath}__pk", *extra, *names)
-        for row in rows:
-            participant = row[ppk] if ppk else None
-            if participant is not None and pid:
-                participant_ids[participant] = row[pid]
-            for field, attname in zip(critical_fields(model), names, strict=True):
-                if row[attname] is None or row[attname] == "":
-                    continue
-                values.append(rules.CriticalValue(
-                    model=model._meta.label, record_id=row["pk"], field=field, value=str(row[attname]),
-                    row_version=row["row_version"], participant_id=participant, site_id=row[f"{spath}__pk"],
-                ))
+        if site_path(model) is not None:
+            _read(model, model.objects.visible_to(user), values, participant_ids)
     return values, participant_ids
 
 
-def active_marks(user) -> list[rules.VerificationMark]:
-    cts = ContentType.objects.get_for_models(*verifiable_models())
-    labels = {ct.pk: model._meta.label for model, ct in cts.items()}
-    rows = SourceVerification.objects.visible_to(user).filter(cleared_at__isnull=True, content_type__in=labels)
+def critical_values_of(participant_pks: list[int], models: list[type[models.Model]]) -> list[rules.CriticalValue]:
+    """The critical fields with a value of the live records of these participants, read from `models` (those
+    with critical fields and a participant): one query per model, whatever the number of participants."""
+    values: list[rules.CriticalValue] = []
+    for model in models:
+        ppk, _ = _participant_lookups(model)
+        if not critical_fields(model) or ppk is None or site_path(model) is None:
+            continue
+        _read(model, model.objects.live().filter(**{f"{ppk}__in": participant_pks}), values, {})
+    return values
+
+
+def _marks(rows: models.QuerySet, values: list[rules.CriticalValue], *, with_cleared: bool = False
+           ) -> list[rules.VerificationMark]:
+    """The marks of `rows` on records of the forms `values` come from (one query; the content types come from
+    Django's cache, or one more query the first time)."""
+    wanted = [apps.get_model(label) for label in sorted({v.model for v in values})]
+    if not wanted:
+        return []
+    labels = {ct.pk: model._meta.label for model, ct in ContentType.objects.get_for_models(*wanted).items()}
+    rows = rows.filter(content_type__in=labels)
+    if not with_cleared:
+        rows = rows.filter(cleared_at__isnull=True)
     return [
-        rules.VerificationMark(labels[r["content_type"]], r["object_id"], r["field_name"], r["value"], r["row_version"])
-        for r in rows.values("content_type", "object_id", "field_name", "value", "row_version")
+        rules.VerificationMark(labels[r["content_type"]], r["object_id"], r["field_name"], r["value"],
+                               r["row_version"], cleared=r["cleared_at"] is not None)
+        for r in rows.values("content_type", "object_id", "field_name", "value", "row_version", "cleared_at")
     ]
+
+
+def active_marks(user, values: list[rules.CriticalValue]) -> list[rules.VerificationMark]:
+    return _marks(SourceVerification.objects.visible_to(user), values)
+
+
+def marks_ever(user, values: list[rules.CriticalValue]) -> list[rules.VerificationMark]:
+    """Every mark of the user's sites, the cleared ones too (they say a record was verified before an edit)."""
+    return _marks(SourceVerification.objects.visible_to(user), values, with_cleared=True)
+
+
+def active_marks_of(participant_pks: list[int], values: list[rules.CriticalValue]) -> list[rules.VerificationMark]:
+    """The current marks of these participants' records (one query). A mark made before its screening record
+    had a participant names none: those are read by the sites of `values`."""
+    sites = {v.site_id for v in values}
+    scope = Q(participant_id__in=participant_pks) | Q(participant__isnull=True, site_id__in=sites)
+    return _marks(SourceVerification.objects.filter(scope), values)
 
 
 def progress(user) -> dict:
     """Verification progress per site and per participant of the user's sites (a fixed number of queries)."""
     values, participant_ids = critical_values(user)
-    marks = active_marks(user)
+    marks = active_marks(user, values)
     by_site = rules.verification_progress(values, marks, key=lambda v: v.site_id)
     by_participant = rules.verification_progress(
         [v for v in values if v.participant_id is not None], marks, key=lambda v: v.participant_id
     )
     return {"by_site": by_site, "by_participant": by_participant, "participant_ids": participant_ids}
 
+
+def records_to_verify(user) -> tuple[list[rules.RecordToVerify], dict[int, str]]:
+    """The records of the user's participants with a critical value no current mark verifies (one query per
+    form with critical fields and one for the marks), and participant pk -> participant ID."""
+    values, participant_ids = critical_values(user)
+    values = [v for v in values if v.participant_id is not None]
+    return rules.records_not_verified(values, marks_ever(user, values)), participant_ids

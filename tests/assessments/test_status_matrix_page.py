@@ -89,7 +89,7 @@ def test_site_filter_for_a_user_of_several_sites(data_manager_client, participan
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"state": "verified"}, "State: This is not one of the values offered."),
+        ({"state": "approved"}, "State: This is not one of the values offered."),
         ({"site": "abc"}, "Site: This is not one of the values offered."),
         ({"page": "0"}, "Page: Ensure this value is greater than or equal to 1."),
     ],

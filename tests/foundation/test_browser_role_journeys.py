@@ -26,7 +26,7 @@ JOURNEYS = {
     "coordinator": ("visits-due", re.compile(r"/cycles/cycle/\d+/visit/D1/\?next=%2F$")),
     "investigator": ("signatures-waiting", re.compile(r"/integrity/sign/\d+/\?timepoint=EOC1&next=%2F$")),
     "data_manager": ("queries-live", re.compile(r"/integrity/queries/\d+/\?next=%2F$")),
-    "monitor": ("sdv-waiting", re.compile(r"/enrollment/screening/\d+/\?next=%2F$")),
+    "monitor": ("sdv-waiting", re.compile(r"/enrollment/screening/\d+/edit/\?next=%2F$")),
 }
 
 

@@ -134,15 +134,22 @@ def test_data_manager_sees_live_queries_stale_checks_and_locks_of_their_sites(si
                                       reverse("integrity:lock-unlock", args=[trial["lock"].pk]))]
 
 
-def test_monitor_sees_complete_records_not_verified_and_their_open_queries(monitor_client, trial):
+def test_monitor_sees_records_not_verified_and_their_open_queries(monitor_client, trial):
     late, done = trial["late"], trial["done"]
     lists = _lists(monitor_client)
     assert list(lists) == ["sdv-waiting", "queries-raised"]
-    # Screening is complete for both (screening and consent); done's end of cycle 1 too.
-    assert _texts(lists["sdv-waiting"]) == sorted([
-        f"{late.participant_id} · Screening", f"{done.participant_id} · Screening",
-        f"{done.participant_id} · End of cycle 1",
-    ])
+    # Nothing is verified yet: each form holding critical values, by participant, in casebook order (the
+    # eligibility of both; done's end of cycle 1 marrow, its flow MRD and the call). Cycles hold none.
+    marrow = done.marrows.get()
+    assert lists["sdv-waiting"] == [
+        (f"{late.participant_id} · Screening record", reverse("enrollment:screening-edit", args=[late.screening_id])),
+        (f"{done.participant_id} · Screening record", reverse("enrollment:screening-edit", args=[done.screening_id])),
+        (f"{done.participant_id} · End of cycle 1 · Bone marrow", reverse("assessments:marrow-edit", args=[marrow.pk])),
+        (f"{done.participant_id} · End of cycle 1 · Flow MRD",
+         reverse("assessments:flow-edit", args=[marrow.flow_mrd.get().pk])),
+        (f"{done.participant_id} · End of cycle 1 · Response call",
+         reverse("assessments:call-edit", args=[trial["call"].pk])),
+    ]
     assert [href for _, href in lists["queries-raised"]] == [
         reverse("integrity:query-detail", args=[trial["to_answer"].pk])
     ]

@@ -11,6 +11,7 @@ from integrity.rules import (
     SIGNED,
     STATE_LABELS,
     STATE_MEANINGS,
+    VERIFIED,
     CellFacts,
     cell_states,
 )
@@ -38,6 +39,6 @@ def test_cell_states_when_counts_and_flags_given(facts, expected):
 
 
 def test_every_state_has_words_and_a_meaning():
-    states = (NOT_STARTED, INCOMPLETE, COMPLETE, OPEN_QUERY, SIGNED, LOCKED)
+    states = (NOT_STARTED, INCOMPLETE, COMPLETE, VERIFIED, OPEN_QUERY, SIGNED, LOCKED)
     assert set(STATE_LABELS) == set(STATE_MEANINGS) == set(states)
     assert all("_" not in label for label in STATE_LABELS.values())
