@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from blinatrial.access import display_zone
 from blinatrial.dates import shown_datetime
+from blinatrial.time_zones import is_time_zone
 
 register = template.Library()
 
