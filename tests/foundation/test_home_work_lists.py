@@ -67,8 +67,16 @@ def _lists(client) -> dict[str, list[tuple[str, str]]]:
     out = {}
     for key, body in re.findall(r'data-testid="work-([\w-]+)" aria-labelledby.*?(.*?)</section>', page, re.S):
         out[key] = re.findall(r'data-testid="work-item">\s*<a href="([^"]+)">([^<]+)</a>', body)
-        out[key] = [(html.unescape(text), html.unescape(href)) for href, text in out[key]]
+        out[key] = [(html.unescape(text), _without_return(html.unescape(href))) for href, text in out[key]]
     return out
+
+
+def _without_return(href: str) -> str:
+    """Each item's link brings the user back home after the save (issue 17's `next`): check it, then drop it."""
+    for suffix in ("?next=%2F", "&next=%2F"):
+        if href.endswith(suffix):
+            return href.removesuffix(suffix)
+    raise AssertionError(f"{href} does not return home after a save")
 
 
 def _texts(items):
