@@ -139,7 +139,8 @@ _MESSAGE_SQL = """
     ORDER BY l.locked_at, l.id
     LIMIT 1;
 """
-_SINCE = "to_char(l.locked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"')"
+# 29 Nov 2026 14:05 UTC, as blinatrial.dates.shown_utc writes it (FM: no leading zero; Mon: English, not TM).
+_SINCE = "to_char(l.locked_at AT TIME ZONE 'UTC', 'FMDD Mon YYYY HH24:MI \"UTC\"')"
 _MESSAGE_SQL = " ".join(_MESSAGE_SQL.format(since=_SINCE).split())
 
 

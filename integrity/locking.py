@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from blinatrial.dates import shown_utc
 from integrity.audit_context import own_context
 from integrity.model_meta import participant_object_path, timepoint_path
 from integrity.models import Lock, LockScope
@@ -63,9 +64,9 @@ def blocking_lock(instance: models.Model) -> Lock | None:
 
 
 def lock_message(lock: Lock) -> str:
-    # the same words as the lock trigger's refusal (integrity.lock_triggers._SINCE), which is installed by each
-    # clinical app's migrations: an ISO time until those are regenerated together
-    when = lock.locked_at.strftime("%Y-%m-%d %H:%M UTC")
+    # the same words as the lock trigger's refusal (integrity.lock_triggers._SINCE, installed by each clinical
+    # app's migrations): 29 Nov 2026 14:05 UTC
+    when = shown_utc(lock.locked_at)
     if lock.scope == LockScope.STUDY:
         return f"The study database is frozen (since {when}); nothing can be changed until it is unlocked."
     if lock.scope == LockScope.PARTICIPANT:
