@@ -8,6 +8,8 @@
                                          for lists: one SQL query for all rows)
 """
 
+import datetime
+import re
 from collections import Counter
 
 from django import template
@@ -15,8 +17,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, INVESTIGATOR, MONITOR, has_role
+from blinatrial.dates import shown_date
 from integrity import audit, queries, services, verification
 from integrity.words import words
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 register = template.Library()
 AUDIT_ROLES = (DATA_MANAGER, MONITOR, INVESTIGATOR)
@@ -135,3 +140,16 @@ def open_query_count(participant) -> int:
 def words_filter(value):
     """`{{ code|words }}`: a stored code in words (integrity.words); other values unchanged."""
     return words(value)
+
+
+@register.filter(name="shown_date")
+def shown_date_filter(value):
+    """`{{ value|shown_date }}`: a date, or an ISO date text stored in a result's JSON ("2026-03-05"), as a person
+    reads it (5 Mar 2026); a list of them joined by commas; anything else unchanged."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(shown_date_filter(v)) for v in value)
+    if isinstance(value, datetime.date):
+        return shown_date(value)
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return shown_date(datetime.date.fromisoformat(value))
+    return value

@@ -20,6 +20,11 @@ from tests.factories.assessments import (
 from tests.factories.endpoints import treated_with_mrd_negative_cr
 
 
+def _shown(day: datetime.date) -> str:
+    """A date as the page shows it (issue 17), written here independently of the code: 3 Nov 2026."""
+    return f"{day.day} {day:%b %Y}"
+
+
 @pytest.mark.django_db
 def test_mrd_kinetics_table_shows_values_lods_and_classes_at_eoc1_and_eoc2(investigator_client, site_a):
     p, cycle = treated_with_mrd_negative_cr(site_a)  # EOC1: flow 0.02 % (LOD 0.005 %), NGS not detected (LOD 1e-6)
@@ -40,10 +45,10 @@ def test_mrd_kinetics_table_shows_values_lods_and_classes_at_eoc1_and_eoc2(inves
     start = text.index("MRD kinetics")
     kinetics = text[start : text.index("Time-to-event rows")]
     eoc1 = cycle.day1_on + datetime.timedelta(days=27)
-    assert f"EOC1 {eoc1.isoformat()} 0.02 % 0.005 % negative positive not detected 10⁻⁶ negative < 10⁻⁶" in kinetics
+    assert f"EOC1 {_shown(eoc1)} 0.02 % 0.005 % negative positive not detected 10⁻⁶ negative < 10⁻⁶" in kinetics
     assert (
-        f"EOC2 {eoc2_on.isoformat()} not detected 0.05 % negative not evaluable (insufficient sensitivity) "
+        f"EOC2 {_shown(eoc2_on)} not detected 0.05 % negative not evaluable (insufficient sensitivity) "
         "3.4 × 10⁻⁵ 10⁻⁶ positive 10⁻⁶ to < 10⁻⁴"
     ) in kinetics
     relapse_day = (eoc2_on + datetime.timedelta(days=1) - eoc1).days + 1
-    assert f"CIR {eoc1.isoformat()} {(eoc2_on + datetime.timedelta(days=1)).isoformat()} {relapse_day}" in text
+    assert f"CIR {_shown(eoc1)} {_shown(eoc2_on + datetime.timedelta(days=1))} {relapse_day}" in text
