@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 TEXT_MAX = 100
 CODE_PATTERN = r"^[A-Za-z0-9_.-]*$"
@@ -79,6 +80,14 @@ def record_id(label: str) -> forms.IntegerField:
         label=label,
         error_messages={"invalid": "Enter a whole number."},
     )
+
+
+def local_path(request: HttpRequest, url: str) -> str:
+    """`url` if it is a path of this site (a `next` to return to), else "": an outside address, a scheme, or a
+    bare word (which `redirect` would take for a URL name) is never followed."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=False):
+        return url
+    return ""
 
 
 class PageParams(forms.Form):

@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
@@ -17,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from blinatrial import access, pending_signin
-from blinatrial.params import parse_query
+from blinatrial.params import local_path, parse_query
 from integrity import two_factor
 from integrity.forms import NextParams, OneTimeCodeForm, SecurityLogParams
 from integrity.models import SecurityEvent
@@ -28,18 +27,11 @@ RECOVERY_CODES_KEY = "two_factor_recovery_codes"
 
 
 def _next_url(request: HttpRequest) -> str:
-    return _safe(request, parse_query(request, NextParams)["next"])
-
-
-def _safe(request: HttpRequest, url: str) -> str:
-    """`url` if it is a path of this site, else ""."""
-    if url.startswith("/") and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=False):
-        return url
-    return ""
+    return local_path(request, parse_query(request, NextParams)["next"])
 
 
 def _go_on(request: HttpRequest, url: str) -> HttpResponseRedirect:
-    return HttpResponseRedirect(_safe(request, url) or resolve_url(settings.LOGIN_REDIRECT_URL))
+    return HttpResponseRedirect(local_path(request, url) or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 def _show_codes_once(request: HttpRequest, codes: list[str], next_url: str, *, enrolled: bool) -> HttpResponse:

@@ -10,10 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from blinatrial.access import DATA_ENTRY_ROLES, MONITOR, has_role
-from blinatrial.params import parse_query
+from blinatrial.params import local_path, parse_query
 from blinatrial.time_zones import is_time_zone
 from integrity import locking, queries, services
 from integrity.forms import ClinicalRecordForm, NextParams
@@ -77,10 +76,7 @@ def next_url(request: HttpRequest) -> str:
     """Where the user came from (`next`: the form's hidden field on a save, the link's query on opening it), if
     it is a path of this site; "" otherwise (an outside address is ignored, never followed)."""
     url = request.POST.get("next", "") if request.method == "POST" else ""
-    url = url or parse_query(request, NextParams)["next"]
-    if url.startswith("/") and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=False):
-        return url
-    return ""
+    return local_path(request, url or parse_query(request, NextParams)["next"])
 
 
 def handle_record_form(

@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from blinatrial.access import DATA_MANAGER, MONITOR, role_required
+from blinatrial.params import local_path
 from integrity import queries, verification
 from integrity.model_meta import participant_model
 
@@ -53,9 +53,6 @@ def verify(request: HttpRequest, ct_id: int, pk: int) -> HttpResponse:
     verification.verify(user=request.user, record=record, field_name=field_name)
     what = queries.field_label(record, field_name) if field_name else "The whole form"
     messages.success(request, f"{what}: verified against source.")
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = "integrity:sdv-progress"
-    return redirect(target)
+    return redirect(local_path(request, request.POST.get("next", "")) or "integrity:sdv-progress")
 
 

@@ -25,6 +25,8 @@ def test_coordinator_sees_derived_response_when_entering_eoc1_in_browser(
     page.fill("input[name=sample_id]", "BM-EOC1")
     page.click("input[type=submit][name=save]")
 
+    page.wait_for_selector("[data-testid=casebook-header]")  # back where the marrow was entered from (next)
+    page.click("[data-testid=eoc-card-EOC1] >> text=End of cycle 1")
     page.wait_for_selector("[data-testid=cbc-used]")  # the EOC1 page
     page.click("[data-testid=cbc-used] >> text=Add a blood count")
     page.fill("input[name=sample_date]", (TODAY - datetime.timedelta(days=4)).isoformat())

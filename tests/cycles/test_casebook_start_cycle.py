@@ -25,7 +25,9 @@ def _casebook(client, participant) -> str:
 def test_casebook_offers_the_next_cycle_to_a_coordinator(coordinator_client, participant):
     start = reverse("cycles:cycle-start", args=[participant.pk])
     page = _casebook(coordinator_client, participant)
-    assert BUTTON.format(1) in page and f'href="{start}"' in page
+    # the link brings the coordinator back to the casebook after starting the cycle (issue 17's next)
+    casebook = reverse("enrollment:participant-detail", args=[participant.pk]).replace("/", "%2F")
+    assert BUTTON.format(1) in page and f'href="{start}?next={casebook}"' in page
     start_cycle(participant, participant.enrolled_on + datetime.timedelta(days=1))
     assert BUTTON.format(2) in _casebook(coordinator_client, participant)
     start_cycle(participant, participant.enrolled_on + datetime.timedelta(days=40), delay_reason="Count recovery")

@@ -49,7 +49,9 @@ def _prompt(page: str) -> str | None:
 
 def _cycles_to_start(page: str) -> list[tuple[str, str, str]]:
     body = page.split('data-testid="work-cycles-due"')[1].split("</section>")[0]
-    return re.findall(r'data-testid="work-item">\s*<a href="([^"]+)">([^<]+)</a>\s*<span[^>]*>([^<]+)</span>', body)
+    items = re.findall(r'data-testid="work-item">\s*<a href="([^"]+)">([^<]+)</a>\s*<span[^>]*>([^<]+)</span>', body)
+    assert all(href.endswith("?next=%2F") for href, _, _ in items), items  # back home after starting the cycle
+    return [(href.removesuffix("?next=%2F"), label, note) for href, label, note in items]
 
 
 @pytest.mark.parametrize(
