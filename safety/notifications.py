@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blinatrial.access import COORDINATOR, DATA_MANAGER, INVESTIGATOR
-from blinatrial.dates import shown_utc
+from blinatrial.dates import shown_date, shown_utc
 from integrity.audit_context import own_context
 from safety.models import AdverseEvent, SaeAlert
 from safety.protocol import SAFETY_PROTOCOL
@@ -56,7 +56,7 @@ def _message(ae: AdverseEvent, kind: str, now: datetime) -> tuple[str, str]:
             "",
             f"Participant: {ae.participant.participant_id} (site {ae.participant.site.code})",
             f"Event: {ae.display_term}, grade {ae.worst_grade} ({ae.get_grading_scale_display()})",
-            f"Onset: {ae.onset_date}",
+            f"Onset: {shown_date(ae.onset_date)}",
             f"Seriousness: {', '.join(ae.seriousness_criteria) or 'no criterion entered'}",
             f"Site aware: {shown_utc(ae.aware_at)}; initial report due {shown_utc(due)}",
             f"Record: {settings.SITE_URL}{reverse('safety:ae-detail', args=[ae.pk])}",

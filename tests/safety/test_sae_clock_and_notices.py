@@ -62,6 +62,8 @@ def test_an_sae_shows_its_clock_and_the_overdue_notice_is_sent_exactly_once(
             f"[BlinaTrial] New SAE {participant.participant_id} AE-1: Sepsis, grade 4"
         ]
         assert sorted(mail.outbox[0].to) == sorted(["coordinator@site-a.example", *settings.SAE_NOTIFICATION_EMAILS])
+        onset = aware.date()
+        assert f"Onset: {onset.day} {onset:%b %Y}\n" in mail.outbox[0].body  # a date as people read it (issue 17)
         assert _clock(coordinator_client, ae) == "due"
         assert "due in 23 h 0 min" in coordinator_client.get(reverse("safety:sae-list")).content.decode()
         assert send_overdue_sae_notices.delay().get() == 0  # not overdue yet
