@@ -4,6 +4,7 @@ from django.db.models import Min, Q
 from django.urls import reverse
 
 from blinatrial.access import COORDINATOR
+from blinatrial.dates import shown_date
 from blinatrial.worklist import MAX_ITEMS, WorkItem, WorkList, register
 from enrollment import rules
 from enrollment.models import SCREENING_DATA_FIELDS, ScreeningRecord, ScreeningStatus, screening_data_from_values
@@ -28,7 +29,7 @@ def ready_to_enroll(user) -> WorkList:
     items = [
         WorkItem(label=f"{r['screening_number']} · {r['initials']} · ready to enroll",
                  url=reverse("enrollment:participant-enroll", args=[r["pk"]]),
-                 note=f"consented {r['consent_on']:%d %b %Y}")
+                 note=f"consented {shown_date(r['consent_on'])}")
         for r in ready[:MAX_ITEMS]
     ]
     return WorkList(key="ready-to-enroll", title="Candidates ready to enroll", items=items, total=len(ready),

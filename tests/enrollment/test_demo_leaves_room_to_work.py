@@ -52,6 +52,8 @@ def test_each_coordinator_home_page_lists_the_candidate_of_their_site_as_ready_t
     assert "Candidates ready to enroll" in home
     assert reverse("enrollment:participant-enroll", args=[site1.pk]) in home
     assert f"{site1.screening_number} · {site1.initials} · ready to enroll" in home
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    assert f"consented {yesterday.day} {yesterday:%b %Y}<" in home  # 1 Dec 2026, not 01 Dec (issue 17)
     assert reverse("enrollment:participant-enroll", args=[site2.pk]) not in home
     assert reverse("enrollment:participant-enroll", args=[site2.pk]) in _home_of("coordinator2")
 
