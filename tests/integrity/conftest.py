@@ -1,4 +1,5 @@
-"""Fixtures of the integrity tests: the generic record views, one participant per site, a lock helper."""
+"""Fixtures of the integrity tests: the generic record views, one participant per site, a lock helper, the
+response derivations an edit check ran."""
 
 import pytest
 
@@ -24,3 +25,19 @@ def participant(site_a):
 @pytest.fixture
 def participant_b(site_b):
     return ParticipantFactory(screening__site=site_b)
+
+
+@pytest.fixture
+def derivations(monkeypatch) -> list[int]:
+    """The participants whose responses the response check derived (the real derivation still runs)."""
+    import assessments.checks
+
+    calls: list[int] = []
+    real = assessments.checks.derive_for_participant
+
+    def counting(participant_id, *args, **kwargs):
+        calls.append(participant_id)
+        return real(participant_id, *args, **kwargs)
+
+    monkeypatch.setattr(assessments.checks, "derive_for_participant", counting)
+    return calls

@@ -7,7 +7,6 @@ import datetime
 import pytest
 from django.urls import reverse
 
-import assessments.checks
 from assessments.models import BloodCount
 from assessments.rules import near_any_marrow
 from integrity.models import DataQuery, QueryStatus
@@ -34,20 +33,6 @@ def test_the_window_is_seven_days_before_to_three_after(day, inside):
 def test_any_marrow_of_several_counts_and_none_is_no_window():
     assert near_any_marrow(datetime.date(2026, 6, 1), [MARROW, datetime.date(2026, 6, 3)]) is True
     assert near_any_marrow(datetime.date(2026, 6, 1), []) is False
-
-
-@pytest.fixture
-def derivations(monkeypatch) -> list[int]:
-    """The participants whose responses the response check derived (the real derivation still runs)."""
-    calls: list[int] = []
-    real = assessments.checks.derive_for_participant
-
-    def counting(participant_id, *args, **kwargs):
-        calls.append(participant_id)
-        return real(participant_id, *args, **kwargs)
-
-    monkeypatch.setattr(assessments.checks, "derive_for_participant", counting)
-    return calls
 
 
 @pytest.fixture

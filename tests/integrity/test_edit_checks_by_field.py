@@ -5,25 +5,10 @@ contact's contact method derives no response; an edit of a blood count's ANC doe
 import pytest
 from django.urls import reverse
 
-import assessments.checks
 from assessments.models import BloodCount, FollowUpContact
 from integrity import edit_checks
 from integrity.edit_checks import register, unregister
 from tests.factories.integrity import posted_data, sample_for
-
-
-@pytest.fixture
-def derivations(monkeypatch) -> list[int]:
-    """The participants whose responses the response check derived (the real derivation still runs)."""
-    calls: list[int] = []
-    real = assessments.checks.derive_for_participant
-
-    def counting(participant_id, *args, **kwargs):
-        calls.append(participant_id)
-        return real(participant_id, *args, **kwargs)
-
-    monkeypatch.setattr(assessments.checks, "derive_for_participant", counting)
-    return calls
 
 
 def _edit(client, url: str, **changes) -> None:
