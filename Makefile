@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run dev test lint check-migrations install worker beat bench
+.PHONY: run dev test lint check-migrations install worker beat bench messages catalogue
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,15 @@ $(VENV)/.installed: requirements.lock
 	touch $@
 
 install: $(VENV)/.installed
+
+# The translation catalogues: locale/*/LC_MESSAGES/django.po is kept in git, its compiled .mo is built here.
+messages: install
+	bash scripts/ensure_system_packages.sh
+	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+# For translators: gather the marked strings into the catalogue again (then translate what is new).
+catalogue: install
+	$(PY) manage.py makemessages --locale zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete --verbosity 0
 
 # A secret key made on first run for this install only (in .data/, git-ignored; never committed).
 SECRET_FILE := .data/secret_key
@@ -26,14 +35,14 @@ $(SECRET_FILE): | install
 	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 # Embedded default: private PostgreSQL (pgserver), tasks inline, demo sites/users/participants.
-run: install $(SECRET_FILE)
+run: install $(SECRET_FILE) messages
 	$(LOCAL_RUN) $(PY) manage.py migrate --noinput
 	$(LOCAL_RUN) $(PY) manage.py demo
 	$(LOCAL_RUN) $(PY) manage.py collectstatic --noinput
 	$(LOCAL_RUN) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # For developers: the same, with DEBUG on (tracebacks, static files from static/, the development key).
-dev: install
+dev: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -47,8 +56,7 @@ check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 # All set-up (venv, packages, Chromium for browser tests), lint, migration check, whole suite.
-test: install
-	bash scripts/ensure_chromium.sh
+test: install messages
 	$(MAKE) --no-print-directory lint check-migrations
 	$(PY) -m pytest
 

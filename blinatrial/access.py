@@ -82,13 +82,26 @@ def role_required(*roles: str) -> Callable:
 
 
 def prime(
-    user, *, roles: Iterable[str], site_ids: Iterable[int], all_sites: bool, site_zones: Iterable[tuple[str, str]] = ()
+    user,
+    *,
+    roles: Iterable[str],
+    site_ids: Iterable[int],
+    all_sites: bool,
+    site_zones: Iterable[tuple[str, str]] = (),
+    language: str = "",
 ) -> None:
-    """Set the per-request caches of `user_roles`, `visible_site_ids` and `display_zone` from facts read with
-    the user (site_zones: the code and time zone of each of the user's sites)."""
+    """Set the per-request caches of `user_roles`, `visible_site_ids`, `display_zone` and `preferred_language`
+    from facts read with the user (site_zones: the code and time zone of each of the user's sites)."""
     user._trial_roles = frozenset(roles)
+    user._preferred_language = language
     user._visible_site_ids = None if user.is_superuser or all_sites else sorted(site_ids)
     user._site_zones = list(site_zones)
+
+
+def preferred_language(user) -> str:
+    """The interface language the user chose on their profile ("" when they follow the browser), as read with
+    the user by blinatrial.auth."""
+    return getattr(user, "_preferred_language", "") or ""
 
 
 def display_zone(user) -> tuple[str, str] | None:

@@ -31,11 +31,13 @@ def with_access(queryset):
     )
     profile_model = user_model.staff_profile.related.related_model
     all_sites = profile_model.objects.filter(user_id=OuterRef("pk")).values("all_sites")[:1]
+    language = profile_model.objects.filter(user_id=OuterRef("pk")).values("language")[:1]
     return queryset.annotate(
         _role_names=ArraySubquery(groups),
         _site_id_list=ArraySubquery(site_links),
         _site_zone_list=ArraySubquery(site_zones),
         _all_sites=Subquery(all_sites),
+        _language=Subquery(language),
     )
 
 
@@ -47,6 +49,7 @@ def prime(user) -> None:
         site_ids=user._site_id_list,
         all_sites=bool(user._all_sites),
         site_zones=[(z["code"], z["time_zone"]) for z in user._site_zone_list],
+        language=user._language or "",
     )
 
 

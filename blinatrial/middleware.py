@@ -1,10 +1,12 @@
 import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from blinatrial import access
 
@@ -69,6 +71,25 @@ class TwoFactorMiddleware:
             session[TWO_FACTOR_FREE_KEY] = sign_in
             return None
         return redirect(f"{reverse(target)}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")
+
+
+class UserLanguageMiddleware:
+    """A signed-in user sees the interface in the language of their profile (the menu's switcher sets it); with
+    none chosen, LocaleMiddleware's choice (browser or cookie) stands. Read with the user, so no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.codes = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest):
+        from blinatrial.access import preferred_language
+
+        user = getattr(request, "user", None)
+        language = preferred_language(user) if user is not None and user.is_authenticated else ""
+        if language in self.codes:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
 
 
 class SiteTimeZoneMiddleware:

@@ -11,6 +11,9 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation as _translation
+
+from blinatrial import dates as _dates
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -87,11 +90,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the page: the browser's (Accept-Language) or the switcher's cookie, until a user signs in.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): the session passed its second factor (django-otp).
     "django_otp.middleware.OTPMiddleware",
+    # A signed-in user's language preference (read with the user, no query of its own).
+    "blinatrial.middleware.UserLanguageMiddleware",
     "blinatrial.middleware.IdleSessionMiddleware",
     # Deny by default: every view needs a login unless decorated with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -277,6 +284,13 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 # sites are in China.
 SITE_TIME_ZONE = os.environ.get("SITE_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+# The interface in English and Simplified Chinese (README "Languages"): each name in its own language, for the
+# switcher. A signed-in user's choice is kept on their profile (blinatrial.middleware.UserLanguageMiddleware);
+# the sign-in page follows the browser (LocaleMiddleware). Stored codes, the audit trail, exports and the API
+# are the same in every language.
+LANGUAGES = [("en-gb", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+_dates.set_language_source(_translation.get_language)
 USE_TZ = True
 # Dates as a person reads them (29 Nov 2026) on every page: blinatrial/dates.py, through the language's formats.
 FORMAT_MODULE_PATH = ["blinatrial.formats"]

@@ -20,6 +20,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
     ),
+    path("accounts/language/", include("enrollment.account_urls")),
     path("accounts/", include("integrity.account_urls")),
     path("accounts/api-tokens/", include("api.account_urls")),
     path("enrollment/", include("enrollment.urls")),

@@ -49,6 +49,8 @@ class StaffProfile(models.Model):
     )
     all_sites = models.BooleanField(default=False, help_text="Sees every site (data managers).")
     printed_name = models.CharField(max_length=200, blank=True, help_text="Name printed with e-signatures.")
+    # The interface language the user chose in the menu ("" follows the browser); a code of settings.LANGUAGES.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     def __str__(self) -> str:
         return f"profile of {self.user}"
