@@ -95,9 +95,20 @@ def _shape(url: str) -> tuple:
     return (name, frozenset(k for k, _ in parse_qsl(parts.query)))
 
 
-def walk(client: Client, starts: list[str]) -> tuple[dict[str, list[str]], set[str]]:
-    """BFS over same-site links from `starts`: {url: [offending snippets]} of the HTML pages, and the URL names."""
-    patterns = _internal_patterns()
+def internal_codes(page: str, patterns: list[re.Pattern]) -> list[str]:
+    text = visible_text(page)
+    return sorted({m.group(0) for p in patterns for m in p.finditer(text)})
+
+
+def walk(client: Client, starts: list[str], check=None) -> tuple[dict[str, list[str]], set[str]]:
+    """BFS over same-site links from `starts`: {url: [offending snippets]} of the HTML pages, and the URL names.
+    `check(page)` lists a page's offending snippets (by default: internal codes)."""
+    if check is None:
+        patterns = _internal_patterns()
+
+        def check(page: str) -> list[str]:
+            return internal_codes(page, patterns)
+
     seen, shapes, hits, names = set(starts), Counter(), {}, set()
     todo = deque(starts)
     while todo:
@@ -107,8 +118,7 @@ def walk(client: Client, starts: list[str]) -> tuple[dict[str, list[str]], set[s
             continue
         names.add(resolve(urlsplit(url).path).url_name)
         page = response.content.decode()
-        text = visible_text(page)
-        found = sorted({m.group(0) for p in patterns for m in p.finditer(text)})
+        found = check(page)
         if found:
             hits[url] = found
         for link in _links(page):
