@@ -52,6 +52,15 @@ def _is_transactional(request) -> bool:
     )
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A test that switched the language (translation.activate, a Chinese request) leaves none behind."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def site_a(db):
     return SiteFactory(code="01", name="Site A hospital")

@@ -32,6 +32,7 @@ PROJECT_APPS = ("enrollment", "cycles", "assessments", "safety", "endpoints", "i
 # URL patterns that are not HTML pages to check, and why.
 NOT_PAGES = {
     "logout": "POST only",
+    "set-language": "POST only (the menu's language switcher)",
     "health": "JSON for load balancers",
     "login": "reached signed out only",
     "two-factor-verify": "reached during sign-in only",

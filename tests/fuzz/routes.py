@@ -82,6 +82,7 @@ ROUTES: dict[str, Route] = {
     "participant-count": Route(),
     "login": Route(post=True, roles=(ANONYMOUS,), writer=ANONYMOUS),
     "logout": Route(post=True, get=False, form_on=("home", lambda w: {})),
+    "set-language": Route(post=True, get=False, form_on=("home", lambda w: {})),
     "password_change": Route(post=True),
     "password_change_done": Route(),
     "two-factor-verify": Route(
