@@ -50,7 +50,7 @@ def test_enrol_sign_out_and_sign_in_with_the_code(live_server, browser, site_a, 
         page.wait_for_load_state("networkidle")
         assert page.get_by_test_id("whoami").inner_text().startswith(user.username)
 
-        page.click("nav form button[type=submit]")  # log out
+        page.click("nav form[action$='/logout/'] button[type=submit]")  # log out (not the language switcher)
         page.wait_for_load_state("networkidle")
         _password(page, live_server.url, user.username, password)
         assert page.url.endswith("/accounts/two-factor/")
