@@ -2,6 +2,8 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from api import tokens
 
@@ -10,23 +12,27 @@ DEFAULT_DAYS = 90
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
-        max_length=80, label="Name", help_text="What the token is for, e.g. 'nightly lab sync'.",
+        max_length=80, label=_("Name"), help_text=_("What the token is for, e.g. 'nightly lab sync'."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    days = forms.IntegerField(label="Valid for (days)", initial=DEFAULT_DAYS, min_value=1)
+    days = forms.IntegerField(label=_("Valid for (days)"), initial=DEFAULT_DAYS, min_value=1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit = tokens.max_lifetime_days()
         self.fields["days"].max_value = limit
         self.fields["days"].validators.append(_at_most(limit))
-        self.fields["days"].help_text = f"At most {limit} days; make a new token before it expires."
+        self.fields["days"].help_text = ngettext(
+            "At most %(limit)s day; make a new token before it expires.",
+            "At most %(limit)s days; make a new token before it expires.",
+            limit,
+        ) % {"limit": limit}
         self.fields["days"].widget.attrs.update({"min": 1, "max": limit})
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
-            raise forms.ValidationError("Give the token a name.")
+            raise forms.ValidationError(gettext("Give the token a name."))
         return name
 
     def expires(self) -> datetime.datetime:
@@ -36,6 +42,10 @@ class TokenCreateForm(forms.Form):
 def _at_most(limit: int):
     def check(value: int) -> None:
         if value is not None and value > limit:
-            raise forms.ValidationError(f"A token may be valid for at most {limit} days.")
+            raise forms.ValidationError(ngettext(
+                "A token may be valid for at most %(limit)s day.",
+                "A token may be valid for at most %(limit)s days.",
+                limit,
+            ) % {"limit": limit})
 
     return check

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,5 +38,5 @@ def token_create(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
     tokens.revoke_token(token, by=request.user)
-    messages.success(request, f"Token '{token.name}' revoked: it no longer works.")
+    messages.success(request, gettext("Token '%(name)s' revoked: it no longer works.") % {"name": token.name})
     return redirect("api-token-list")

@@ -10,6 +10,9 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy, pgettext
+
+_ = gettext_lazy
 
 COORDINATOR = "Site coordinator"
 INVESTIGATOR = "Investigator"
@@ -48,22 +51,45 @@ def has_second_factor(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-ROLE_PLURALS = {
-    COORDINATOR: "site coordinators",
-    INVESTIGATOR: "investigators",
-    DATA_MANAGER: "data managers",
-    MONITOR: "monitors",
+# The names people read of the roles (the group names above are stored codes and never change).
+ROLE_LABELS = {
+    COORDINATOR: _("Site coordinator"),
+    INVESTIGATOR: _("Investigator"),
+    DATA_MANAGER: _("Data manager"),
+    MONITOR: _("Monitor"),
 }
+
+ROLE_PLURALS = {
+    COORDINATOR: _("site coordinators"),
+    INVESTIGATOR: _("investigators"),
+    DATA_MANAGER: _("data managers"),
+    MONITOR: _("monitors"),
+}
+
+
+def role_label(role: str) -> str:
+    """A role's name in the interface language (a group that is no trial role is shown as named)."""
+    return str(ROLE_LABELS.get(role, role))
+
+
+def word_list(words: list[str]) -> str:
+    """"a", "a and b", "a, b and c" (in Chinese "a、b和c")."""
+    words = [str(w) for w in words]
+    if len(words) <= 1:
+        return "".join(words)
+    first = pgettext("between the items of a list", ", ").join(words[:-1])
+    return gettext("%(first)s and %(last)s") % {"first": first, "last": words[-1]}
 
 
 def refusal(roles: Iterable[str]) -> str:
     """What a 403 says: whom the page is for, and whom to ask (roles are given by a data manager)."""
     names = [ROLE_PLURALS[r] for r in ROLES if r in set(roles)]
     if not names:
-        return "This page is for administrators. Ask your data manager if you need what it shows."
-    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return (f"This page is for {who}. Ask your data manager if you need that role, "
-            "or ask someone who has it to do this for you.")
+        return gettext("This page is for administrators. Ask your data manager if you need what it shows.")
+    return gettext(
+        "This page is for %(who)s. Ask your data manager if you need that role, "
+        "or ask someone who has it to do this for you."
+    ) % {"who": word_list(names)}
 
 
 def role_required(*roles: str) -> Callable:
@@ -156,20 +182,20 @@ class SiteScopedQuerySet(models.QuerySet):
 
 NAV_ITEMS = (
     # (label, url name, roles allowed)
-    ("Screening log", "enrollment:screening-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
-    ("Participants", "enrollment:participant-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
-    ("Due visits", "cycles:due-visits", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
-    ("Status matrix", "assessments:status-matrix", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
-    ("Import lab results", "assessments:lab-import", DATA_ENTRY_ROLES),
-    ("SAE list", "safety:sae-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER)),
-    ("Endpoints", "endpoints:dashboard", (INVESTIGATOR, DATA_MANAGER, MONITOR)),
-    ("Queries", "integrity:query-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
-    ("Audit trail", "integrity:audit-list", (DATA_MANAGER, MONITOR)),
-    ("Source data verification", "integrity:sdv-progress", (DATA_MANAGER, MONITOR)),
-    ("Locks", "integrity:lock-list", (DATA_MANAGER,)),
-    ("Security log", "integrity:security-log", (DATA_MANAGER,)),
-    ("Study settings", "enrollment:study-settings", (DATA_MANAGER,)),
-    ("Snapshots", "exports:snapshot-list", (DATA_MANAGER, MONITOR)),
+    (_("Screening log"), "enrollment:screening-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    (_("Participants"), "enrollment:participant-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    (_("Due visits"), "cycles:due-visits", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    (_("Status matrix"), "assessments:status-matrix", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    (_("Import lab results"), "assessments:lab-import", DATA_ENTRY_ROLES),
+    (_("SAE list"), "safety:sae-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER)),
+    (_("Endpoints"), "endpoints:dashboard", (INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    (_("Queries"), "integrity:query-list", (COORDINATOR, INVESTIGATOR, DATA_MANAGER, MONITOR)),
+    (_("Audit trail"), "integrity:audit-list", (DATA_MANAGER, MONITOR)),
+    (_("Source data verification"), "integrity:sdv-progress", (DATA_MANAGER, MONITOR)),
+    (_("Locks"), "integrity:lock-list", (DATA_MANAGER,)),
+    (_("Security log"), "integrity:security-log", (DATA_MANAGER,)),
+    (_("Study settings"), "enrollment:study-settings", (DATA_MANAGER,)),
+    (_("Snapshots"), "exports:snapshot-list", (DATA_MANAGER, MONITOR)),
 )
 
 
@@ -190,5 +216,6 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "user_roles": []}
     items = [{"label": label, "url": reverse(url_name)} for label, url_name in menu_for(user)]
-    request._trial_navigation = {"nav_items": items, "user_roles": sorted(user_roles(user))}
+    roles = [role_label(role) for role in sorted(user_roles(user))]
+    request._trial_navigation = {"nav_items": items, "user_roles": roles}
     return request._trial_navigation

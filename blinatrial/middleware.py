@@ -73,9 +73,15 @@ class TwoFactorMiddleware:
         return redirect(f"{reverse(target)}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")
 
 
+API_PATH = "/api/"
+
+
 class UserLanguageMiddleware:
     """A signed-in user sees the interface in the language of their profile (the menu's switcher sets it); with
-    none chosen, LocaleMiddleware's choice (browser or cookie) stands. Read with the user, so no query."""
+    none chosen, LocaleMiddleware's choice (browser or cookie) stands. Read with the user, so no query.
+
+    The REST API (/api/) answers in English whatever the user's language or the browser's: a program reads it, and
+    its payloads are data, the same in every language."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -84,6 +90,10 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest):
         from blinatrial.access import preferred_language
 
+        if request.path.startswith(API_PATH):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            return self.get_response(request)
         user = getattr(request, "user", None)
         language = preferred_language(user) if user is not None and user.is_authenticated else ""
         if language in self.codes:

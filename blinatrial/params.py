@@ -11,6 +11,7 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy
 
 TEXT_MAX = 100
 CODE_PATTERN = r"^[A-Za-z0-9_.-]*$"
@@ -29,12 +30,15 @@ def parse_query(request: HttpRequest, form_class: type[forms.Form], **form_kwarg
     form = form_class(request.GET, **form_kwargs)
     if form.is_valid():
         return form.cleaned_data
-    raise BadQuery([f"{_label(form, name)}: {error}" for name, errors in form.errors.items() for error in errors])
+    raise BadQuery([
+        gettext("%(label)s: %(error)s") % {"label": _label(form, name), "error": error}
+        for name, errors in form.errors.items() for error in errors
+    ])
 
 
 def _label(form: forms.Form, name: str) -> str:
     field = form.fields.get(name)
-    return str(field.label or name) if field is not None else "The address"
+    return str(field.label or name) if field is not None else gettext("The address")
 
 
 def text(label: str, max_length: int = TEXT_MAX) -> forms.CharField:
@@ -49,7 +53,7 @@ def code(label: str, max_length: int = 40) -> forms.RegexField:
         required=False,
         max_length=max_length,
         label=label,
-        error_messages={"invalid": "Use letters, digits, '_', '.' or '-' only."},
+        error_messages={"invalid": gettext_lazy("Use letters, digits, '_', '.' or '-' only.")},
     )
 
 
@@ -58,7 +62,7 @@ def choice(label: str, choices, *, blank: bool = True) -> forms.ChoiceField:
         required=False,
         label=label,
         choices=([("", "")] if blank else []) + list(choices),
-        error_messages={"invalid_choice": "This is not one of the values offered."},
+        error_messages={"invalid_choice": gettext_lazy("This is not one of the values offered.")},
     )
 
 
@@ -67,8 +71,8 @@ def page_number() -> forms.IntegerField:
         required=False,
         min_value=1,
         max_value=10**9,
-        label="Page",
-        error_messages={"invalid": "Enter a whole page number."},
+        label=gettext_lazy("Page"),
+        error_messages={"invalid": gettext_lazy("Enter a whole page number.")},
     )
 
 
@@ -78,7 +82,7 @@ def record_id(label: str) -> forms.IntegerField:
         min_value=1,
         max_value=2**63 - 1,
         label=label,
-        error_messages={"invalid": "Enter a whole number."},
+        error_messages={"invalid": gettext_lazy("Enter a whole number.")},
     )
 
 
@@ -102,10 +106,13 @@ def sort_choices(sorts) -> list[tuple[str, str]]:
 def nul_problems(request: HttpRequest) -> list[str]:
     """A NUL character anywhere in the address: PostgreSQL cannot store or compare it in text, and no page takes it
     (forms refuse it in posted fields, next to the field)."""
-    problems = ["The address: Null characters are not allowed."] if "\x00" in request.path_info else []
+    null = gettext("Null characters are not allowed.")
+    problems = []
+    if "\x00" in request.path_info:
+        problems.append(gettext("%(label)s: %(error)s") % {"label": gettext("The address"), "error": null})
     for name, values in request.GET.lists():
         if "\x00" in name or any("\x00" in value for value in values):
-            problems.append(f"“{name.replace(chr(0), '')}”: Null characters are not allowed.")
+            problems.append(gettext("“%(name)s”: %(error)s") % {"name": name.replace(chr(0), ""), "error": null})
     return problems
 
 

@@ -13,6 +13,7 @@ import zoneinfo
 from django import template
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from blinatrial.access import display_zone
 from blinatrial.dates import shown_datetime
@@ -48,8 +49,8 @@ def time_zone_note(request: HttpRequest) -> dict:
     """Context processor: the footer's words for the zone of the times on the page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"time_zone_note": "times name their zone"}
+        return {"time_zone_note": gettext("times name their zone")}
     site = usable_zone(user)
     if site is not None:
-        return {"time_zone_note": f"times in {site[1]} (site {site[0]})"}
-    return {"time_zone_note": "times in each record's site zone on its form; every time names its zone"}
+        return {"time_zone_note": gettext("times in %(zone)s (site %(site)s)") % {"zone": site[1], "site": site[0]}}
+    return {"time_zone_note": gettext("times in each record's site zone on its form; every time names its zone")}

@@ -9,6 +9,9 @@ asks the registry for the lists of the user's roles, in order.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 MAX_ITEMS = 10  # items shown per list; the count says how many there are, the link opens the full page
 
 
@@ -27,7 +30,7 @@ class WorkList:
     items: list[WorkItem]
     total: int
     more_url: str | None = None
-    empty: str = "Nothing to do."
+    empty: str | Promise = _("Nothing to do.")  # a provider's words are translated, lazily or when it runs
     order: int = 100
     hint: str = ""
     shown: list[WorkItem] = field(init=False)

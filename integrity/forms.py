@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import ModelFormMetaclass
 from django.forms.widgets import DateTimeBaseInput
+from django.utils.translation import gettext_lazy
 
 from blinatrial import params
 from blinatrial.access import visible_site_ids
@@ -311,9 +312,9 @@ class LockCreateParams(forms.Form):
 
 class OneTimeCodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=gettext_lazy("Code"),
         max_length=20,
-        help_text="The 6-digit code of your authenticator app, or one of your recovery codes.",
+        help_text=gettext_lazy("The 6-digit code of your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
     )
 

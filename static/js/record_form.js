@@ -1,7 +1,12 @@
 // Clinical forms: highlight the field a data query points to (?field=<name>), and put the field's
-// change history and open queries next to its label (data from {% record_integrity %}).
+// change history and open queries next to its label (data from {% record_integrity %}). Its words come from the
+// form's data-word-* attributes (templates/includes/record_form.html), in the page's language.
 (function () {
   "use strict";
+  function word(name, english) {
+    var form = document.querySelector("[data-word-" + name + "]");
+    return (form && form.getAttribute("data-word-" + name)) || english;
+  }
   function wrapperOf(name) {
     return document.getElementById("div_id_" + name) ||
       (document.getElementById("id_" + name) || {closest: function () { return null; }}).closest(".mb-3") ||
@@ -24,7 +29,7 @@
       var label = labelOf(name);
       if (!label) { return; }
       var h = data.history[name];
-      label.appendChild(link(h.url, "history (" + h.n + ")", "field-history-link small ms-2", "field-history-" + name));
+      label.appendChild(link(h.url, word("history", "history ({n})").replace("{n}", String(h.n)), "field-history-link small ms-2", "field-history-" + name));
     });
     Object.keys(data.queries || {}).forEach(function (name) {
       var label = labelOf(name);
@@ -32,7 +37,7 @@
       if (w) { w.classList.add("field-has-query"); }
       if (!label) { return; }
       data.queries[name].forEach(function (q) {
-        var a = link(q.url, "query", "badge text-bg-danger ms-2 text-decoration-none", "field-query-" + name);
+        var a = link(q.url, word("query", "query"), "badge text-bg-danger ms-2 text-decoration-none", "field-query-" + name);
         a.title = q.text;
         label.appendChild(a);
       });
@@ -41,7 +46,7 @@
       document.querySelectorAll('label[for^="id_"]').forEach(function (label) {
         var name = label.getAttribute("for").slice(3);
         if (["change_reason", "change_reason_detail"].indexOf(name) >= 0) { return; }
-        label.appendChild(link(data.raise + "?field=" + encodeURIComponent(name), "raise query",
+        label.appendChild(link(data.raise + "?field=" + encodeURIComponent(name), word("raise-query", "raise query"),
           "field-raise-link small ms-2 text-muted", "field-raise-" + name));
       });
     }
