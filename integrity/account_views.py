@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
@@ -21,7 +22,7 @@ from integrity import two_factor
 from integrity.forms import NextParams, OneTimeCodeForm, SecurityLogParams
 from integrity.models import SecurityEvent
 
-WRONG_CODE = "That code is not right (or was already used). Wrong codes count towards the lockout."
+WRONG_CODE = gettext_lazy("That code is not right (or was already used). Wrong codes count towards the lockout.")
 LOG_PAGE_ROWS = 100
 RECOVERY_CODES_KEY = "two_factor_recovery_codes"
 

@@ -28,9 +28,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from blinatrial.access import INVESTIGATOR, has_role
-from integrity import locking
+from integrity import locking, texts
 from integrity.audit import BOOKKEEPING, clinical_models
 from integrity.audit_context import own_context
 from integrity.models import Signature
@@ -169,7 +170,7 @@ def validity(signatures: list[Signature], user_id: int | None = None) -> dict[in
 
 def _mark_invalid(signatures: list[Signature], user_id: int | None = None) -> None:
     now = timezone.now()
-    with transaction.atomic(), own_context(user=user_id, reason="Signed content changed after signing"):
+    with transaction.atomic(), own_context(user=user_id, reason=texts.SIGNED_CONTENT_CHANGED):
         Signature.objects.filter(pk__in=[s.pk for s in signatures], invalidated_at__isnull=True).update(
             invalidated_at=now
         )
@@ -193,16 +194,16 @@ def sign(
     """Sign as `request.user` after re-authenticating with `password` (failures count for django-axes)."""
     user = request.user
     if not has_role(user, INVESTIGATOR):
-        raise PermissionDenied("Only investigators can sign.")
+        raise PermissionDenied(gettext("Only investigators can sign."))
     if timepoint != CASEBOOK and (problem := sign_problem(participant, timepoint)) is not None:
         raise SigningRefused(problem)
     # django.contrib.auth.authenticate sends user_login_failed on a wrong password; axes counts it.
     authenticated = authenticate(request=request, username=user.get_username(), password=password)
     if authenticated is None or authenticated.pk != user.pk:
-        raise WrongPassword("The password is not correct. Nothing was signed.")
+        raise WrongPassword(gettext("The password is not correct. Nothing was signed."))
     profile = getattr(user, "staff_profile", None) if hasattr(user, "staff_profile") else None
     printed = (profile.printed_name if profile else "") or user.get_full_name() or user.get_username()
-    with transaction.atomic(), own_context(user=user.pk, reason=f"E-signature: {meaning}"):
+    with transaction.atomic(), own_context(user=user.pk, reason=texts.stored(texts.E_SIGNATURE, meaning=meaning)):
         return Signature.objects.create(
             participant=participant,
             timepoint=timepoint,
@@ -236,5 +237,5 @@ def signed_records(participant, timepoint: str = CASEBOOK) -> list[tuple[str, st
                      for k, v in values.items() if k in fields and k != "id"}
             out.append((str(model._meta.verbose_name).capitalize(), key, shown))
     if addition is not None and addition.derived:
-        out.append(("Derived from the data", "", {k: words(v) for k, v in sorted(addition.derived.items())}))
+        out.append((gettext("Derived from the data"), "", {k: words(v) for k, v in sorted(addition.derived.items())}))
     return out
