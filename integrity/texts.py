@@ -67,12 +67,20 @@ def _value(value: str) -> str:
     written again; anything else is kept."""
     m = _EN_DATE.fullmatch(value)
     if m is None:
-        return value
+        return _fragment(value)
     day, month, year, hour, minute, utc = m.groups()
     moment = datetime(int(year), MONTHS.index(month) + 1, int(day), int(hour or 0), int(minute or 0), tzinfo=UTC)
     if hour is None:
         return shown_date(moment.date())
     return shown_datetime(moment, "UTC" if utc else "")
+
+
+def _fragment(value: str) -> str:
+    """A caught value that is itself a registered text without placeholders ("The aspirate date")."""
+    for pattern, template in _patterns():
+        if not _PLACEHOLDER.search(template) and pattern.fullmatch(value):
+            return gettext(template)
+    return value
 
 
 def shown(text: str) -> str:
@@ -163,3 +171,49 @@ SECURITY_DETAILS = (
     gettext_noop("snapshot %(snapshot)s (%(sites)s, cut-off %(cutoff)s)"),
 )
 register(*SECURITY_DETAILS)
+
+
+# The automatic edit checks' messages (assessments/checks.py, safety/checks.py, enrollment/edit_checks.py and the
+# date rules they use), as they are stored today; the names of dates they put in are translated as fragments.
+EDIT_CHECK_TEXTS = (
+    gettext_noop(
+        "The investigator's response (%(call)s) differs from the derived response (%(derived)s) at %(timepoint)s. "
+        "Please check the marrow, blood count and EMD entries, or confirm the call with a comment."
+    ),
+    gettext_noop("Flow MRD is 'not detected' but no limit of detection (LOD, %%) is entered."),
+    gettext_noop("The end-of-cycle %(number)s marrow (%(timepoint)s) is missing: its window closed on %(date)s."),
+    gettext_noop(
+        "The investigator's grade (%(grade)s) differs from the ASTCT 2019 grade computed from the %(term)s "
+        "assessments (%(computed)s). Please check the assessments or the grade."
+    ),
+    gettext_noop(
+        "This grade 5 (fatal) adverse event ends on %(date)s, but no follow-up contact records a death on that "
+        "date. Record the death on a follow-up contact, or correct the grade or the date."
+    ),
+    gettext_noop(
+        "A death on %(date)s is recorded, but no grade 5 adverse event ends on that date. Record the fatal adverse "
+        "event (grade 5, resolution date = date of death), or correct the date."
+    ),
+    gettext_noop("This adverse event is serious but no seriousness criterion is ticked."),
+    gettext_noop("%(label)s (%(date)s) is before %(anchor)s (%(anchor_date)s)."),
+    gettext_noop("%(label)s (%(date)s) is after %(anchor)s (%(anchor_date)s)."),
+    # the dates those two name
+    gettext_noop("This date"),
+    gettext_noop("The aspirate date"),
+    gettext_noop("The sample date"),
+    gettext_noop("The assessment date"),
+    gettext_noop("The contact date"),
+    gettext_noop("The relapse date"),
+    gettext_noop("The death date"),
+    gettext_noop("The transplant date"),
+    gettext_noop("The date given"),
+    gettext_noop("The visit date"),
+    gettext_noop("The date of consent"),
+    gettext_noop("The enrollment date"),
+    gettext_noop("Day 1"),
+    gettext_noop("the screening date"),
+    gettext_noop("the date of consent"),
+    gettext_noop("the enrollment date"),
+    gettext_noop("C1D1 (the first dose)"),
+)
+register(*EDIT_CHECK_TEXTS)
