@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from blinatrial import params
 from blinatrial.access import visible_site_ids
 from integrity import rules
-from integrity.audit import audited_models, model_key
+from integrity.audit import audited_models, model_key, model_words
 from integrity.models import LockScope, QueryStatus, SecurityEventKind, SignatureMeaning
 from integrity.rules import DecimalEntryError, normalise_decimal_text
 
@@ -209,7 +209,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", _("All forms"))] + [
-            (model_key(m), str(m._meta.verbose_name).capitalize()) for m in audited_models()
+            (model_key(m), model_words(m)) for m in audited_models()
         ]
         self.fields["user"].queryset = users_sharing_a_site(viewer)
 

@@ -28,7 +28,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 
 from blinatrial.access import INVESTIGATOR, has_role
 from integrity import locking, texts
@@ -77,6 +77,7 @@ def register_sign_check(check: SignCheck) -> SignCheck:
 
 
 def _additions(participant) -> dict[str, TimepointAddition]:
+    """What each timepoint's signed content adds, for display (derived values' labels in the reader's language)."""
     out: dict[str, TimepointAddition] = defaultdict(TimepointAddition)
     for provider in _providers:
         for timepoint, addition in provider(participant).items():
@@ -123,6 +124,12 @@ def _selected(records: Iterable, label: str, timepoint: str, addition: Timepoint
     ]
 
 
+def _hashed_additions(participant) -> dict[str, TimepointAddition]:
+    """The additions as they are hashed: in English, so a signature holds whatever language its reader reads."""
+    with override("en-gb"):
+        return _additions(participant)
+
+
 def _hash(content: dict, timepoint: str, addition: TimepointAddition | None = None) -> str:
     selected = {label: _selected(records, label, timepoint, addition) for label, records in sorted(content.items())}
     if timepoint != CASEBOOK and addition is not None and addition.derived:
@@ -133,7 +140,7 @@ def _hash(content: dict, timepoint: str, addition: TimepointAddition | None = No
 
 def content_hash(participant, timepoint: str = CASEBOOK) -> str:
     """SHA-256 (hex) of the canonical current content of the participant's timepoint or casebook."""
-    addition = _additions(participant).get(timepoint) if timepoint != CASEBOOK else None
+    addition = _hashed_additions(participant).get(timepoint) if timepoint != CASEBOOK else None
     return _hash(_content(participant), timepoint, addition)
 
 
@@ -152,7 +159,7 @@ def validity(signatures: list[Signature], user_id: int | None = None) -> dict[in
     broken = []
     for sigs in by_participant.values():
         content = _content(sigs[0].participant)
-        additions = _additions(sigs[0].participant)
+        additions = _hashed_additions(sigs[0].participant)
         hashes: dict[str, set[str]] = {}
         for sig in sigs:
             if sig.timepoint not in hashes:
@@ -217,6 +224,8 @@ def sign(
 
 def _shown(field, value) -> object:
     """A signed value as people read it: a choice's label, a mapping and a code in words."""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
     if field.choices and value not in (None, ""):
         return dict(field.flatchoices).get(value, value)
     return mapping_words(value) if isinstance(value, dict) else words(value)

@@ -168,6 +168,13 @@ SECURITY_DETAILS = (
     gettext_noop("authenticator"),
     gettext_noop("recovery codes"),
     gettext_noop("site %(site)s"),
+    gettext_noop("sees every site"),
+    gettext_noop("no longer sees every site"),
+    # the roles (blinatrial.access), the detail of a role added or removed
+    gettext_noop("Site coordinator"),
+    gettext_noop("Investigator"),
+    gettext_noop("Data manager"),
+    gettext_noop("Monitor"),
     gettext_noop("snapshot %(snapshot)s (%(sites)s, cut-off %(cutoff)s)"),
 )
 register(*SECURITY_DETAILS)

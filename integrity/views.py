@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blinatrial.access import (
@@ -106,10 +106,12 @@ def _audit_page(request: HttpRequest, *, title: str, participant=None, record=No
         }
     elif field:
         filters = {"field": field}
-    rows = audit.changes(user=request.user, participant=participant, record=record, **filters)
-    if options["format"] == "csv":
+    if options["format"] == "csv":  # an export: form and field names in English, whatever the reader's language
+        with override("en-gb"):
+            rows = audit.changes(user=request.user, participant=participant, record=record, **filters)
         stem = "audit_trail" if participant is None else f"audit_trail_{participant.participant_id}"
         return _csv_response(rows, f"{stem}.csv")
+    rows = audit.changes(user=request.user, participant=participant, record=record, **filters)
     page = Paginator(rows, PAGE_ROWS).get_page(options["page"])
     query = request.GET.copy()
     query.pop("page", None)

@@ -192,3 +192,9 @@ def audit_action_filter(value):
 def message_kind_filter(value):
     """`{{ message.kind|message_kind }}`: what a message of a query's thread is, in words."""
     return MESSAGE_KINDS.get(value, value)
+
+
+@register.filter(name="query_field")
+def query_field_filter(query):
+    """`{{ query|query_field }}`: the name of the field a query is on, as its form labels it (not its code)."""
+    return queries.field_label(query.content_type.model_class(), query.field_name)
