@@ -68,10 +68,9 @@ def other_areas_words() -> list[str]:
 def english_on(page: str, data: list[str], others: list[str]) -> list[str]:
     """english_left on the page's <main>, once data and the other areas' words are set aside."""
     text = visible_text(main_of(page))
-    for value in data:
-        text = text.replace(value, " ")
-    for word in others:
-        text = re.sub(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", " ", text)
+    for value in [*data, *others]:  # whole words only: a short value does not hide part of a longer word
+        if value in text:
+            text = re.sub(rf"(?<![A-Za-z]){re.escape(value)}(?![A-Za-z])", " ", text)
     return english_left(text.replace("<", " ").replace(">", " "), [])
 
 
