@@ -313,7 +313,7 @@ class AuditPageParams(forms.Form):
 
 
 class QueryListParams(forms.Form):
-    status = params.choice(_("Status"), [("live", _("Open or answered")), *QueryStatus.choices])
+    status = params.choice(_("Status"), [("live", _("Open or answered")), *QueryStatus.choices, ("all", _("All"))])
     participant = params.record_id(_("Participant"))
     page = params.page_number()
 

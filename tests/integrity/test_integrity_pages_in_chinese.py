@@ -122,6 +122,7 @@ def _pages(w) -> dict[str, list[tuple[str, str]]]:
     common = [
         (reverse("integrity:query-list"), "数据质疑"),
         (reverse("integrity:query-list") + "?status=open", "自动逻辑核查"),
+        (reverse("integrity:query-list") + "?status=all", "全部"),
         (reverse("integrity:query-detail", args=[asked]), "发起人"),
         (reverse("integrity:query-detail", args=[auto]), "检测下限"),
         (reverse("integrity:signature-print", args=[p]), "签署内容（当前值）"),
