@@ -7,6 +7,7 @@ without a trace in the security log. The one way is the "Reset two-factor sign-i
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext, gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -35,10 +36,12 @@ if admin.site.is_registered(User):
 class TrialUserAdmin(UserAdmin):
     actions = ["reset_two_factor"]
 
-    @admin.action(description="Reset two-factor sign-in (lost phone): the user sets it up again")
+    @admin.action(description=gettext_lazy("Reset two-factor sign-in (lost phone): the user sets it up again"))
     def reset_two_factor(self, request, queryset) -> None:
         for user in queryset:
             two_factor.reset_two_factor(
                 user=user, actor=request.user, reason="reset by an administrator (admin site)", request=request
             )
-        messages.success(request, f"Two-factor sign-in reset for {queryset.count()} user(s).")
+        messages.success(request, gettext("Two-factor sign-in reset for %(count)s user(s).") % {
+            "count": queryset.count()
+        })

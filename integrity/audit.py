@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from pghistory.core import event_models
 
 from blinatrial.access import visible_site_ids
@@ -22,6 +23,57 @@ from integrity.words import mapping_words, words
 
 # Bookkeeping that every save changes: not a change of data (soft delete shows as is_deleted / deleted_reason).
 BOOKKEEPING = {"created_at", "updated_at", "row_version", "created_by", "updated_by", "deleted_at"}
+
+
+# The integrity app's own audited models keep Django's default verbose names (naming them would be a migration):
+# their names and their fields' names as the audit pages show them, in the reader's language.
+OWN_MODEL_NAMES = {
+    "integrity.Lock": _("Lock"),
+    "integrity.Signature": _("Signature"),
+    "integrity.SourceVerification": _("Source data verification"),
+}
+OWN_FIELD_NAMES = {
+    "scope": _("Scope"),
+    "participant": _("Participant"),
+    "timepoint": _("Timepoint"),
+    "locked_by": _("Locked by"),
+    "locked_at": _("Locked at"),
+    "reason": _("Reason"),
+    "unlocked_by": _("Unlocked by"),
+    "unlocked_at": _("Unlocked at"),
+    "unlock_reason": _("Unlock reason"),
+    "signer": _("Signer"),
+    "printed_name": _("Printed name"),
+    "meaning": _("Meaning"),
+    "signed_at": _("Signed at"),
+    "content_hash": _("Content hash"),
+    "invalidated_at": _("Invalidated at"),
+    "content_type": _("Form"),
+    "object_id": _("Record"),
+    "field_name": _("Field"),
+    "site": _("Site"),
+    "verified_by": _("Verified by"),
+    "verified_at": _("Verified at"),
+    "row_version": _("Record version"),
+    "value": _("Value"),
+    "cleared_at": _("Cleared at"),
+    "cleared_reason": _("Reason cleared"),
+}
+
+
+YES, NO = _("yes"), _("no")
+
+
+def model_words(model: type[models.Model]) -> str:
+    """A model's name as pages show it (capitalised verbose name; the integrity app's own in words)."""
+    return str(OWN_MODEL_NAMES.get(model._meta.label, model._meta.verbose_name)).capitalize()
+
+
+def field_words(model: type[models.Model], field: models.Field) -> str:
+    """A field's name as pages show it (capitalised verbose name; the integrity app's own in words)."""
+    if model._meta.app_label == "integrity" and field.name in OWN_FIELD_NAMES:
+        return str(OWN_FIELD_NAMES[field.name])
+    return str(field.verbose_name).capitalize()
 
 
 def diff_events(events: Iterable[tuple], n_keys: int = 0) -> Iterator[tuple]:
@@ -114,6 +166,8 @@ def _shown(field: models.Field, value: object) -> str:
     """The value as the page shows it: a choice's label, a mapping and a code in words (the CSV keeps codes)."""
     if value is None or value == "" or field.is_relation:
         return display_value(field, value)
+    if isinstance(value, bool):
+        return str(YES if value else NO)
     if field.choices:
         return str(dict(field.flatchoices).get(value, words(value)))
     if isinstance(value, dict):
@@ -206,11 +260,11 @@ def changes(
             out.append(
                 Change(
                     model_key=model_key(model),
-                    model_name=str(model._meta.verbose_name).capitalize(),
+                    model_name=model_words(model),
                     record_id=obj_id,
                     participant_id=keys[1] if pid_lookup else None,
                     field=f.name,
-                    field_label=str(f.verbose_name).capitalize(),
+                    field_label=field_words(model, f),
                     old=display_value(f, old),
                     new=display_value(f, new),
                     user_id=uid,

@@ -1,6 +1,7 @@
 """The integrity section of a participant's casebook: open queries, signatures and lock state."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from integrity import locking, signatures
 from integrity.models import DataQuery, QueryStatus, Signature
@@ -19,7 +20,7 @@ def section(participant, user) -> CasebookSection:
     states = signatures.validity(sigs) if sigs else {}
     locks = list(locking.active_locks_for(participant))
     return CasebookSection(
-        title="Queries, signatures and locks",
+        title=gettext("Queries, signatures and locks"),
         template="integrity/casebook_section.html",
         context={
             "participant": participant,

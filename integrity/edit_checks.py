@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils.translation import override
 
-from integrity import locking, queries
+from integrity import locking, queries, texts
 from integrity.model_meta import PARTICIPANT_LABEL
 from integrity.models import DataQuery, QueryStatus
 
@@ -140,7 +141,9 @@ def run_for_participant(participant, checks: list[EditCheck] | None = None) -> t
             )
         }
         for pk, record in records.items():
-            text = check.problem(record, cache)
+            with override("en-gb"):  # the query's text is stored in English (pages show it by integrity.texts)
+                text = check.problem(record, cache)
+            text = str(text) if text else text
             if text and pk not in live:
                 queries.raise_query(user=None, record=record, field_name=check.field, text=text, check_code=check.code)
                 raised += 1
@@ -149,7 +152,7 @@ def run_for_participant(participant, checks: list[EditCheck] | None = None) -> t
                 closed += 1
         for pk, query in live.items():
             if pk not in records:  # the record was removed
-                queries.close(user=None, query=query, automatic=True, text="Closed automatically: record removed.")
+                queries.close(user=None, query=query, automatic=True, text=texts.CLOSED_RECORD_REMOVED)
                 closed += 1
     return raised, closed
 

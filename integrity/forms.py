@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import ModelFormMetaclass
 from django.forms.widgets import DateTimeBaseInput
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from blinatrial import params
 from blinatrial.access import visible_site_ids
-from integrity.audit import audited_models, model_key
+from integrity import rules
+from integrity.audit import audited_models, model_key, model_words
 from integrity.models import LockScope, QueryStatus, SecurityEventKind, SignatureMeaning
 from integrity.rules import DecimalEntryError, normalise_decimal_text
 
@@ -29,10 +30,22 @@ class DecimalTextInput(forms.TextInput):
         defaults = {
             "inputmode": "decimal",
             "pattern": r"[+\-]?[0-9]*[.,]?[0-9]*([eE][+\-]?[0-9]+)?",
-            "title": "A number, with a dot or a comma as decimal separator (e.g. 1.2 or 1,2)",
+            "title": _("A number, with a dot or a comma as decimal separator (e.g. 1.2 or 1,2)"),
             "autocomplete": "off",
         }
         super().__init__({**defaults, **(attrs or {})})
+
+
+# The decimal rule's messages (integrity.rules, pure Python) in the reader's language.
+DECIMAL_MESSAGES = {
+    rules.NOT_A_NUMBER: _("Enter a number, e.g. 1.2 or 1,2."),
+    rules.AMBIGUOUS_DECIMAL: _(
+        "Write the number with one decimal separator (a dot or a comma) and no thousands separator, e.g. 1.2 or 1,2."
+    ),
+    rules.AMBIGUOUS_THOUSANDS: _(
+        "This could be a thousands separator or a decimal comma: write 1234 or 1.234 (no thousands separator)."
+    ),
+}
 
 
 def _normalised(value):
@@ -41,7 +54,7 @@ def _normalised(value):
     try:
         return normalise_decimal_text(value)
     except DecimalEntryError as exc:
-        raise ValidationError(str(exc), code="invalid") from exc
+        raise ValidationError(DECIMAL_MESSAGES.get(str(exc), str(exc)), code="invalid") from exc
 
 
 class ClinicalDecimalField(forms.DecimalField):
@@ -110,12 +123,13 @@ class ClinicalFormMetaclass(ModelFormMetaclass):
 
 
 CHANGE_REASONS = (
-    ("", "— choose —"),
-    ("Transcription error", "Transcription error"),
-    ("Source document corrected", "Source document corrected"),
-    ("Late or updated result", "Late or updated result"),
-    ("Answer to a data query", "Answer to a data query"),
-    ("Other", "Other (explain below)"),
+    # the code is stored (in English, the audit trail's reason); the label is shown in the reader's language
+    ("", _("— choose —")),
+    ("Transcription error", _("Transcription error")),
+    ("Source document corrected", _("Source document corrected")),
+    ("Late or updated result", _("Late or updated result")),
+    ("Answer to a data query", _("Answer to a data query")),
+    ("Other", _("Other (explain below)")),
 )
 
 
@@ -124,12 +138,12 @@ class ClinicalRecordForm(forms.ModelForm, metaclass=ClinicalFormMetaclass):
 
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    change_reason = forms.ChoiceField(choices=CHANGE_REASONS, required=False, label="Reason for change")
+    change_reason = forms.ChoiceField(choices=CHANGE_REASONS, required=False, label=_("Reason for change"))
     change_reason_detail = forms.CharField(
-        required=False, max_length=400, label="Explanation", widget=forms.TextInput(attrs={"autocomplete": "off"})
+        required=False, max_length=400, label=_("Explanation"), widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
 
-    submit_label = "Save"
+    submit_label = _("Save")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +164,7 @@ class ClinicalRecordForm(forms.ModelForm, metaclass=ClinicalFormMetaclass):
         data = super().clean()
         other = data.get("change_reason") == "Other"
         if self.is_edit and other and not (data.get("change_reason_detail") or "").strip():
-            self.add_error("change_reason_detail", "Explain the change when the reason is 'Other'.")
+            self.add_error("change_reason_detail", _("Explain the change when the reason is 'Other'."))
         return data
 
     @property
@@ -163,7 +177,7 @@ class ClinicalRecordForm(forms.ModelForm, metaclass=ClinicalFormMetaclass):
 
 
 class SoftDeleteForm(forms.Form):
-    reason = forms.CharField(max_length=400, label="Reason for removal")
+    reason = forms.CharField(max_length=400, label=_("Reason for removal"))
 
 
 # --- Integrity pages: audit filters, queries, signatures, locks -----------------------------------
@@ -186,29 +200,29 @@ ISO_DATE_PICKER = ({"type": "date"}, "%Y-%m-%d")  # the picker's value is ISO 86
 
 
 class AuditFilterForm(forms.Form):
-    model = forms.ChoiceField(required=False, label="Form")
-    field = forms.CharField(required=False, max_length=100, label="Field (name)")
-    user = forms.ModelChoiceField(queryset=None, required=False, label="User")
-    since = forms.DateField(required=False, label="From (UTC date)", widget=forms.DateInput(*ISO_DATE_PICKER))
-    until = forms.DateField(required=False, label="To (UTC date)", widget=forms.DateInput(*ISO_DATE_PICKER))
+    model = forms.ChoiceField(required=False, label=_("Form"))
+    field = forms.CharField(required=False, max_length=100, label=_("Field (name)"))
+    user = forms.ModelChoiceField(queryset=None, required=False, label=_("User"))
+    since = forms.DateField(required=False, label=_("From (UTC date)"), widget=forms.DateInput(*ISO_DATE_PICKER))
+    until = forms.DateField(required=False, label=_("To (UTC date)"), widget=forms.DateInput(*ISO_DATE_PICKER))
 
     def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [("", "All forms")] + [
-            (model_key(m), str(m._meta.verbose_name).capitalize()) for m in audited_models()
+        self.fields["model"].choices = [("", _("All forms"))] + [
+            (model_key(m), model_words(m)) for m in audited_models()
         ]
         self.fields["user"].queryset = users_sharing_a_site(viewer)
 
     def clean(self):
         data = super().clean()
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            self.add_error("until", "The end date is before the start date.")
+            self.add_error("until", _("The end date is before the start date."))
         return data
 
 
 class QueryRaiseForm(forms.Form):
-    field_name = forms.ChoiceField(label="Field")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Query")
+    field_name = forms.ChoiceField(label=_("Field"))
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Query"))
 
     def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,52 +235,58 @@ class QueryRaiseForm(forms.Form):
 
 
 class QueryMessageForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Message", required=False)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Message"), required=False
+    )
 
 
 class SignForm(forms.Form):
-    timepoint = forms.ChoiceField(label="What you sign")
-    meaning = forms.ChoiceField(label="Meaning of the signature")
+    timepoint = forms.ChoiceField(label=_("What you sign"))
+    meaning = forms.ChoiceField(label=_("Meaning of the signature"))
     password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), label="Your password"
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), label=_("Your password")
     )
 
     def __init__(self, *args, timepoints=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timepoint"].choices = [("", "Whole casebook")] + [(tp, f"Timepoint {tp}") for tp in timepoints]
+        self.fields["timepoint"].choices = [("", _("Whole casebook"))] + [
+            (tp, _("Timepoint %(timepoint)s") % {"timepoint": tp}) for tp in timepoints
+        ]
         self.fields["timepoint"].required = False
         self.fields["meaning"].choices = SignatureMeaning.choices
 
 
-SCOPE_MISSING = "Choose what to lock: the whole study, one participant or one participant's timepoint."
-FREEZE_UNCONFIRMED = "Tick the box to confirm: a study freeze stops every change to every participant's data."
+SCOPE_MISSING = _("Choose what to lock: the whole study, one participant or one participant's timepoint.")
+FREEZE_UNCONFIRMED = _("Tick the box to confirm: a study freeze stops every change to every participant's data.")
 
 
 class LockForm(forms.Form):
     """What to lock is an explicit choice (no default); a whole-study freeze also needs a confirmation."""
 
-    scope = forms.ChoiceField(label="What to lock", error_messages={"required": SCOPE_MISSING})
-    participant = forms.ModelChoiceField(queryset=None, required=False)
-    timepoint = forms.CharField(required=False, max_length=20, help_text="e.g. EOC1 (only for a timepoint lock)")
-    reason = forms.CharField(required=False, max_length=400)
+    scope = forms.ChoiceField(label=_("What to lock"), error_messages={"required": SCOPE_MISSING})
+    participant = forms.ModelChoiceField(queryset=None, required=False, label=_("Participant"))
+    timepoint = forms.CharField(
+        required=False, max_length=20, label=_("Timepoint"), help_text=_("e.g. EOC1 (only for a timepoint lock)")
+    )
+    reason = forms.CharField(required=False, max_length=400, label=_("Reason"))
     confirm_freeze = forms.BooleanField(
         required=False,
-        label="I understand this freezes every participant's data",
-        help_text="Only for a whole-study freeze.",
+        label=_("I understand this freezes every participant's data"),
+        help_text=_("Only for a whole-study freeze."),
     )
 
     def __init__(self, *args, participants=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = [("", "Choose …"), *LockScope.choices]
+        self.fields["scope"].choices = [("", _("Choose …")), *LockScope.choices]
         self.fields["participant"].queryset = participants
 
     def clean(self):
         data = super().clean()
         scope = data.get("scope")
         if scope in ("participant", "timepoint") and not data.get("participant"):
-            self.add_error("participant", "Choose the participant to lock.")
+            self.add_error("participant", _("Choose the participant to lock."))
         if scope == "timepoint" and not (data.get("timepoint") or "").strip():
-            self.add_error("timepoint", "Name the timepoint to lock.")
+            self.add_error("timepoint", _("Name the timepoint to lock."))
         if scope == "study":
             if not data.get("confirm_freeze"):
                 self.add_error("confirm_freeze", FREEZE_UNCONFIRMED)
@@ -278,7 +298,7 @@ class LockForm(forms.Form):
 
 
 class UnlockForm(forms.Form):
-    reason = forms.CharField(max_length=400, label="Reason for unlocking")
+    reason = forms.CharField(max_length=400, label=_("Reason for unlocking"))
 
 
 # --- Query strings (blinatrial.params) ------------------------------------------------------------
@@ -288,41 +308,41 @@ class AuditPageParams(forms.Form):
     """Besides the filters (AuditFilterForm): the page, CSV output, and the field-history fragment."""
 
     page = params.page_number()
-    format = params.choice("Format", [("csv", "CSV")])
-    partial = params.choice("Fragment", [("1", "yes")])
+    format = params.choice(_("Format"), [("csv", "CSV")])
+    partial = params.choice(_("Fragment"), [("1", _("yes"))])
 
 
 class QueryListParams(forms.Form):
-    status = params.choice("Status", [("live", "Open or answered"), *QueryStatus.choices])
-    participant = params.record_id("Participant")
+    status = params.choice(_("Status"), [("live", _("Open or answered")), *QueryStatus.choices, ("all", _("All"))])
+    participant = params.record_id(_("Participant"))
     page = params.page_number()
 
 
 class FieldParams(forms.Form):
-    field = params.code("Field", max_length=100)
+    field = params.code(_("Field"), max_length=100)
 
 
 class TimepointParams(forms.Form):
-    timepoint = params.code("Timepoint")
+    timepoint = params.code(_("Timepoint"))
 
 
 class LockCreateParams(forms.Form):
-    participant = params.record_id("Participant")
+    participant = params.record_id(_("Participant"))
 
 
 class OneTimeCodeForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("Code"),
+        label=_("Code"),
         max_length=20,
-        help_text=gettext_lazy("The 6-digit code of your authenticator app, or one of your recovery codes."),
+        help_text=_("The 6-digit code of your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
     )
 
 
 class NextParams(forms.Form):
-    next = params.text("Next page", max_length=2000)
+    next = params.text(_("Next page"), max_length=2000)
 
 
 class SecurityLogParams(forms.Form):
-    kind = params.choice("Event", SecurityEventKind.choices)
+    kind = params.choice(_("Event"), SecurityEventKind.choices)
     page = params.page_number()

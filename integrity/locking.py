@@ -8,8 +8,10 @@ model's `participant_lookup` / `timepoint_lookup` (integrity.model_meta reads th
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from blinatrial.dates import shown_utc
+from integrity import texts
 from integrity.audit_context import own_context
 from integrity.model_meta import participant_object_path, timepoint_path
 from integrity.models import Lock, LockScope
@@ -66,24 +68,24 @@ def blocking_lock(instance: models.Model) -> Lock | None:
 def lock_message(lock: Lock) -> str:
     # the same words as the lock trigger's refusal (integrity.lock_triggers._SINCE, installed by each clinical
     # app's migrations): 29 Nov 2026 14:05 UTC
-    when = shown_utc(lock.locked_at)
+    # In the reader's language (texts.shown gives the trigger's English refusal the same words).
+    values = {"since": shown_utc(lock.locked_at), "participant": lock.participant, "timepoint": lock.timepoint}
     if lock.scope == LockScope.STUDY:
-        return f"The study database is frozen (since {when}); nothing can be changed until it is unlocked."
+        return gettext(texts.STUDY_FROZEN) % values
     if lock.scope == LockScope.PARTICIPANT:
-        return f"Participant {lock.participant} is locked (since {when}); unlock it with a reason to edit."
-    return (
-        f"Timepoint {lock.timepoint} of participant {lock.participant} is locked (since {when}); "
-        "unlock it with a reason to edit."
-    )
+        return gettext(texts.PARTICIPANT_LOCKED) % values
+    return gettext(texts.TIMEPOINT_LOCKED) % values
 
 
 def lock_scope_words(lock: Lock) -> str:
     """What the lock covers, in words."""
     if lock.scope == LockScope.STUDY:
-        return "the whole study (database freeze)"
+        return gettext("the whole study (database freeze)")
     if lock.scope == LockScope.PARTICIPANT:
-        return f"participant {lock.participant}"
-    return f"timepoint {lock.timepoint} of participant {lock.participant}"
+        return gettext("participant %(participant)s") % {"participant": lock.participant}
+    return gettext("timepoint %(timepoint)s of participant %(participant)s") % {
+        "timepoint": lock.timepoint, "participant": lock.participant
+    }
 
 
 def _blocked_reason(instance: models.Model) -> str | None:
@@ -109,7 +111,7 @@ def lock(*, user, scope: str, participant=None, timepoint: str = "", reason: str
     ).first()
     if existing is not None:
         return existing
-    with own_context(user=user.pk, reason=reason or "Locked"):
+    with own_context(user=user.pk, reason=reason or texts.LOCKED):
         return Lock.objects.create(
             scope=scope,
             participant=participant,
@@ -124,13 +126,13 @@ def lock(*, user, scope: str, participant=None, timepoint: str = "", reason: str
 def unlock(the_lock: Lock, *, user, reason: str) -> Lock:
     """End a lock; a reason is required and kept (the change is in the audit trail)."""
     if not reason.strip():
-        raise ValueError("A reason is required to unlock.")
+        raise ValueError(gettext("A reason is required to unlock."))
     current = Lock.objects.select_for_update().get(pk=the_lock.pk)
     if current.unlocked_at is not None:
         return current
     current.unlocked_at = timezone.now()
     current.unlocked_by = user
     current.unlock_reason = reason.strip()
-    with own_context(user=user.pk, reason=f"Unlocked: {reason.strip()}"):
+    with own_context(user=user.pk, reason=texts.stored(texts.UNLOCKED, reason=reason.strip())):
         current.save()
     return current

@@ -16,6 +16,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from blinatrial.access import SiteScopedQuerySet
 from integrity.lock_triggers import LockTrigger, NoTruncate
@@ -216,9 +218,9 @@ pghistory.track(
 
 
 class QueryStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ANSWERED = "answered", "Answered"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -290,10 +292,10 @@ class QueryMessage(models.Model):
 
 
 class SignatureMeaning(models.TextChoices):
-    APPROVED = "approved", "Reviewed and approved"
-    AUTHOR = "author", "Author"
-    REVIEWED = "reviewed", "Reviewed"
-    RESPONSIBILITY = "responsibility", "Responsibility (principal investigator)"
+    APPROVED = "approved", _("Reviewed and approved")
+    AUTHOR = "author", _("Author")
+    REVIEWED = "reviewed", _("Reviewed")
+    RESPONSIBILITY = "responsibility", _("Responsibility (principal investigator)")
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -318,7 +320,7 @@ class Signature(models.Model):
 
     @property
     def scope_label(self) -> str:
-        return self.timepoint or "casebook"
+        return self.timepoint or gettext("casebook")
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -364,9 +366,9 @@ class SourceVerification(models.Model):
 
 
 class LockScope(models.TextChoices):
-    STUDY = "study", "Whole study (freeze)"
-    PARTICIPANT = "participant", "Participant"
-    TIMEPOINT = "timepoint", "Participant timepoint"
+    STUDY = "study", _("Whole study (freeze)")
+    PARTICIPANT = "participant", _("Participant")
+    TIMEPOINT = "timepoint", _("Participant timepoint")
 
 
 class LockQuerySet(SiteScopedQuerySet):
@@ -420,10 +422,12 @@ class Lock(models.Model):
 
     def __str__(self) -> str:
         if self.scope == LockScope.STUDY:
-            return "study freeze"
+            return gettext("study freeze")
         if self.scope == LockScope.PARTICIPANT:
-            return f"lock of {self.participant}"
-        return f"lock of {self.participant} {self.timepoint}"
+            return gettext("lock of %(participant)s") % {"participant": self.participant}
+        return gettext("lock of %(participant)s %(timepoint)s") % {
+            "participant": self.participant, "timepoint": self.timepoint
+        }
 
     @property
     def active(self) -> bool:
@@ -435,22 +439,22 @@ class Lock(models.Model):
 
 
 class SecurityEventKind(models.TextChoices):
-    LOGIN = "login", "Signed in"
-    LOGIN_FAILED = "login_failed", "Sign-in failed"
-    LOGOUT = "logout", "Signed out"
-    LOCKED_OUT = "locked_out", "Locked out"
-    TWO_FACTOR_ENROLLED = "2fa_enrolled", "Second factor enrolled"
-    TWO_FACTOR_VERIFIED = "2fa_verified", "Second factor verified"
-    TWO_FACTOR_FAILED = "2fa_failed", "Second factor failed"
-    TWO_FACTOR_RESET = "2fa_reset", "Second factor reset"
-    RECOVERY_CODES = "recovery_codes", "Recovery codes issued"
-    PASSWORD_CHANGED = "password_changed", "Password set or changed"
-    ROLE_ADDED = "role_added", "Role added"
-    ROLE_REMOVED = "role_removed", "Role removed"
-    SITE_ADDED = "site_added", "Site added"
-    SITE_REMOVED = "site_removed", "Site removed"
-    SITE_SCOPE_CHANGED = "site_scope", "All-sites access changed"
-    SNAPSHOT_DOWNLOADED = "snapshot_download", "Snapshot downloaded"
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Sign-in failed")
+    LOGOUT = "logout", _("Signed out")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", _("Second factor enrolled")
+    TWO_FACTOR_VERIFIED = "2fa_verified", _("Second factor verified")
+    TWO_FACTOR_FAILED = "2fa_failed", _("Second factor failed")
+    TWO_FACTOR_RESET = "2fa_reset", _("Second factor reset")
+    RECOVERY_CODES = "recovery_codes", _("Recovery codes issued")
+    PASSWORD_CHANGED = "password_changed", _("Password set or changed")
+    ROLE_ADDED = "role_added", _("Role added")
+    ROLE_REMOVED = "role_removed", _("Role removed")
+    SITE_ADDED = "site_added", _("Site added")
+    SITE_REMOVED = "site_removed", _("Site removed")
+    SITE_SCOPE_CHANGED = "site_scope", _("All-sites access changed")
+    SNAPSHOT_DOWNLOADED = "snapshot_download", _("Snapshot downloaded")
 
 
 class SecurityEventQuerySet(models.QuerySet):

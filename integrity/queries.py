@@ -13,9 +13,10 @@ from django.db import models, transaction
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from blinatrial.access import COORDINATOR, DATA_MANAGER, INVESTIGATOR, MONITOR, has_role
-from integrity import locking
+from integrity import locking, texts
 from integrity.audit_context import own_context
 from integrity.models import DataQuery, QueryMessage, QueryStatus
 
@@ -48,7 +49,7 @@ def field_label(record_or_model, field_name: str) -> str:
     try:
         return str(model._meta.get_field(field_name).verbose_name).capitalize()
     except Exception:  # noqa: BLE001 - a check may name a derived value rather than a field
-        return field_name.replace("_", " ").capitalize()
+        return field_name.replace("_", " ").capitalize()  # a code: data, not interface text
 
 
 # Where each clinical model is edited, for models that do not define get_edit_url(): label -> url name.
@@ -99,10 +100,10 @@ def field_link(query: DataQuery) -> str:
 @transaction.atomic
 def raise_query(*, user, record: models.Model, field_name: str, text: str, check_code: str = "") -> DataQuery:
     if user is not None and not has_role(user, *RAISERS):
-        raise PermissionDenied("Only monitors and data managers raise queries.")
+        raise PermissionDenied(gettext("Only monitors and data managers raise queries."))
     if not text.strip():
-        raise ValueError("Write what is wrong.")
-    why = f"Query raised by edit check {check_code}" if check_code else "Query raised"
+        raise ValueError(gettext("Write what is wrong."))
+    why = texts.stored(texts.QUERY_RAISED_BY_CHECK, code=check_code) if check_code else texts.QUERY_RAISED
     with own_context(user=user.pk if user else None, reason=why):
         query = DataQuery.objects.create(
             content_type=ContentType.objects.get_for_model(type(record)),
@@ -131,10 +132,10 @@ def can_close(user, query: DataQuery) -> bool:
 @transaction.atomic
 def answer(*, user, query: DataQuery, text: str) -> QueryMessage:
     if not can_answer(user, query):
-        raise PermissionDenied("You cannot answer this query.")
+        raise PermissionDenied(gettext("You cannot answer this query."))
     if not text.strip():
-        raise ValueError("Write an answer.")
-    with own_context(user=user.pk, reason="Query answered"):
+        raise ValueError(gettext("Write an answer."))
+    with own_context(user=user.pk, reason=texts.QUERY_ANSWERED):
         message = QueryMessage.objects.create(query=query, author=user, kind="answer", text=text.strip())
         DataQuery.objects.filter(pk=query.pk).update(status=QueryStatus.ANSWERED)
     query.status = QueryStatus.ANSWERED
@@ -145,8 +146,8 @@ def answer(*, user, query: DataQuery, text: str) -> QueryMessage:
 def reply(*, user, query: DataQuery, text: str) -> QueryMessage:
     """The raiser (or a data manager) writes back: the query is open again."""
     if not can_close(user, query):
-        raise PermissionDenied("Only the raiser or a data manager can reply to reopen this query.")
-    with own_context(user=user.pk, reason="Query re-opened"):
+        raise PermissionDenied(gettext("Only the raiser or a data manager can reply to reopen this query."))
+    with own_context(user=user.pk, reason=texts.QUERY_REOPENED):
         message = QueryMessage.objects.create(query=query, author=user, kind="reopen", text=text.strip())
         DataQuery.objects.filter(pk=query.pk).update(status=QueryStatus.OPEN)
     query.status = QueryStatus.OPEN
@@ -156,9 +157,9 @@ def reply(*, user, query: DataQuery, text: str) -> QueryMessage:
 @transaction.atomic
 def close(*, user, query: DataQuery, text: str = "", automatic: bool = False) -> DataQuery:
     if not automatic and not can_close(user, query):
-        raise PermissionDenied("Only the person who raised the query or a data manager can close it.")
-    note = text.strip() or ("Closed automatically: the data now pass the check." if automatic else "Closed.")
-    with own_context(user=user.pk if user else None, reason="Query closed"):
+        raise PermissionDenied(gettext("Only the person who raised the query or a data manager can close it."))
+    note = text.strip() or (texts.CLOSED_AUTOMATICALLY if automatic else texts.CLOSED)  # stored in English
+    with own_context(user=user.pk if user else None, reason=texts.QUERY_CLOSED):
         QueryMessage.objects.create(query=query, author=user, kind="auto" if automatic else "close", text=note)
         query.status = QueryStatus.CLOSED
         query.closed_at = timezone.now()

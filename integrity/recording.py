@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from blinatrial.access import DATA_ENTRY_ROLES, MONITOR, has_role
 from blinatrial.params import local_path, parse_query
@@ -20,7 +21,7 @@ from integrity.models import Lock
 
 # Who may open a saved record's form: those who enter data, and monitors (read-only, to review it).
 RECORD_READERS = (*DATA_ENTRY_ROLES, MONITOR)
-REVIEW_ONLY = "Monitors review the data; they do not change it. Nothing was saved."
+REVIEW_ONLY = gettext_lazy("Monitors review the data; they do not change it. Nothing was saved.")
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,8 @@ def show_time_zone(form: ClinicalRecordForm, zone: str) -> None:
         if isinstance(field, forms.DateTimeField):
             field.label = f"{(field.label or name).replace('(UTC)', '').strip()} ({zone})"
             field.help_text = format_html(
-                '{}<span class="d-block" data-testid="time-zone-{}">Site time ({}); stored in UTC.</span>',
-                field.help_text, name, zone,
+                '{}<span class="d-block" data-testid="time-zone-{}">{}</span>',
+                field.help_text, name, gettext("Site time (%(zone)s); stored in UTC.") % {"zone": zone},
             )
 
 
@@ -86,7 +87,7 @@ def handle_record_form(
     template: str,
     context: dict,
     success_url: str | Callable[[object], str],
-    success_message: str = "Saved.",
+    success_message: str = "",
 ) -> HttpResponse:
     """GET renders; a valid POST saves with audit context and redirects (back to `next`, the list, casebook, work
     list or matrix the form was opened from, if given; else to `success_url`); problems re-render with messages.
@@ -112,7 +113,7 @@ def handle_record_form(
 def _handle_record_form(request, form, template, context, success_url, success_message) -> HttpResponse:
     status = 200
     if form.instance._state.adding and not has_role(request.user, *DATA_ENTRY_ROLES):
-        raise PermissionDenied("Monitors review saved records; they do not add any.")
+        raise PermissionDenied(gettext("Monitors review saved records; they do not add any."))
     read_only = read_only_state(request.user, form.instance)
     if read_only is not None:
         make_read_only(form)
@@ -130,14 +131,14 @@ def _handle_record_form(request, form, template, context, success_url, success_m
                 submission_token=form.cleaned_data.get("submission_token"),
             )
         except services.RecordLocked as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, exc.shown())
             status = 403
         except services.EditConflict as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, exc.shown())
             context = {**context, "conflict": exc}
             status = 409
         else:
-            messages.success(request, success_message)
+            messages.success(request, success_message or gettext("Saved."))
             return redirect(success_url(obj) if callable(success_url) else success_url)
     elif request.method == "POST":
         status = 400

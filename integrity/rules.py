@@ -1,4 +1,4 @@
-"""The state of one participant × timepoint cell of the status matrix (pure, no Django).
+"""The state of one participant × timepoint cell of the status matrix (pure; its words are marked for translation).
 
 A cell groups the forms of one timepoint. Its progress says how many of the forms the timepoint expects
 hold data; its flags say what the integrity workflow knows about them. The matrix page (assessments) counts
@@ -7,6 +7,8 @@ the forms and the flags; this module alone decides the words.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _  # the states' words only (lazy: no settings needed)
 
 NOT_STARTED = "not_started"
 INCOMPLETE = "incomplete"
@@ -17,25 +19,25 @@ SIGNED = "signed"
 LOCKED = "locked"
 
 STATE_LABELS = {
-    NOT_STARTED: "not started",
-    INCOMPLETE: "incomplete",
-    COMPLETE: "complete",
-    VERIFIED: "verified",
-    OPEN_QUERY: "open query",
-    SIGNED: "signed",
-    LOCKED: "locked",
+    NOT_STARTED: _("not started"),
+    INCOMPLETE: _("incomplete"),
+    COMPLETE: _("complete"),
+    VERIFIED: _("verified"),
+    OPEN_QUERY: _("open query"),
+    SIGNED: _("signed"),
+    LOCKED: _("locked"),
 }
 STATE_MEANINGS = {
-    NOT_STARTED: "no form of the timepoint holds data yet",
-    INCOMPLETE: "some of the timepoint's forms hold data, not all",
-    COMPLETE: "every form the timepoint expects holds data",
-    VERIFIED: (
+    NOT_STARTED: _("no form of the timepoint holds data yet"),
+    INCOMPLETE: _("some of the timepoint's forms hold data, not all"),
+    COMPLETE: _("every form the timepoint expects holds data"),
+    VERIFIED: _(
         "complete, and a monitor has verified every critical-to-quality value of its forms against source; "
         "an edit since then undoes it (cycles hold no critical values, so they are never verified)"
     ),
-    OPEN_QUERY: "a data query on one of its forms is not closed yet (open or answered)",
-    SIGNED: "an investigator's e-signature of the timepoint or of the whole casebook, not marked broken",
-    LOCKED: "an active timepoint, participant or study lock covers it",
+    OPEN_QUERY: _("a data query on one of its forms is not closed yet (open or answered)"),
+    SIGNED: _("an investigator's e-signature of the timepoint or of the whole casebook, not marked broken"),
+    LOCKED: _("an active timepoint, participant or study lock covers it"),
 }
 
 

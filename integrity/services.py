@@ -13,17 +13,27 @@ from dataclasses import dataclass
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.forms import ModelForm
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, override
 
-from integrity import edit_checks, locking, signatures, verification
+from integrity import edit_checks, locking, signatures, texts, verification
 from integrity.audit_context import own_context
 from integrity.lock_triggers import locked_message
 from integrity.models import FormSubmission
 
-INITIAL_ENTRY = "Initial entry"
+INITIAL_ENTRY = texts.INITIAL_ENTRY  # stored in English (integrity.texts)
+CONFLICT = gettext_noop(
+    "Someone else saved this record while you were editing it (%(names)s changed). Nothing was saved."
+)
+REASON_REQUIRED = gettext_noop("A reason for change is required to edit saved data.")
+REMOVAL_REASON_REQUIRED = gettext_noop("A reason is required to remove a record.")
 
 
 class RecordLocked(Exception):
-    """The record (or its participant, timepoint or the whole study) is locked."""
+    """The record (or its participant, timepoint or the whole study) is locked. Its text is English (the lock
+    trigger's words); `shown()` gives it in the reader's language."""
+
+    def shown(self) -> str:
+        return texts.shown(str(self))
 
 
 @dataclass
@@ -34,8 +44,16 @@ class EditConflict(Exception):
     changed: dict[str, tuple[object, object]]  # field label -> (the user's entry, the value saved meanwhile)
 
     def __str__(self) -> str:
-        names = ", ".join(self.changed) or "the record"
-        return f"Someone else saved this record while you were editing it ({names} changed). Nothing was saved."
+        with override("en-gb"):
+            return self._text()
+
+    def shown(self) -> str:
+        """The refusal in the reader's language (str() is English, for logs)."""
+        return self._text()
+
+    def _text(self) -> str:
+        names = ", ".join(str(name) for name in self.changed) or gettext("the record")
+        return gettext(CONFLICT) % {"names": names}
 
 
 def participant_of(instance: models.Model):
@@ -117,7 +135,7 @@ def save_record(
     if not reason.strip():
         if (why := locking.edit_blocked_reason(current)) is not None:
             raise RecordLocked(why)
-        raise ValueError("A reason for change is required to edit saved data.")
+        raise ValueError(REASON_REQUIRED)
     changed = changed_fields(instance, current)
     instance.row_version = current.row_version + 1
     instance.updated_by = user
@@ -152,7 +170,7 @@ def removable(model: type[models.Model]) -> bool:
 def soft_delete_record(instance: models.Model, *, user, reason: str) -> models.Model:
     """Remove a record from the live data, keeping it (and its history) in the database."""
     if not reason.strip():
-        raise ValueError("A reason is required to remove a record.")
+        raise ValueError(REMOVAL_REASON_REQUIRED)
     current = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
     if (why := locking.edit_blocked_reason(current)) is not None:
         raise RecordLocked(why)
@@ -161,7 +179,7 @@ def soft_delete_record(instance: models.Model, *, user, reason: str) -> models.M
     current.deleted_reason = reason.strip()
     current.row_version += 1
     current.updated_by = user
-    with own_context(reason=f"Removed: {reason.strip()}", user=user.pk), refused_by_lock():
+    with own_context(reason=texts.stored(texts.REMOVED, reason=reason.strip()), user=user.pk), refused_by_lock():
         current.save()
     _after_change(current)
     return current

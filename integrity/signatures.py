@@ -28,9 +28,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, override
 
 from blinatrial.access import INVESTIGATOR, has_role
-from integrity import locking
+from integrity import locking, texts
 from integrity.audit import BOOKKEEPING, clinical_models
 from integrity.audit_context import own_context
 from integrity.models import Signature
@@ -76,6 +77,7 @@ def register_sign_check(check: SignCheck) -> SignCheck:
 
 
 def _additions(participant) -> dict[str, TimepointAddition]:
+    """What each timepoint's signed content adds, for display (derived values' labels in the reader's language)."""
     out: dict[str, TimepointAddition] = defaultdict(TimepointAddition)
     for provider in _providers:
         for timepoint, addition in provider(participant).items():
@@ -122,6 +124,12 @@ def _selected(records: Iterable, label: str, timepoint: str, addition: Timepoint
     ]
 
 
+def _hashed_additions(participant) -> dict[str, TimepointAddition]:
+    """The additions as they are hashed: in English, so a signature holds whatever language its reader reads."""
+    with override("en-gb"):
+        return _additions(participant)
+
+
 def _hash(content: dict, timepoint: str, addition: TimepointAddition | None = None) -> str:
     selected = {label: _selected(records, label, timepoint, addition) for label, records in sorted(content.items())}
     if timepoint != CASEBOOK and addition is not None and addition.derived:
@@ -132,7 +140,7 @@ def _hash(content: dict, timepoint: str, addition: TimepointAddition | None = No
 
 def content_hash(participant, timepoint: str = CASEBOOK) -> str:
     """SHA-256 (hex) of the canonical current content of the participant's timepoint or casebook."""
-    addition = _additions(participant).get(timepoint) if timepoint != CASEBOOK else None
+    addition = _hashed_additions(participant).get(timepoint) if timepoint != CASEBOOK else None
     return _hash(_content(participant), timepoint, addition)
 
 
@@ -151,7 +159,7 @@ def validity(signatures: list[Signature], user_id: int | None = None) -> dict[in
     broken = []
     for sigs in by_participant.values():
         content = _content(sigs[0].participant)
-        additions = _additions(sigs[0].participant)
+        additions = _hashed_additions(sigs[0].participant)
         hashes: dict[str, set[str]] = {}
         for sig in sigs:
             if sig.timepoint not in hashes:
@@ -169,7 +177,7 @@ def validity(signatures: list[Signature], user_id: int | None = None) -> dict[in
 
 def _mark_invalid(signatures: list[Signature], user_id: int | None = None) -> None:
     now = timezone.now()
-    with transaction.atomic(), own_context(user=user_id, reason="Signed content changed after signing"):
+    with transaction.atomic(), own_context(user=user_id, reason=texts.SIGNED_CONTENT_CHANGED):
         Signature.objects.filter(pk__in=[s.pk for s in signatures], invalidated_at__isnull=True).update(
             invalidated_at=now
         )
@@ -193,16 +201,16 @@ def sign(
     """Sign as `request.user` after re-authenticating with `password` (failures count for django-axes)."""
     user = request.user
     if not has_role(user, INVESTIGATOR):
-        raise PermissionDenied("Only investigators can sign.")
+        raise PermissionDenied(gettext("Only investigators can sign."))
     if timepoint != CASEBOOK and (problem := sign_problem(participant, timepoint)) is not None:
         raise SigningRefused(problem)
     # django.contrib.auth.authenticate sends user_login_failed on a wrong password; axes counts it.
     authenticated = authenticate(request=request, username=user.get_username(), password=password)
     if authenticated is None or authenticated.pk != user.pk:
-        raise WrongPassword("The password is not correct. Nothing was signed.")
+        raise WrongPassword(gettext("The password is not correct. Nothing was signed."))
     profile = getattr(user, "staff_profile", None) if hasattr(user, "staff_profile") else None
     printed = (profile.printed_name if profile else "") or user.get_full_name() or user.get_username()
-    with transaction.atomic(), own_context(user=user.pk, reason=f"E-signature: {meaning}"):
+    with transaction.atomic(), own_context(user=user.pk, reason=texts.stored(texts.E_SIGNATURE, meaning=meaning)):
         return Signature.objects.create(
             participant=participant,
             timepoint=timepoint,
@@ -216,6 +224,8 @@ def sign(
 
 def _shown(field, value) -> object:
     """A signed value as people read it: a choice's label, a mapping and a code in words."""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
     if field.choices and value not in (None, ""):
         return dict(field.flatchoices).get(value, value)
     return mapping_words(value) if isinstance(value, dict) else words(value)
@@ -236,5 +246,5 @@ def signed_records(participant, timepoint: str = CASEBOOK) -> list[tuple[str, st
                      for k, v in values.items() if k in fields and k != "id"}
             out.append((str(model._meta.verbose_name).capitalize(), key, shown))
     if addition is not None and addition.derived:
-        out.append(("Derived from the data", "", {k: words(v) for k, v in sorted(addition.derived.items())}))
+        out.append((gettext("Derived from the data"), "", {k: words(v) for k, v in sorted(addition.derived.items())}))
     return out

@@ -16,9 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from blinatrial.access import MONITOR, has_role
-from integrity import locking, rules
+from integrity import locking, rules, texts
 from integrity.audit import site_path
 from integrity.audit_context import own_context
 from integrity.model_meta import clinical_models, participant_object_path, timepoint_path
@@ -26,8 +27,8 @@ from integrity.models import SourceVerification
 from integrity.queries import site_of
 
 VERIFIERS = (MONITOR,)
-VERIFIED = "Source data verified"
-CLEARED = "Edited after source data verification"
+VERIFIED = texts.SOURCE_VERIFIED  # audit reasons, stored in English
+CLEARED = texts.EDITED_AFTER_VERIFICATION
 
 
 def critical_fields(model: type[models.Model]) -> tuple[str, ...]:
@@ -63,9 +64,9 @@ def marks_for(record: models.Model) -> dict[str, SourceVerification]:
 def verify(*, user, record: models.Model, field_name: str = "") -> SourceVerification:
     """Mark the whole record (field_name "") or one critical field as verified against source."""
     if not has_role(user, *VERIFIERS):
-        raise PermissionDenied("Only monitors verify source data.")
+        raise PermissionDenied(gettext("Only monitors verify source data."))
     if field_name and field_name not in critical_fields(type(record)):
-        raise ValueError("Only the critical fields are verified one by one.")
+        raise ValueError(gettext("Only the critical fields are verified one by one."))
     clear_after_change(record)  # a stale mark of the same scope makes room for the new one
     current = marks_for(record).get(field_name)
     if current is not None:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from blinatrial.access import DATA_MANAGER, MONITOR, role_required
@@ -45,14 +46,14 @@ def verify(request: HttpRequest, ct_id: int, pk: int) -> HttpResponse:
     ct = get_object_or_404(ContentType, pk=ct_id)
     model = ct.model_class()
     if model not in verification.verifiable_models():
-        raise Http404("Not a record with critical fields.")
+        raise Http404(gettext("Not a record with critical fields."))
     record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
     field_name = request.POST.get("field_name", "")
     if field_name and field_name not in verification.critical_fields(model):
-        raise Http404("Not a critical field of this record.")
+        raise Http404(gettext("Not a critical field of this record."))
     verification.verify(user=request.user, record=record, field_name=field_name)
-    what = queries.field_label(record, field_name) if field_name else "The whole form"
-    messages.success(request, f"{what}: verified against source.")
+    what = queries.field_label(record, field_name) if field_name else gettext("The whole form")
+    messages.success(request, gettext("%(what)s: verified against source.") % {"what": what})
     return redirect(local_path(request, request.POST.get("next", "")) or "integrity:sdv-progress")
 
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blinatrial.access import (
@@ -54,7 +55,7 @@ def _clinical_record(request: HttpRequest, ct_id: int, pk: int):
     ct = get_object_or_404(ContentType, pk=ct_id)
     model = ct.model_class()
     if model is None or model not in audit.clinical_models():
-        raise Http404("Not a clinical record.")
+        raise Http404(gettext("Not a clinical record."))
     qs = model.objects.all().for_sites(visible_site_ids(request.user))
     return get_object_or_404(qs, pk=pk)
 
@@ -105,10 +106,12 @@ def _audit_page(request: HttpRequest, *, title: str, participant=None, record=No
         }
     elif field:
         filters = {"field": field}
-    rows = audit.changes(user=request.user, participant=participant, record=record, **filters)
-    if options["format"] == "csv":
+    if options["format"] == "csv":  # an export: form and field names in English, whatever the reader's language
+        with override("en-gb"):
+            rows = audit.changes(user=request.user, participant=participant, record=record, **filters)
         stem = "audit_trail" if participant is None else f"audit_trail_{participant.participant_id}"
         return _csv_response(rows, f"{stem}.csv")
+    rows = audit.changes(user=request.user, participant=participant, record=record, **filters)
     page = Paginator(rows, PAGE_ROWS).get_page(options["page"])
     query = request.GET.copy()
     query.pop("page", None)
@@ -131,21 +134,24 @@ def _audit_page(request: HttpRequest, *, title: str, participant=None, record=No
 @role_required(DATA_MANAGER, MONITOR)
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
-    return _audit_page(request, title="Audit trail")
+    return _audit_page(request, title=gettext("Audit trail"))
 
 
 @role_required(*AUDIT_ROLES)
 @require_GET
 def participant_audit(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_object_or_404(participant_model().objects.visible_to(request.user), pk=pk)
-    return _audit_page(request, title=f"Audit trail of {participant.participant_id}", participant=participant)
+    title = gettext("Audit trail of %(participant)s") % {"participant": participant.participant_id}
+    return _audit_page(request, title=title, participant=participant)
 
 
 @role_required(*AUDIT_ROLES)
 @require_GET
 def record_audit(request: HttpRequest, ct_id: int, pk: int) -> HttpResponse:
     record = _clinical_record(request, ct_id, pk)
-    title = f"Audit trail of {record._meta.verbose_name} {record}"
+    title = gettext("Audit trail of %(form)s %(record)s") % {
+        "form": record._meta.verbose_name, "record": record
+    }
     record_queries = DataQuery.objects.filter(content_type_id=ct_id, object_id=pk).select_related("raised_by")
     extra = {"record_queries": record_queries, "form_url": queries.form_url(record), "ct_id": ct_id}
     return _audit_page(request, title=title, record=record, extra=extra)
@@ -159,7 +165,9 @@ def field_history(request: HttpRequest, ct_id: int, pk: int, field: str) -> Http
     partial = parse_query(request, AuditPageParams)["partial"]
     return _audit_page(
         request,
-        title=f"History of “{label}” of {record._meta.verbose_name} {record}",
+        title=gettext("History of “%(field)s” of %(form)s %(record)s") % {
+            "field": label, "form": record._meta.verbose_name, "record": record
+        },
         record=record,
         field=field,
         template="integrity/field_history.html" if partial else "integrity/audit_list.html",
@@ -176,15 +184,17 @@ def record_remove(request: HttpRequest, ct_id: int, pk: int) -> HttpResponse:
     removed with the reason; locks are honoured (services.soft_delete_record)."""
     record = _clinical_record(request, ct_id, pk)
     if record.is_deleted or not services.removable(type(record)):
-        raise Http404("This record cannot be removed here.")
+        raise Http404(gettext("This record cannot be removed here."))
     form = SoftDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.soft_delete_record(record, user=request.user, reason=form.cleaned_data["reason"])
         except services.RecordLocked as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, exc.shown())
         else:
-            messages.success(request, f"{str(record._meta.verbose_name).capitalize()} {record} removed.")
+            messages.success(request, gettext("%(form)s %(record)s removed.") % {
+                "form": str(record._meta.verbose_name).capitalize(), "record": record
+            })
             return redirect(_after_removal_url(record))
     status = 400 if request.method == "POST" else 200
     kind = record._meta.verbose_name
@@ -236,7 +246,7 @@ def query_raise(request: HttpRequest, ct_id: int, pk: int) -> HttpResponse:
         query = queries.raise_query(
             user=request.user, record=record, field_name=form.cleaned_data["field_name"], text=form.cleaned_data["text"]
         )
-        messages.success(request, f"Query #{query.pk} raised.")
+        messages.success(request, gettext("Query #%(number)s raised.") % {"number": query.pk})
         return redirect("integrity:query-detail", pk=query.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "integrity/query_raise.html", {"form": form, "record": record}, status=status)
@@ -272,11 +282,13 @@ def query_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "reply":
             queries.reply(user=request.user, query=query, text=text)
         else:
-            raise Http404("No such action.")
+            raise Http404(gettext("No such action."))
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
-        done = {"answer": "Answer sent.", "close": "Query closed.", "reply": "Query re-opened."}
+        done = {
+            "answer": gettext("Answer sent."), "close": gettext("Query closed."), "reply": gettext("Query re-opened.")
+        }
         messages.success(request, done[action])
     return redirect("integrity:query-detail", pk=query.pk)
 
@@ -307,7 +319,9 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             except signatures.SigningRefused as exc:
                 form.add_error("timepoint", str(exc))
             else:
-                messages.success(request, f"Signed {sig.scope_label} of {participant} ({sig.get_meaning_display()}).")
+                messages.success(request, gettext("Signed %(scope)s of %(participant)s (%(meaning)s).") % {
+                    "scope": sig.scope_label, "participant": participant, "meaning": sig.get_meaning_display()
+                })
                 url = redirect("integrity:signature-print", pk=participant.pk).url
                 return redirect(f"{url}?timepoint={sig.timepoint}" if sig.timepoint else url)
     sigs = list(Signature.objects.filter(participant=participant).select_related("signer"))
@@ -343,7 +357,7 @@ def _sees_every_site(user) -> bool:
     return visible_site_ids(user) is None
 
 
-FREEZE_REFUSED = "Only a data manager who sees every site may freeze the study or end a freeze."
+FREEZE_REFUSED = gettext_lazy("Only a data manager who sees every site may freeze the study or end a freeze.")
 
 
 @role_required(DATA_MANAGER)
@@ -371,7 +385,7 @@ def lock_create(request: HttpRequest) -> HttpResponse:
             user=request.user, scope=d["scope"], participant=d["participant"], timepoint=d["timepoint"].strip(),
             reason=d["reason"]
         )
-        messages.success(request, f"Locked: {the_lock}.")
+        messages.success(request, gettext("Locked: %(what)s.") % {"what": the_lock})
         return redirect("integrity:lock-list")
     status = 400 if request.method == "POST" else 200
     return render(request, "integrity/lock_form.html", {"form": form}, status=status)
@@ -386,7 +400,7 @@ def lock_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         locking.unlock(the_lock, user=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"Unlocked: {the_lock}.")
+        messages.success(request, gettext("Unlocked: %(what)s.") % {"what": the_lock})
         return redirect("integrity:lock-list")
     status = 400 if request.method == "POST" else 200
     return render(request, "integrity/unlock_form.html", {"form": form, "lock": the_lock}, status=status)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from blinatrial.access import COORDINATOR, DATA_MANAGER, MONITOR
 from blinatrial.dates import shown_date
@@ -22,8 +23,8 @@ STALE_AFTER = timedelta(days=7)
 
 def query_item(query: DataQuery, note: str = "") -> WorkItem:
     model = query.content_type.model_class()
-    form = str(model._meta.verbose_name).capitalize() if model else "Record"
-    field = field_label(model, query.field_name) if model else "a field"
+    form = str(model._meta.verbose_name).capitalize() if model else gettext("Record")
+    field = field_label(model, query.field_name) if model else gettext("a field")
     label = f"{query.participant.participant_id if query.participant else query.site.code} · {form}: {field}"
     return WorkItem(label=label, url=reverse("integrity:query-detail", args=[query.pk]),
                     note=note or query.get_status_display().lower())
@@ -43,15 +44,17 @@ def query_list(key: str, title: str, qs: QuerySet, *, more: str, empty: str, hin
 @register("queries-to-answer", roles=(COORDINATOR,), order=30)
 def queries_to_answer(user) -> WorkList:
     url = reverse("integrity:query-list") + "?status=" + QueryStatus.OPEN
-    return query_list("queries-to-answer", "Open queries to answer", _queries(user).filter(status=QueryStatus.OPEN),
-                      more=url, empty="No open query.")
+    qs = _queries(user).filter(status=QueryStatus.OPEN)
+    return query_list("queries-to-answer", gettext("Open queries to answer"), qs,
+                      more=url, empty=gettext("No open query."))
 
 
 @register("queries-live", roles=(DATA_MANAGER,), order=10)
 def queries_live(user) -> WorkList:
     qs = _queries(user).exclude(status=QueryStatus.CLOSED)
-    return query_list("queries-live", "Open and answered queries", qs, more=reverse("integrity:query-list"),
-                      empty="No open or answered query.", hint="Answered ones wait for you to close or reopen them.")
+    return query_list("queries-live", gettext("Open and answered queries"), qs, more=reverse("integrity:query-list"),
+                      empty=gettext("No open or answered query."),
+                      hint=gettext("Answered ones wait for you to close or reopen them."))
 
 
 @register("stale-checks", roles=(DATA_MANAGER,), order=20)
@@ -59,15 +62,15 @@ def stale_checks(user) -> WorkList:
     qs = _queries(user).exclude(status=QueryStatus.CLOSED).exclude(check_code="").filter(
         created_at__lt=timezone.now() - STALE_AFTER
     )
-    return query_list("stale-checks", "Automatic queries open for more than a week", qs,
-                      more=reverse("integrity:query-list"), empty="No automatic query waiting that long.")
+    return query_list("stale-checks", gettext("Automatic queries open for more than a week"), qs,
+                      more=reverse("integrity:query-list"), empty=gettext("No automatic query waiting that long."))
 
 
 @register("queries-raised", roles=(MONITOR,), order=20)
 def queries_raised(user) -> WorkList:
     qs = _queries(user).exclude(status=QueryStatus.CLOSED).filter(raised_by=user)
-    return query_list("queries-raised", "Queries you raised, not closed yet", qs,
-                      more=reverse("integrity:query-list"), empty="None of your queries is waiting.")
+    return query_list("queries-raised", gettext("Queries you raised, not closed yet"), qs,
+                      more=reverse("integrity:query-list"), empty=gettext("None of your queries is waiting."))
 
 
 @register("active-locks", roles=(DATA_MANAGER,), order=30)
@@ -76,11 +79,13 @@ def active_locks(user) -> WorkList:
     total = qs.count()
     items = []
     for lock in qs.order_by("-locked_at", "-pk")[:MAX_ITEMS]:
-        what = lock.participant.participant_id if lock.participant else "The whole study"
+        what = lock.participant.participant_id if lock.participant else gettext("The whole study")
         scope = lock.get_scope_display().lower()
         items.append(WorkItem(label=f"{what} · {scope}{' ' + lock.timepoint if lock.timepoint else ''}",
                               url=reverse("integrity:lock-unlock", args=[lock.pk]),
-                              note=f"since {shown_date(timezone.localtime(lock.locked_at))}"))
-    return WorkList(key="active-locks", title="Active locks", items=items, total=total,
-                    more_url=reverse("integrity:lock-list"), empty="No active lock.")
+                              note=gettext("since %(date)s") % {
+                                  "date": shown_date(timezone.localtime(lock.locked_at))
+                              }))
+    return WorkList(key="active-locks", title=gettext("Active locks"), items=items, total=total,
+                    more_url=reverse("integrity:lock-list"), empty=gettext("No active lock."))
 

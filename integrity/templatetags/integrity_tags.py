@@ -15,10 +15,11 @@ from collections import Counter
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils.translation import pgettext_lazy
 
 from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, INVESTIGATOR, MONITOR, has_role
 from blinatrial.dates import shown_date
-from integrity import audit, queries, services, verification
+from integrity import audit, queries, services, texts, verification
 from integrity.words import words
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -52,7 +53,11 @@ def record_integrity(context, form_or_record) -> dict:
     by_field: dict[str, list] = {}
     for q in open_queries:
         by_field.setdefault(q.field_name, []).append(
-            {"url": reverse("integrity:query-detail", args=[q.pk]), "text": q.text[:120], "status": q.status}
+            {
+                "url": reverse("integrity:query-detail", args=[q.pk]),
+                "text": texts.shown(q.text)[:120],
+                "status": q.status,
+            }
         )
     raise_url = reverse("integrity:query-raise", args=[ct.pk, record.pk]) if has_role(user, *queries.RAISERS) else ""
     may_remove = (
@@ -153,3 +158,43 @@ def shown_date_filter(value):
     if isinstance(value, str) and ISO_DATE.fullmatch(value):
         return shown_date(datetime.date.fromisoformat(value))
     return value
+
+
+@register.filter(name="stored_text")
+def stored_text_filter(value):
+    """`{{ query.text|stored_text }}`: a text the system stored in English (an automatic query, an audit reason,
+    a lock refusal) in the reader's language (integrity.texts); what a person typed unchanged."""
+    return texts.shown(value) if isinstance(value, str) else value
+
+
+AUDIT_ACTIONS = {
+    "insert": pgettext_lazy("audit action", "insert"),
+    "update": pgettext_lazy("audit action", "update"),
+    "delete": pgettext_lazy("audit action", "delete"),
+}
+MESSAGE_KINDS = {
+    "raise": pgettext_lazy("query message", "raised"),
+    "answer": pgettext_lazy("query message", "answer"),
+    "close": pgettext_lazy("query message", "closed"),
+    "reopen": pgettext_lazy("query message", "re-opened"),
+    "auto": pgettext_lazy("query message", "closed automatically"),
+    "message": pgettext_lazy("query message", "message"),
+}
+
+
+@register.filter(name="audit_action")
+def audit_action_filter(value):
+    """`{{ change.action|audit_action }}`: the trail's event label (insert, update, delete) in words."""
+    return AUDIT_ACTIONS.get(value, value)
+
+
+@register.filter(name="message_kind")
+def message_kind_filter(value):
+    """`{{ message.kind|message_kind }}`: what a message of a query's thread is, in words."""
+    return MESSAGE_KINDS.get(value, value)
+
+
+@register.filter(name="query_field")
+def query_field_filter(query):
+    """`{{ query|query_field }}`: the name of the field a query is on, as its form labels it (not its code)."""
+    return queries.field_label(query.content_type.model_class(), query.field_name)
