@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import get_language, gettext, gettext_noop, override
+from django.utils.translation import get_language, gettext, gettext_noop, override, pgettext_lazy
 
 from blinatrial.dates import shown_date
 from enrollment.protocol import Criterion, EnrollmentProtocol
@@ -287,10 +287,21 @@ def contradicting_ticks(
     return problems
 
 
+# A status code as the messages name it: the code itself in English (as before), the status's name in Chinese.
+STATUS_CODE_WORDS = {
+    SCREENING: pgettext_lazy("status code", "screening"),
+    SCREEN_FAILED: pgettext_lazy("status code", "screen_failed"),
+    ENROLLED: pgettext_lazy("status code", "enrolled"),
+    ON_TREATMENT: pgettext_lazy("status code", "on_treatment"),
+    FOLLOW_UP: pgettext_lazy("status code", "follow_up"),
+    OFF_STUDY: pgettext_lazy("status code", "off_study"),
+}
+
+
 def transition_problem(current: str, new: str) -> str | None:
     if new not in TRANSITIONS.get(current, ()):
-        return Message(gettext_noop("A participant cannot go from '%(current)s' to '%(new)s'."), current=current,
-                       new=new)
+        return Message(gettext_noop("A participant cannot go from '%(current)s' to '%(new)s'."),
+                       current=STATUS_CODE_WORDS.get(current, current), new=STATUS_CODE_WORDS.get(new, new))
     return None
 
 
