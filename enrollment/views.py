@@ -154,13 +154,7 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _fail_reason(eligibility, *, shown: bool) -> str:
     """The screen-failure reason offered: the failed criteria, in the reader's language (`shown`) or in English
     (what is stored when the offer is submitted unchanged)."""
-    return "；".join(map(rules.shown, eligibility.failed)) if shown and _chinese() else "; ".join(eligibility.failed)
-
-
-def _chinese() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "").startswith("zh")
+    return rules.shown(rules.Joined("; ", eligibility.failed)) if shown else "; ".join(eligibility.failed)
 
 
 def _answers(screening: ScreeningRecord, consent_on) -> list[dict]:
