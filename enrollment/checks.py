@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from enrollment import rules
 from enrollment.models import Consent, Participant, ScreeningRecord
@@ -39,7 +40,7 @@ def trial_dates(
 def clinical_date_problems(
     participant: Participant,
     value: date | None,
-    label: str = "This date",
+    label: str = rules.THIS_DATE,
     *,
     consent_on: date | None = None,
     dates: rules.TrialDates | None = None,
@@ -66,5 +67,5 @@ def clinical_date_problems(
 def enrolled_problem(participant: Participant) -> str | None:
     """Clinical data can be recorded only for an enrolled (not screen-failed, not removed) participant."""
     if participant.is_deleted:
-        return "This participant record was removed."
+        return rules.Message(gettext_noop("This participant record was removed."))
     return None

@@ -7,6 +7,8 @@ ready; `enrollment/checks.py` already holds the date helpers of the clinical for
   the forms checked it (or by another path).
 """
 
+from django.utils.translation import gettext_noop
+
 from enrollment import checks, rules
 from integrity.edit_checks import register
 
@@ -23,10 +25,10 @@ def enrolled_but_not_eligible(screening, cache) -> str | None:
     eligibility = screening.eligibility_with(_dates(cache).consent_on)
     if eligibility.eligible:
         return None
-    return (
-        f"Participant {cache['participant'].participant_id} is enrolled, but the screening data now fail "
-        f"eligibility: {'; '.join(eligibility.failed)}. This is a protocol deviation: confirm the data with a "
-        "comment, or correct them."
+    return rules.Message(  # stored in English (the str); shown translated with rules.shown
+        gettext_noop("Participant %(id)s is enrolled, but the screening data now fail eligibility: %(failed)s. This "
+                     "is a protocol deviation: confirm the data with a comment, or correct them."),
+        id=cache["participant"].participant_id, failed=eligibility.failed,
     )
 
 
@@ -40,8 +42,10 @@ def consent_out_of_order(consent, cache) -> str | None:
     """Screening <= consent <= enrollment."""
     dates = _dates(cache)
     return rules.date_order_problem(
-        consent.signed_on, dates, "screened_on", "The date of consent"
-    ) or rules.date_after_problem(consent.signed_on, dates.enrolled_on, "the enrollment date", "The date of consent")
+        consent.signed_on, dates, "screened_on", rules.DATE_OF_CONSENT
+    ) or rules.date_after_problem(
+        consent.signed_on, dates.enrolled_on, rules.DATE_NAMES["enrolled_on"], rules.DATE_OF_CONSENT
+    )
 
 
 @register(
@@ -52,4 +56,4 @@ def consent_out_of_order(consent, cache) -> str | None:
 )
 def enrollment_out_of_order(participant, cache) -> str | None:
     """Screening <= consent <= enrollment."""
-    return rules.date_order_problem(participant.enrolled_on, _dates(cache), "consent_on", "The enrollment date")
+    return rules.date_order_problem(participant.enrolled_on, _dates(cache), "consent_on", rules.ENROLLMENT_DATE)

@@ -8,6 +8,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from blinatrial import params
 from blinatrial.access import visible_site_ids
@@ -17,7 +19,7 @@ from enrollment.models import Consent, ParticipantStatus, ScreeningRecord, Scree
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 from integrity.forms import ClinicalDecimalField, ClinicalRecordForm
 
-ANSWER_CHOICES = (("met", "Met"), ("not_met", "Not met"), ("not_assessed", "Not assessed"))
+ANSWER_CHOICES = (("met", _("Met")), ("not_met", _("Not met")), ("not_assessed", _("Not assessed")))
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -28,9 +30,13 @@ DATA_FORM_FIELDS = {
     "cns_status": ("cns_status",), "labs": LAB_FIELDS, "consent": (),
 }
 DATA_SOURCE_WORDS = {
-    "age": "the date of birth or age", "ecog": "the ECOG status", "ph_result": "the BCR::ABL1 result",
-    "cns_status": "the CNS status", "labs": "the laboratory values", "consent": "the consent recorded",
+    "age": _("the date of birth or age"), "ecog": _("the ECOG status"), "ph_result": _("the BCR::ABL1 result"),
+    "cns_status": _("the CNS status"), "labs": _("the laboratory values"), "consent": _("the consent recorded"),
 }
+
+
+PH_TEST_DATE = rules.Message(gettext_noop("The BCR::ABL1 test date"))
+DATE_OF_CHANGE = rules.Message(gettext_noop("The date of change"))
 
 
 def criterion_field_name(code: str) -> str:
@@ -40,7 +46,7 @@ def criterion_field_name(code: str) -> str:
 def _future_error(form: forms.Form, name: str, label: str) -> None:
     value = form.cleaned_data.get(name)
     if (problem := rules.future_date_problem(value, timezone.localdate(), label)) is not None:
-        form.add_error(name, problem)
+        form.add_error(name, problem.shown())
 
 
 def _simple_helper(submit_label: str) -> FormHelper:
@@ -53,7 +59,7 @@ def _simple_helper(submit_label: str) -> FormHelper:
 class ScreeningForm(ClinicalRecordForm):
     """Candidate details and one met / not met / not assessed answer per protocol criterion."""
 
-    submit_label = "Save screening"
+    submit_label = _("Save screening")
 
     class Meta:
         model = ScreeningRecord
@@ -62,11 +68,12 @@ class ScreeningForm(ClinicalRecordForm):
             "ph_test_method", "ph_test_date", "ph_result", "ecog", "cns_status", *LAB_FIELDS,
         ]
         labels = {
-            "screened_on": "Screening date", "birth_date": "Date of birth", "age_years": "Age (years)",
-            "ph_test_method": "BCR::ABL1 test method", "ph_test_date": "BCR::ABL1 test date",
-            "ecog": "ECOG status (0-4)",
+            "site": _("Site"), "screened_on": _("Screening date"), "initials": _("Initials"), "sex": _("Sex"),
+            "birth_date": _("Date of birth"), "age_years": _("Age (years)"),
+            "ph_test_method": _("BCR::ABL1 test method"), "ph_test_date": _("BCR::ABL1 test date"),
+            "ecog": _("ECOG status (0-4)"),
         }
-        help_texts = {"age_years": "Years; only if the date of birth is not recorded."}
+        help_texts = {"age_years": _("Years; only if the date of birth is not recorded.")}
         widgets = {"screened_on": DATE_WIDGET, "birth_date": DATE_WIDGET, "ph_test_date": DATE_WIDGET}
 
     def __init__(self, *args, user, **kwargs):
@@ -82,9 +89,10 @@ class ScreeningForm(ClinicalRecordForm):
         for criterion in ENROLLMENT_PROTOCOL.criteria:
             source = DATA_SOURCE_WORDS.get(criterion.data_field)
             self.fields[criterion_field_name(criterion.code)] = forms.ChoiceField(
-                label=criterion.text, choices=ANSWER_CHOICES, widget=forms.RadioSelect,
+                label=rules.criterion_text(criterion).shown(), choices=ANSWER_CHOICES, widget=forms.RadioSelect,
                 initial=answers.get(criterion.code, "not_assessed"),
-                help_text=f"Evaluated from {source}; a tick that contradicts it is refused." if source else "",
+                help_text=gettext("Evaluated from %(source)s; a tick that contradicts it is refused.")
+                % {"source": source} if source else "",
             )
         self.consent_on = self.instance.consent_on() if self.is_edit else None
         self.helper.layout = self._layout()
@@ -93,9 +101,10 @@ class ScreeningForm(ClinicalRecordForm):
         def row(*names: str) -> Row:
             return Row(*[Column(n, css_class="col-md") for n in names if n in self.fields])
 
+        headings = {"inclusion": gettext("Inclusion criteria"), "exclusion": gettext("Exclusion criteria")}
         checklist = [
             Column(
-                HTML(f'<h3 class="h6 fw-semibold border-bottom pb-1">{kind.capitalize()} criteria</h3>'),
+                HTML(f'<h3 class="h6 fw-semibold border-bottom pb-1">{headings[kind]}</h3>'),
                 *[InlineRadios(criterion_field_name(c.code)) for c in ENROLLMENT_PROTOCOL.criteria if c.kind == kind],
                 css_class="col-lg-6",
             )
@@ -104,11 +113,11 @@ class ScreeningForm(ClinicalRecordForm):
         rest = [n for n in ("row_version", "submission_token", "change_reason", "change_reason_detail")
                 if n in self.fields]
         return Layout(
-            Fieldset("Candidate", row("site", "screened_on", "initials", "sex"),
+            Fieldset(gettext("Candidate"), row("site", "screened_on", "initials", "sex"),
                      row("birth_date", "age_years", "ecog", "cns_status"),
                      row("ph_test_method", "ph_test_date", "ph_result")),
-            Fieldset("Organ function (multiples of the upper limit of normal)", row(*LAB_FIELDS)),
-            Fieldset("Eligibility checklist", Row(*checklist, css_class="eligibility-checklist")),
+            Fieldset(gettext("Organ function (multiples of the upper limit of normal)"), row(*LAB_FIELDS)),
+            Fieldset(gettext("Eligibility checklist"), Row(*checklist, css_class="eligibility-checklist")),
             row(*rest),
         )
 
@@ -116,13 +125,13 @@ class ScreeningForm(ClinicalRecordForm):
         data = super().clean()
         birth_date, screened_on = data.get("birth_date"), data.get("screened_on")
         if not birth_date and data.get("age_years") is None and "age_years" not in self.errors:
-            self.add_error("age_years", "Enter the date of birth or the age.")
-        _future_error(self, "screened_on", "The screening date")
-        _future_error(self, "ph_test_date", "The BCR::ABL1 test date")
+            self.add_error("age_years", gettext("Enter the date of birth or the age."))
+        _future_error(self, "screened_on", rules.SCREENING_DATE)
+        _future_error(self, "ph_test_date", PH_TEST_DATE)
         if birth_date and screened_on and birth_date >= screened_on:
-            self.add_error("birth_date", "The date of birth must be before the screening date.")
+            self.add_error("birth_date", gettext("The date of birth must be before the screening date."))
         if data.get("ph_result") and not (data.get("ph_test_method") and data.get("ph_test_date")):
-            self.add_error("ph_result", "Give the test method and date of the BCR::ABL1 result.")
+            self.add_error("ph_result", gettext("Give the test method and date of the BCR::ABL1 result."))
         self._check_screening_date_order(screened_on)
         self._refuse_contradicting_ticks()
         self.instance.criteria = self.criteria()
@@ -132,13 +141,16 @@ class ScreeningForm(ClinicalRecordForm):
         """An edited screening date must not follow the consent or the enrollment already recorded."""
         participant = getattr(self.instance, "participant", None) if self.is_edit else None
         later = (
-            rules.date_after_problem(screened_on, self.consent_on, "the date of consent", "The screening date")
+            rules.date_after_problem(
+                screened_on, self.consent_on, rules.DATE_NAMES["consent_on"], rules.SCREENING_DATE
+            )
             or rules.date_after_problem(
-                screened_on, getattr(participant, "enrolled_on", None), "the enrollment date", "The screening date"
+                screened_on, getattr(participant, "enrolled_on", None), rules.DATE_NAMES["enrolled_on"],
+                rules.SCREENING_DATE,
             )
         )
         if later:
-            self.add_error("screened_on", later)
+            self.add_error("screened_on", later.shown())
 
     def screening_data(self) -> rules.ScreeningData:
         data = self.cleaned_data
@@ -156,8 +168,8 @@ class ScreeningForm(ClinicalRecordForm):
             criterion = ENROLLMENT_PROTOCOL.criterion(code)
             data_fields = [f for f in DATA_FORM_FIELDS[criterion.data_field] if self.cleaned_data.get(f) is not None]
             for name in data_fields[:1] or DATA_FORM_FIELDS[criterion.data_field][:1]:
-                self.add_error(name, problem)
-            self.add_error(criterion_field_name(code), problem)
+                self.add_error(name, problem.shown())
+            self.add_error(criterion_field_name(code), problem.shown())
 
     def _ticks(self) -> dict[str, str]:
         return {
@@ -181,12 +193,13 @@ class ScreeningForm(ClinicalRecordForm):
 class ConsentForm(ClinicalRecordForm):
     """Signed consent: an approved document version, the date signed, who obtained it."""
 
-    submit_label = "Record consent"
+    submit_label = _("Record consent")
 
     class Meta:
         model = Consent
         fields = ["document_version", "signed_on", "obtained_by"]
-        labels = {"signed_on": "Date signed", "document_version": "Consent document version"}
+        labels = {"signed_on": _("Date signed"), "document_version": _("Consent document version"),
+                  "obtained_by": _("Obtained by")}
         widgets = {"signed_on": DATE_WIDGET}
 
     def __init__(self, *args, screening: ScreeningRecord | None = None, **kwargs):
@@ -195,8 +208,9 @@ class ConsentForm(ClinicalRecordForm):
         approved = ENROLLMENT_PROTOCOL.approved_consent_versions()
         dates = {v.version: v.approved_on for v in ENROLLMENT_PROTOCOL.consent_versions}
         self.fields["document_version"] = forms.ChoiceField(
-            label="Consent document version",
-            choices=[(v, f"{v} (approved {shown_date(dates[v])})") for v in approved],
+            label=_("Consent document version"),
+            choices=[(v, gettext("%(version)s (approved %(on)s)") % {"version": v, "on": shown_date(dates[v])})
+                     for v in approved],
             initial=approved[-1] if approved else None,
         )
 
@@ -206,10 +220,10 @@ class ConsentForm(ClinicalRecordForm):
         if version and signed_on:
             approved = ENROLLMENT_PROTOCOL.approved_consent_versions(on=signed_on)
             if (problem := rules.consent_version_problem(version, signed_on, approved)) is not None:
-                self.add_error("document_version", problem)
-        _future_error(self, "signed_on", "The date of consent")
+                self.add_error("document_version", problem.shown())
+        _future_error(self, "signed_on", rules.DATE_OF_CONSENT)
         if signed_on and self.screening is not None and (problem := consent_order_problem(self.screening, signed_on)):
-            self.add_error("signed_on", problem)
+            self.add_error("signed_on", problem.shown())
         return data
 
 
@@ -218,55 +232,56 @@ def consent_order_problem(screening: ScreeningRecord, signed_on) -> str | None:
     dates = rules.TrialDates(screened_on=screening.screened_on)
     participant = getattr(screening, "participant", None) if screening.pk else None
     return rules.date_order_problem(
-        signed_on, dates, "screened_on", "The date of consent"
+        signed_on, dates, "screened_on", rules.DATE_OF_CONSENT
     ) or rules.date_after_problem(
-        signed_on, getattr(participant, "enrolled_on", None), "the enrollment date", "The date of consent"
+        signed_on, getattr(participant, "enrolled_on", None), rules.DATE_NAMES["enrolled_on"], rules.DATE_OF_CONSENT
     )
 
 
 class EnrollmentForm(forms.Form):
-    enrolled_on = forms.DateField(label="Enrollment date", widget=DATE_WIDGET)
+    enrolled_on = forms.DateField(label=_("Enrollment date"), widget=DATE_WIDGET)
     height_cm = ClinicalDecimalField(
-        label="Height (cm)", min_value=100, max_value=250, max_digits=5, decimal_places=1, help_text="cm"
+        label=_("Height (cm)"), min_value=100, max_value=250, max_digits=5, decimal_places=1,
+        help_text=_("cm"),
     )
     weight_kg = ClinicalDecimalField(
-        label="Weight (kg)", min_value=25, max_value=300, max_digits=5, decimal_places=1, help_text="kg"
+        label=_("Weight (kg)"), min_value=25, max_value=300, max_digits=5, decimal_places=1, help_text="kg"
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enrolled_on"].initial = timezone.localdate()
-        self.helper = _simple_helper("Enroll participant")
+        self.helper = _simple_helper(gettext("Enroll participant"))
 
     def clean(self):
         # The order screening <= consent <= enrollment is checked by services.enroll_participant, which lists
         # every reason for a refusal at once.
         data = super().clean()
-        _future_error(self, "enrolled_on", "The enrollment date")
+        _future_error(self, "enrolled_on", rules.ENROLLMENT_DATE)
         return data
 
 
 class ScreenFailForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for screen failure", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason for screen failure"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _simple_helper("Record screen failure")
+        self.helper = _simple_helper(gettext("Record screen failure"))
         self.helper.inputs[0].field_classes = "btn btn-danger"
 
 
 class StatusChangeForm(forms.Form):
     """Next status along the lifecycle, its date and reason (off study: one of the protocol's reasons)."""
 
-    to_status = forms.ChoiceField(label="New status")
-    changed_on = forms.DateField(label="Date of change", widget=DATE_WIDGET)
+    to_status = forms.ChoiceField(label=_("New status"))
+    changed_on = forms.DateField(label=_("Date of change"), widget=DATE_WIDGET)
     off_study_reason = forms.ChoiceField(
-        label="Off-study reason", required=False,
-        choices=[("", "— choose —"), *rules.OFF_STUDY_REASON_LABELS.items()],
+        label=_("Off-study reason"), required=False,
+        choices=[("", _("— choose —")), *((code, _(label)) for code, label in rules.OFF_STUDY_REASON_LABELS.items())],
     )
-    reason = forms.CharField(label="Comment", required=False, max_length=400)
+    reason = forms.CharField(label=_("Comment"), required=False, max_length=400)
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -276,17 +291,17 @@ class StatusChangeForm(forms.Form):
             (s, labels.get(s, s)) for s in rules.TRANSITIONS.get(participant.status, ())
         ]
         self.fields["changed_on"].initial = timezone.localdate()
-        self.helper = _simple_helper("Change status")
+        self.helper = _simple_helper(gettext("Change status"))
 
     def clean(self):
         data = super().clean()
-        _future_error(self, "changed_on", "The date of change")
+        _future_error(self, "changed_on", DATE_OF_CHANGE)
         on = data.get("changed_on")
         if on and on < self.participant.status_on:
-            self.add_error("changed_on", f"The date is before the current status date "
-                                         f"({shown_date(self.participant.status_on)}).")
+            self.add_error("changed_on", gettext("The date is before the current status date (%(on)s).")
+                           % {"on": shown_date(self.participant.status_on)})
         if data.get("to_status") == rules.OFF_STUDY and not data.get("off_study_reason"):
-            self.add_error("off_study_reason", "Choose the reason the participant goes off study.")
+            self.add_error("off_study_reason", gettext("Choose the reason the participant goes off study."))
         return data
 
 
@@ -296,24 +311,26 @@ class StudySettingsForm(forms.ModelForm):
     class Meta:
         model = StudySettings
         fields = ["target_enrollment", "registry_id", "sponsor"]
-        labels = {"target_enrollment": "Enrollment target (participants)", "registry_id": "Registry ID (e.g. NCT)"}
+        labels = {"target_enrollment": _("Enrollment target (participants)"),
+                  "registry_id": _("Registry ID (e.g. NCT)"), "sponsor": _("Sponsor")}
 
     reason = forms.CharField(
-        label="Reason for change", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept in the audit trail with the old and new values.",
-        error_messages={"required": "Give the reason for this change: it is kept in the audit trail."},
+        label=_("Reason for change"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the audit trail with the old and new values."),
+        error_messages={"required": _("Give the reason for this change: it is kept in the audit trail.")},
     )
 
     def __init__(self, *args, enrolled: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrolled = enrolled
-        self.helper = _simple_helper("Save settings")
+        self.helper = _simple_helper(gettext("Save settings"))
 
     def clean_target_enrollment(self):
         target = self.cleaned_data["target_enrollment"]
         if target < self.enrolled:
             raise forms.ValidationError(
-                f"{self.enrolled} participants are already enrolled: the target cannot be lower."
+                gettext("%(enrolled)s participants are already enrolled: the target cannot be lower.")
+                % {"enrolled": self.enrolled}
             )
         return target
 
@@ -324,13 +341,13 @@ class _ListParams(forms.Form):
     SORTS: dict[str, str] = {}
     STATUSES = ()
 
-    q = params.text("Search")
+    q = params.text(_("Search"))
     page = params.page_number()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"] = params.choice("Status", self.STATUSES)
-        self.fields["sort"] = params.choice("Sort", params.sort_choices(self.SORTS))
+        self.fields["status"] = params.choice(_("Status"), self.STATUSES)
+        self.fields["sort"] = params.choice(_("Sort"), params.sort_choices(self.SORTS))
 
 
 class ScreeningListParams(_ListParams):

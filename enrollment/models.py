@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from blinatrial.access import SiteScopedQuerySet
 from blinatrial.time_zones import is_time_zone
@@ -20,7 +22,9 @@ def default_site_time_zone() -> str:
 
 def validate_time_zone(value: str) -> None:
     if not is_time_zone(value):
-        raise ValidationError(f"{value!r} is not a time zone name (e.g. Asia/Shanghai, Europe/Berlin).")
+        raise ValidationError(
+            gettext("%(value)s is not a time zone name (e.g. Asia/Shanghai, Europe/Berlin).") % {"value": repr(value)}
+        )
 
 
 @pghistory.track()
@@ -31,7 +35,7 @@ class Site(models.Model):
         max_length=64,
         default=default_site_time_zone,
         validators=[validate_time_zone],
-        help_text="IANA name, e.g. Asia/Shanghai: the site's date-times are entered and shown in it.",
+        help_text=_("IANA name, e.g. Asia/Shanghai: the site's date-times are entered and shown in it."),
     )
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="trial_sites")
 
@@ -47,8 +51,10 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
     )
-    all_sites = models.BooleanField(default=False, help_text="Sees every site (data managers).")
-    printed_name = models.CharField(max_length=200, blank=True, help_text="Name printed with e-signatures.")
+    all_sites = models.BooleanField(default=False, help_text=_("Sees every site (data managers)."))
+    printed_name = models.CharField(
+        max_length=200, blank=True, help_text=_("Name printed with e-signatures.")
+    )
     # The interface language the user chose in the menu ("" follows the browser); a code of settings.LANGUAGES.
     language = models.CharField(max_length=10, blank=True, default="")
 
@@ -66,7 +72,9 @@ class StudySettings(models.Model):
 
     audit_study_level = True
 
-    target_enrollment = models.PositiveSmallIntegerField(default=ENROLLMENT_PROTOCOL.target_enrollment)
+    target_enrollment = models.PositiveSmallIntegerField(
+        default=ENROLLMENT_PROTOCOL.target_enrollment
+    )
     registry_id = models.CharField(max_length=40, blank=True)
     sponsor = models.CharField(max_length=200, blank=True)
 
@@ -80,8 +88,8 @@ class StudySettings(models.Model):
 
 
 class Sex(models.TextChoices):
-    FEMALE = "F", "Female"
-    MALE = "M", "Male"
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
 
 
 class PhTestMethod(models.TextChoices):
@@ -90,29 +98,29 @@ class PhTestMethod(models.TextChoices):
 
 
 class PhResult(models.TextChoices):
-    NEGATIVE = rules.PH_NEGATIVE, "Negative (Ph-negative)"
-    POSITIVE = rules.PH_POSITIVE, "Positive (Ph-positive)"
+    NEGATIVE = rules.PH_NEGATIVE, _("Negative (Ph-negative)")
+    POSITIVE = rules.PH_POSITIVE, _("Positive (Ph-positive)")
 
 
 class ScreeningCnsStatus(models.TextChoices):
-    CNS1 = "CNS1", "CNS1 (no blasts in CSF)"
-    CNS2 = "CNS2", "CNS2 (< 5 WBC/uL with blasts)"
-    CNS3 = rules.CNS3, "CNS3 (>= 5 WBC/uL with blasts, or CNS signs)"
-    NOT_ASSESSED = "NOT_ASSESSED", "Not assessed"
+    CNS1 = "CNS1", _("CNS1 (no blasts in CSF)")
+    CNS2 = "CNS2", _("CNS2 (< 5 WBC/uL with blasts)")
+    CNS3 = rules.CNS3, _("CNS3 (>= 5 WBC/uL with blasts, or CNS signs)")
+    NOT_ASSESSED = "NOT_ASSESSED", _("Not assessed")
 
 
-def _x_uln(label: str) -> models.DecimalField:
+def _x_uln(label) -> models.DecimalField:
     return models.DecimalField(
-        f"{label} (x ULN)", max_digits=5, decimal_places=2, null=True, blank=True,
+        label, max_digits=5, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Multiple of the laboratory's upper limit of normal, e.g. 1.2.",
+        help_text=_("Multiple of the laboratory's upper limit of normal, e.g. 1.2."),
     )
 
 
 class ScreeningStatus(models.TextChoices):
-    SCREENING = rules.SCREENING, "Screening"
-    SCREEN_FAILED = rules.SCREEN_FAILED, "Screen failed"
-    ENROLLED = rules.ENROLLED, "Enrolled"
+    SCREENING = rules.SCREENING, _("Screening")
+    SCREEN_FAILED = rules.SCREEN_FAILED, _("Screen failed")
+    ENROLLED = rules.ENROLLED, _("Enrolled")
 
 
 @clinical_record
@@ -129,8 +137,8 @@ class ScreeningRecord(ClinicalRecord):
     screened_on = models.DateField()
     initials = models.CharField(
         max_length=3,
-        validators=[RegexValidator(r"^[A-Z]{2,3}$", "Two or three capital letters, no full names.")],
-        help_text="Two or three capital letters (personal data is minimised).",
+        validators=[RegexValidator(r"^[A-Z]{2,3}$", _("Two or three capital letters, no full names."))],
+        help_text=_("Two or three capital letters (personal data is minimised)."),
     )
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_date = models.DateField(null=True, blank=True)
@@ -138,17 +146,19 @@ class ScreeningRecord(ClinicalRecord):
         null=True,
         blank=True,
         validators=[MaxValueValidator(120)],
-        help_text="If the date of birth is not recorded.",
+        help_text=_("If the date of birth is not recorded."),
     )
     ph_test_method = models.CharField(max_length=4, choices=PhTestMethod.choices, blank=True)
     ph_test_date = models.DateField(null=True, blank=True)
-    ph_result = models.CharField("BCR::ABL1 result", max_length=8, choices=PhResult.choices, blank=True)
+    ph_result = models.CharField(_("BCR::ABL1 result"), max_length=8, choices=PhResult.choices, blank=True)
     ecog = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(4)])
-    cns_status = models.CharField("CNS status", max_length=12, choices=ScreeningCnsStatus.choices, blank=True)
-    bilirubin_x_uln = _x_uln("Total bilirubin")
-    alt_x_uln = _x_uln("ALT")
-    creatinine_x_uln = _x_uln("Creatinine")
-    criteria = models.JSONField(default=dict, help_text="criterion code -> met / not_met / not_assessed")
+    cns_status = models.CharField(_("CNS status"), max_length=12, choices=ScreeningCnsStatus.choices, blank=True)
+    bilirubin_x_uln = _x_uln(_("Total bilirubin (x ULN)"))
+    alt_x_uln = _x_uln(_("ALT (x ULN)"))
+    creatinine_x_uln = _x_uln(_("Creatinine (x ULN)"))
+    criteria = models.JSONField(
+        default=dict, help_text="criterion code -> met / not_met / not_assessed"
+    )
     status = models.CharField(
         max_length=16, choices=ScreeningStatus.choices, default=ScreeningStatus.SCREENING
     )
@@ -221,10 +231,14 @@ def screening_data_from_values(row: dict, consent_on: date | None) -> rules.Scre
 class Consent(ClinicalRecord):
     site_lookup = "screening__site"
 
-    screening = models.ForeignKey(ScreeningRecord, on_delete=models.PROTECT, related_name="consents")
+    screening = models.ForeignKey(
+        ScreeningRecord, on_delete=models.PROTECT, related_name="consents"
+    )
     document_version = models.CharField(max_length=20)
     signed_on = models.DateField()
-    obtained_by = models.CharField(max_length=200, help_text="Name of the person who obtained consent.")
+    obtained_by = models.CharField(
+        max_length=200, help_text=_("Name of the person who obtained consent.")
+    )
 
     objects = SiteScopedQuerySet.as_manager()
 
@@ -236,10 +250,10 @@ class Consent(ClinicalRecord):
 
 
 class ParticipantStatus(models.TextChoices):
-    ENROLLED = rules.ENROLLED, "Enrolled"
-    ON_TREATMENT = rules.ON_TREATMENT, "On treatment"
-    FOLLOW_UP = rules.FOLLOW_UP, "Follow-up"
-    OFF_STUDY = rules.OFF_STUDY, "Off study"
+    ENROLLED = rules.ENROLLED, _("Enrolled")
+    ON_TREATMENT = rules.ON_TREATMENT, _("On treatment")
+    FOLLOW_UP = rules.FOLLOW_UP, _("Follow-up")
+    OFF_STUDY = rules.OFF_STUDY, _("Off study")
 
 
 @clinical_record

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import pgettext_lazy
 
 from blinatrial.dates import shown_date
 from enrollment import rules
@@ -23,6 +24,8 @@ STATUS_BADGES = {
 }
 STATUS_LABELS = dict(ParticipantStatus.choices)
 SCREENING_LABELS = dict(ScreeningStatus.choices)
+# The sex as the screening log abbreviates it (the stored code in English, a character in Chinese).
+SEX_SHORT = {"F": pgettext_lazy("sex, abbreviated", "F"), "M": pgettext_lazy("sex, abbreviated", "M")}
 SCREENING_ROW_FIELDS = (
     "pk", "screening_number", "site__code", "initials", "sex", "criteria", "status", "screen_fail_reason",
     "participant__pk", "participant__participant_id", *SCREENING_DATA_FIELDS,
@@ -73,6 +76,7 @@ def screening_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "screened_on": shown_date(r["screened_on"]),
                 "initials": r["initials"],
                 "sex": r["sex"],
+                "sex_label": SEX_SHORT.get(r["sex"], r["sex"]),
                 "age": age,
                 "eligible": eligibility.eligible,
                 "failed": eligibility.failed,

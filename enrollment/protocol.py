@@ -12,12 +12,14 @@ defaults from analogous adult ALL protocols, not from the registration: verify a
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext_noop
+
 
 @dataclass(frozen=True)
 class Criterion:
     code: str
     kind: str  # "inclusion" | "exclusion"
-    text: str
+    text: str  # English, marked with gettext_noop (shown translated: rules.criterion_text)
     # The screening data the criterion is evaluated from (rules.DATA_FIELDS); "" = the coordinator's tick.
     data_field: str = ""
 
@@ -51,27 +53,30 @@ class EnrollmentProtocol:
     max_prior_steroid_days: int = 7
     max_ecog: int = 2  # ECOG performance status 0-2
     lab_limits: tuple[LabLimit, ...] = (
-        LabLimit("bilirubin_x_uln", "Total bilirubin", 1.5),
-        LabLimit("alt_x_uln", "ALT", 3.0),
-        LabLimit("creatinine_x_uln", "Creatinine", 1.5),
+        LabLimit("bilirubin_x_uln", gettext_noop("Total bilirubin"), 1.5),
+        LabLimit("alt_x_uln", gettext_noop("ALT"), 3.0),
+        LabLimit("creatinine_x_uln", gettext_noop("Creatinine"), 1.5),
     )
     consent_criterion: str = "INC_CONSENT"  # marked "met" when consent is recorded
     criteria: tuple[Criterion, ...] = (
-        Criterion("INC_NEW_BALL", "inclusion", "Newly diagnosed precursor B-cell ALL"),
-        Criterion("INC_PH_NEG", "inclusion", "Ph-negative confirmed (BCR::ABL1 negative by FISH or PCR)", "ph_result"),
-        Criterion("INC_AGE", "inclusion", "Age within the protocol range", "age"),
-        Criterion("INC_ECOG", "inclusion", "ECOG performance status 0-2", "ecog"),
-        Criterion("INC_ORGAN", "inclusion", "Adequate organ function", "labs"),
-        Criterion("INC_CONSENT", "inclusion", "Signed informed consent", "consent"),
+        Criterion("INC_NEW_BALL", "inclusion", gettext_noop("Newly diagnosed precursor B-cell ALL")),
+        Criterion(
+            "INC_PH_NEG", "inclusion", gettext_noop("Ph-negative confirmed (BCR::ABL1 negative by FISH or PCR)"),
+            "ph_result",
+        ),
+        Criterion("INC_AGE", "inclusion", gettext_noop("Age within the protocol range"), "age"),
+        Criterion("INC_ECOG", "inclusion", gettext_noop("ECOG performance status 0-2"), "ecog"),
+        Criterion("INC_ORGAN", "inclusion", gettext_noop("Adequate organ function"), "labs"),
+        Criterion("INC_CONSENT", "inclusion", gettext_noop("Signed informed consent"), "consent"),
         Criterion(
             "EXC_PRIOR_THERAPY",
             "exclusion",
-            "Prior anti-leukaemic therapy other than steroids/hydroxyurea for at most 7 days",
+            gettext_noop("Prior anti-leukaemic therapy other than steroids/hydroxyurea for at most 7 days"),
         ),
-        Criterion("EXC_CNS3", "exclusion", "CNS3 disease", "cns_status"),
-        Criterion("EXC_INFECTION", "exclusion", "Uncontrolled infection"),
-        Criterion("EXC_PREGNANCY", "exclusion", "Pregnancy or breast-feeding"),
-        Criterion("EXC_MALIGNANCY", "exclusion", "Other active malignancy"),
+        Criterion("EXC_CNS3", "exclusion", gettext_noop("CNS3 disease"), "cns_status"),
+        Criterion("EXC_INFECTION", "exclusion", gettext_noop("Uncontrolled infection")),
+        Criterion("EXC_PREGNANCY", "exclusion", gettext_noop("Pregnancy or breast-feeding")),
+        Criterion("EXC_MALIGNANCY", "exclusion", gettext_noop("Other active malignancy")),
     )
     consent_versions: tuple[ConsentVersion, ...] = field(
         default=(

@@ -1,11 +1,79 @@
-"""Pure enrollment rules: eligibility, age, status lifecycle, participant numbering (no Django)."""
+"""Pure enrollment rules: eligibility, age, status lifecycle, participant numbering (Django only to mark and show
+the messages in the reader's language: `Message`)."""
 
 import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import get_language, gettext, gettext_noop, override, pgettext_lazy
+
 from blinatrial.dates import shown_date
 from enrollment.protocol import Criterion, EnrollmentProtocol
+
+
+class Message(str):
+    """A rule's message: the str is the English text (what is stored, compared and logged); `shown()` gives it in
+    the reader's language. Keeps its template (marked with gettext_noop) and values: dates, numbers, plain text,
+    lazy or other Messages (translated when shown), tuples of them (joined with "; "). Without values the template
+    is literal text (no %% escaping)."""
+
+    template: str
+    values: dict
+
+    def __new__(cls, template: str, **values):
+        if values:
+            with override("en-gb"):
+                text = _render(template, values, translate=False)
+        else:  # literal text (no placeholders): also safe at import time
+            text = template
+        obj = super().__new__(cls, text)
+        obj.template, obj.values = template, values
+        return obj
+
+    def shown(self) -> str:
+        return _render(gettext(self.template) if self.template else "", self.values, translate=True)
+
+
+class Joined(str):
+    """Messages joined by `sep` (English as str, each part shown translated by `shown()`)."""
+
+    parts: tuple
+
+    def __new__(cls, sep: str, parts):
+        parts = tuple(parts)
+        obj = super().__new__(cls, sep.join(str(p) for p in parts))
+        obj.parts, obj.sep = parts, sep
+        return obj
+
+    def shown(self) -> str:
+        sep = {", ": "、", "; ": "；", " ": ""}.get(self.sep, self.sep) if _chinese() else self.sep
+        return sep.join(shown(p) for p in self.parts)
+
+
+def shown(text) -> str:
+    """A rule's message (or plain text) in the reader's language."""
+    if isinstance(text, Message | Joined):
+        return text.shown()
+    return str(text)
+
+
+def _value(value, translate: bool) -> str:
+    if isinstance(value, Message | Joined):
+        return value.shown() if translate else str(value)
+    if isinstance(value, date):
+        return shown_date(value)
+    if isinstance(value, tuple | list):
+        return ("；" if translate and _chinese() else "; ").join(_value(v, translate) for v in value)
+    return str(value)  # a lazy string is evaluated in the active language
+
+
+def _chinese() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
+def _render(template: str, values: dict, translate: bool) -> str:
+    return template % {k: _value(v, translate) for k, v in values.items()} if values else template
+
 
 CRITERION_ANSWERS = ("met", "not_met", "not_assessed")
 
@@ -43,11 +111,11 @@ def age_on(birth_date: date, on: date) -> int:
 
 def age_problem(age_years: int | None, protocol: EnrollmentProtocol) -> str | None:
     if age_years is None:
-        return "Age is unknown: enter the date of birth or the age."
+        return Message(gettext_noop("Age is unknown: enter the date of birth or the age."))
     if not protocol.min_age_years <= age_years <= protocol.max_age_years:
-        return (
-            f"Age {age_years} is outside the protocol range "
-            f"{protocol.min_age_years}-{protocol.max_age_years} years."
+        return Message(
+            gettext_noop("Age %(age)s is outside the protocol range %(min)s-%(max)s years."),
+            age=age_years, min=protocol.min_age_years, max=protocol.max_age_years,
         )
     return None
 
@@ -76,7 +144,7 @@ class DataAnswer:
     """A data criterion's answer derived from the data, and why (shown with a failed criterion)."""
 
     answer: str  # "met" | "not_met" | "not_assessed"
-    why: str
+    why: str  # a Message
 
 
 def _fmt(value: float) -> str:
@@ -84,17 +152,23 @@ def _fmt(value: float) -> str:
 
 
 def _labs_answer(data: ScreeningData, protocol: EnrollmentProtocol) -> DataAnswer:
-    missing = [lab.label for lab in protocol.lab_limits if data.labs.get(lab.field) is None]
-    above = [
-        f"{lab.label} {_fmt(data.labs[lab.field])} x ULN (limit {_fmt(lab.max_x_uln)})"
+    missing = [lab_label(lab.label) for lab in protocol.lab_limits if data.labs.get(lab.field) is None]
+    above = tuple(
+        Message(gettext_noop("%(lab)s %(value)s x ULN (limit %(limit)s)"),
+                lab=lab_label(lab.label), value=_fmt(data.labs[lab.field]), limit=_fmt(lab.max_x_uln))
         for lab in protocol.lab_limits
         if data.labs.get(lab.field) is not None and float(data.labs[lab.field]) > lab.max_x_uln
-    ]
+    )
     if above:
-        return DataAnswer("not_met", "; ".join(above))
+        return DataAnswer("not_met", Message("%(above)s", above=above))
     if missing:
-        return DataAnswer("not_assessed", "not entered: " + ", ".join(missing))
-    return DataAnswer("met", "every value within its limit")
+        return DataAnswer("not_assessed", Message(gettext_noop("not entered: %(labs)s"), labs=Joined(", ", missing)))
+    return DataAnswer("met", Message(gettext_noop("every value within its limit")))
+
+
+def lab_label(label: str) -> Message:
+    """A laboratory label of the protocol (marked there with gettext_noop), shown translated."""
+    return Message(label)
 
 
 def data_answer(criterion: Criterion, data: ScreeningData, protocol: EnrollmentProtocol) -> DataAnswer | None:
@@ -105,30 +179,32 @@ def data_answer(criterion: Criterion, data: ScreeningData, protocol: EnrollmentP
     kind = criterion.data_field
     if kind == "age":
         if data.age_years is None:
-            return DataAnswer("not_assessed", "age unknown")
+            return DataAnswer("not_assessed", Message(gettext_noop("age unknown")))
         ok = protocol.min_age_years <= data.age_years <= protocol.max_age_years
-        return DataAnswer("met" if ok else "not_met", f"age {data.age_years}")
+        return DataAnswer("met" if ok else "not_met", Message(gettext_noop("age %(age)s"), age=data.age_years))
     if kind == "ecog":
         if data.ecog is None:
-            return DataAnswer("not_assessed", "ECOG not entered")
-        return DataAnswer("met" if data.ecog <= protocol.max_ecog else "not_met", f"ECOG {data.ecog}")
+            return DataAnswer("not_assessed", Message(gettext_noop("ECOG not entered")))
+        ok = data.ecog <= protocol.max_ecog
+        return DataAnswer("met" if ok else "not_met", Message("ECOG %(ecog)s", ecog=data.ecog))
     if kind == "ph_result":
         if data.ph_result not in (PH_NEGATIVE, PH_POSITIVE):
-            return DataAnswer("not_assessed", "no BCR::ABL1 result")
+            return DataAnswer("not_assessed", Message(gettext_noop("no BCR::ABL1 result")))
         negative = data.ph_result == PH_NEGATIVE
-        return DataAnswer("met" if negative else "not_met", f"BCR::ABL1 {'negative' if negative else 'positive'}")
+        why = gettext_noop("BCR::ABL1 negative") if negative else gettext_noop("BCR::ABL1 positive")
+        return DataAnswer("met" if negative else "not_met", Message(why))
     if kind == "cns_status":
         if data.cns_status == CNS3:
-            return DataAnswer("met", "CNS3")
+            return DataAnswer("met", Message("CNS3"))
         if data.cns_status in CNS_NOT_EXCLUDING:
-            return DataAnswer("not_met", data.cns_status)
-        return DataAnswer("not_assessed", "CNS status not assessed")
+            return DataAnswer("not_met", Message("%(cns)s", cns=data.cns_status))
+        return DataAnswer("not_assessed", Message(gettext_noop("CNS status not assessed")))
     if kind == "labs":
         return _labs_answer(data, protocol)
     if kind == "consent":
         if data.consent_on is None:
-            return DataAnswer("not_assessed", "no signed consent recorded")
-        return DataAnswer("met", f"signed {shown_date(data.consent_on)}")
+            return DataAnswer("not_assessed", Message(gettext_noop("no signed consent recorded")))
+        return DataAnswer("met", Message(gettext_noop("signed %(on)s"), on=data.consent_on))
     return None
 
 
@@ -160,17 +236,35 @@ def derive_eligibility(
         answer, derived = evaluated[criterion.code]
         if answer == criterion.required_answer:
             continue
+        text = criterion_text(criterion)
         if criterion.data_field == "age":
-            failed.append(age_problem(data.age_years, protocol) or f"{criterion.text}: not met")
+            failed.append(age_problem(data.age_years, protocol)
+                          or Message(gettext_noop("%(criterion)s: not met"), criterion=text))
         elif answer == "not_assessed":
-            failed.append(f"{criterion.text}: not assessed" + (f" ({derived.why})" if derived else ""))
+            failed.append(
+                Message(gettext_noop("%(criterion)s: not assessed (%(why)s)"), criterion=text, why=derived.why)
+                if derived else Message(gettext_noop("%(criterion)s: not assessed"), criterion=text)
+            )
+        elif criterion.kind == "inclusion":
+            failed.append(
+                Message(gettext_noop("%(criterion)s: not met (%(why)s)"), criterion=text, why=derived.why)
+                if derived else Message(gettext_noop("%(criterion)s: not met"), criterion=text)
+            )
         else:
-            label = "not met" if criterion.kind == "inclusion" else "present (exclusion)"
-            failed.append(f"{criterion.text}: {label}" + (f" ({derived.why})" if derived else ""))
+            failed.append(
+                Message(gettext_noop("%(criterion)s: present (exclusion) (%(why)s)"), criterion=text, why=derived.why)
+                if derived else Message(gettext_noop("%(criterion)s: present (exclusion)"), criterion=text)
+            )
     return Eligibility(eligible=not failed, failed=tuple(failed))
 
 
-ANSWER_WORDS = {"met": "met", "not_met": "not met", "not_assessed": "not assessed"}
+def criterion_text(criterion: Criterion) -> Message:
+    """The criterion's text (protocol.CRITERION_TEXTS marks them for translation)."""
+    return Message(criterion.text)
+
+
+ANSWER_WORDS = {"met": gettext_noop("met"), "not_met": gettext_noop("not met"),
+                "not_assessed": gettext_noop("not assessed")}
 
 
 def contradicting_ticks(
@@ -184,16 +278,30 @@ def contradicting_ticks(
         derived = data_answer(criterion, data, protocol)
         if derived is None or tick == "not_assessed" or tick == derived.answer:
             continue
-        problems[criterion.code] = (
-            f"'{criterion.text}' is ticked {ANSWER_WORDS[tick]}, but the data say {ANSWER_WORDS[derived.answer]} "
-            f"({derived.why}): correct the data or the tick."
+        problems[criterion.code] = Message(
+            gettext_noop("'%(criterion)s' is ticked %(tick)s, but the data say %(answer)s (%(why)s): correct the "
+                         "data or the tick."),
+            criterion=criterion_text(criterion), tick=Message(ANSWER_WORDS[tick]),
+            answer=Message(ANSWER_WORDS[derived.answer]), why=derived.why,
         )
     return problems
 
 
+# A status code as the messages name it: the code itself in English (as before), the status's name in Chinese.
+STATUS_CODE_WORDS = {
+    SCREENING: pgettext_lazy("status code", "screening"),
+    SCREEN_FAILED: pgettext_lazy("status code", "screen_failed"),
+    ENROLLED: pgettext_lazy("status code", "enrolled"),
+    ON_TREATMENT: pgettext_lazy("status code", "on_treatment"),
+    FOLLOW_UP: pgettext_lazy("status code", "follow_up"),
+    OFF_STUDY: pgettext_lazy("status code", "off_study"),
+}
+
+
 def transition_problem(current: str, new: str) -> str | None:
     if new not in TRANSITIONS.get(current, ()):
-        return f"A participant cannot go from '{current}' to '{new}'."
+        return Message(gettext_noop("A participant cannot go from '%(current)s' to '%(new)s'."),
+                       current=STATUS_CODE_WORDS.get(current, current), new=STATUS_CODE_WORDS.get(new, new))
     return None
 
 
@@ -205,16 +313,24 @@ def format_screening_number(site_code: str, sequence: int) -> str:
     return f"S{site_code}-{sequence:03d}"
 
 
+THIS_DATE = Message(gettext_noop("This date"))
+# The dates' names the messages use (the forms of every area pass them as labels).
+DATE_OF_CONSENT = Message(gettext_noop("The date of consent"))
+ENROLLMENT_DATE = Message(gettext_noop("The enrollment date"))
+SCREENING_DATE = Message(gettext_noop("The screening date"))
+
+
 def date_before_consent_problem(
-    value: date | None, consent_date: date | None, label: str = "This date"
+    value: date | None, consent_date: date | None, label: str = THIS_DATE
 ) -> str | None:
     """No clinical data may be dated before consent (reusable by every clinical form)."""
     if value is None:
         return None
     if consent_date is None:
-        return "No signed consent is on file: clinical data cannot be recorded yet."
+        return Message(gettext_noop("No signed consent is on file: clinical data cannot be recorded yet."))
     if value < consent_date:
-        return f"{label} ({shown_date(value)}) is before the date of consent ({shown_date(consent_date)})."
+        return Message(gettext_noop("%(label)s (%(value)s) is before the date of consent (%(consent)s)."),
+                       label=label, value=value, consent=consent_date)
     return None
 
 
@@ -231,14 +347,14 @@ class TrialDates:
 
 DATE_ORDER = ("screened_on", "consent_on", "enrolled_on", "c1d1")
 DATE_NAMES = {
-    "screened_on": "the screening date",
-    "consent_on": "the date of consent",
-    "enrolled_on": "the enrollment date",
-    "c1d1": "C1D1 (the first dose)",
+    "screened_on": Message(gettext_noop("the screening date")),
+    "consent_on": Message(gettext_noop("the date of consent")),
+    "enrolled_on": Message(gettext_noop("the enrollment date")),
+    "c1d1": Message(gettext_noop("C1D1 (the first dose)")),
 }
 
 
-def date_order_problem(value: date | None, dates: TrialDates, not_before: str, label: str = "This date") -> str | None:
+def date_order_problem(value: date | None, dates: TrialDates, not_before: str, label: str = THIS_DATE) -> str | None:
     """`value` must not precede the trial date `not_before` (one of DATE_ORDER) nor any earlier one.
 
     Before consent is named first (no clinical data before consent); otherwise the latest date it
@@ -252,28 +368,30 @@ def date_order_problem(value: date | None, dates: TrialDates, not_before: str, l
         return None
     name = "consent_on" if "consent_on" in broken else broken[-1]
     anchor = getattr(dates, name)
-    return f"{label} ({shown_date(value)}) is before {DATE_NAMES[name]} ({shown_date(anchor)})."
+    return Message(gettext_noop("%(label)s (%(value)s) is before %(name)s (%(anchor)s)."), label=label, value=value,
+                   name=DATE_NAMES[name], anchor=anchor)
 
 
-def date_after_problem(value: date | None, later: date | None, later_name: str, label: str = "This date") -> str | None:
+def date_after_problem(value: date | None, later: date | None, later_name: str, label: str = THIS_DATE) -> str | None:
     """`value` must not follow a later trial date already recorded (e.g. a screening date after consent)."""
     if value is None or later is None or value <= later:
         return None
-    return f"{label} ({shown_date(value)}) is after {later_name} ({shown_date(later)})."
+    return Message(gettext_noop("%(label)s (%(value)s) is after %(name)s (%(later)s)."), label=label, value=value,
+                   name=later_name, later=later)
 
 
-def future_date_problem(value: date | None, today: date, label: str = "This date") -> str | None:
+def future_date_problem(value: date | None, today: date, label: str = THIS_DATE) -> str | None:
     if value is not None and value > today:
-        return f"{label} ({shown_date(value)}) is in the future."
+        return Message(gettext_noop("%(label)s (%(value)s) is in the future."), label=label, value=value)
     return None
 
 
-OFF_STUDY_REASON_LABELS = {
-    "completed": "Completed the study",
-    "consent_withdrawn": "Consent withdrawn",
-    "lost_to_follow_up": "Lost to follow-up",
-    "death": "Death",
-    "investigator_decision": "Investigator decision",
+OFF_STUDY_REASON_LABELS = {  # English; shown with gettext (the codes are stored)
+    "completed": gettext_noop("Completed the study"),
+    "consent_withdrawn": gettext_noop("Consent withdrawn"),
+    "lost_to_follow_up": gettext_noop("Lost to follow-up"),
+    "death": gettext_noop("Death"),
+    "investigator_decision": gettext_noop("Investigator decision"),
 }
 TREATED_STATUSES = (ON_TREATMENT, FOLLOW_UP)
 
@@ -281,9 +399,13 @@ TREATED_STATUSES = (ON_TREATMENT, FOLLOW_UP)
 def consent_version_problem(version: str, signed_on: date, approved: tuple[str, ...]) -> str | None:
     """`approved`: the versions approved on `signed_on` (protocol.approved_consent_versions(on=signed_on))."""
     if version not in approved:
-        return (
-            f"Consent document version {version} was not approved on {shown_date(signed_on)} "
-            f"(approved then: {', '.join(approved) or 'none'})."
+        if not approved:
+            return Message(gettext_noop("Consent document version %(version)s was not approved on %(on)s (approved "
+                                        "then: none)."), version=version, on=signed_on)
+        return Message(
+            gettext_noop("Consent document version %(version)s was not approved on %(on)s (approved then: "
+                         "%(approved)s)."),
+            version=version, on=signed_on, approved=", ".join(approved),
         )
     return None
 
@@ -309,34 +431,32 @@ def enrollment_problems(facts: EnrollmentFacts, protocol: EnrollmentProtocol) ->
     problems: list[str] = []
     if (age := age_problem(facts.age_years, protocol)) is not None:
         problems.append(age)
-    failed = [f for f in facts.eligibility.failed if f != age]
+    failed = tuple(f for f in facts.eligibility.failed if f != age)
     if failed:
-        problems.append("The candidate is not eligible: " + "; ".join(failed) + ".")
+        problems.append(Message(gettext_noop("The candidate is not eligible: %(failed)s."), failed=failed))
     if facts.consent_version is None or facts.consent_on is None:
-        problems.append("No signed consent is on file.")
+        problems.append(Message(gettext_noop("No signed consent is on file.")))
     else:
         problems += [
             p
             for p in (
                 consent_version_problem(facts.consent_version, facts.consent_on, facts.approved_versions),
-                future_date_problem(facts.consent_on, facts.today, "The date of consent"),
+                future_date_problem(facts.consent_on, facts.today, DATE_OF_CONSENT),
                 date_order_problem(
-                    facts.enrolled_on, TrialDates(facts.screened_on, facts.consent_on), "consent_on",
-                    "The enrollment date",
+                    facts.enrolled_on, TrialDates(facts.screened_on, facts.consent_on), "consent_on", ENROLLMENT_DATE,
                 ),
-                date_order_problem(
-                    facts.consent_on, TrialDates(facts.screened_on), "screened_on", "The date of consent"
-                ),
+                date_order_problem(facts.consent_on, TrialDates(facts.screened_on), "screened_on", DATE_OF_CONSENT),
             )
             if p
         ]
-    if (p := future_date_problem(facts.enrolled_on, facts.today, "The enrollment date")) is not None:
+    if (p := future_date_problem(facts.enrolled_on, facts.today, ENROLLMENT_DATE)) is not None:
         problems.append(p)
     if facts.enrolled_count >= facts.target:
-        problems.append(
-            f"The enrollment target of {facts.target} participants is reached: no further enrollment "
-            "(a data manager can raise the target in the study settings)."
-        )
+        problems.append(Message(
+            gettext_noop("The enrollment target of %(target)s participants is reached: no further enrollment (a data "
+                         "manager can raise the target in the study settings)."),
+            target=facts.target,
+        ))
     return problems
 
 

@@ -13,9 +13,18 @@ import pghistory
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from enrollment import rules
-from enrollment.models import Consent, Participant, ScreeningRecord, Site, StatusChange, StudySettings
+from enrollment.models import (
+    Consent,
+    Participant,
+    ScreeningRecord,
+    ScreeningStatus,
+    Site,
+    StatusChange,
+    StudySettings,
+)
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 from integrity import locking
 from integrity.models import FormSubmission
@@ -162,7 +171,7 @@ def _evaluated_criteria(record: ScreeningRecord, ticks: dict[str, str]) -> dict[
     """The checklist as stored: data criteria as their data give them; refuses a contradicting tick."""
     data = record.screening_data(consent_on=None)
     if problems := rules.contradicting_ticks(ticks, data, ENROLLMENT_PROTOCOL):
-        raise ScreeningRefused(" ".join(problems.values()))
+        raise ScreeningRefused(rules.Joined(" ", problems.values()))
     return {code: answer for code, (answer, _) in rules.criterion_answers(ticks, data, ENROLLMENT_PROTOCOL).items()}
 
 
@@ -186,7 +195,7 @@ def _update_screening(screening: ScreeningRecord, *, reason: str, user, **values
 def screen_fail(*, screening: ScreeningRecord, reason: str, user) -> ScreeningRecord:
     """Close a candidate's screening as failed, with the reason (e.g. the failed criteria)."""
     if not reason.strip():
-        raise ScreeningRefused("Give the reason for the screen failure.")
+        raise ScreeningRefused(rules.Message(gettext_noop("Give the reason for the screen failure.")))
     current = ScreeningRecord.objects.select_for_update().get(pk=screening.pk)
     if (why := locking.edit_blocked_reason(current)) is not None:
         raise ScreeningRefused(why)
@@ -213,14 +222,15 @@ def record_consent(
         return existing
     problem = rules.consent_version_problem(
         document_version, signed_on, ENROLLMENT_PROTOCOL.approved_consent_versions(on=signed_on)
-    ) or rules.future_date_problem(signed_on, timezone.localdate(), "The date of consent")
+    ) or rules.future_date_problem(signed_on, timezone.localdate(), rules.DATE_OF_CONSENT)
     if problem is not None:
         raise ConsentRefused(problem)
     screening = ScreeningRecord.objects.select_for_update().get(pk=screening.pk)
     if screening.status == rules.SCREEN_FAILED:
-        raise ConsentRefused(f"Screening {screening.screening_number} is closed as a screen failure.")
+        raise ConsentRefused(rules.Message(gettext_noop("Screening %(number)s is closed as a screen failure."),
+                                           number=screening.screening_number))
     dates = rules.TrialDates(screened_on=screening.screened_on)
-    if (problem := rules.date_order_problem(signed_on, dates, "screened_on", "The date of consent")) is not None:
+    if (problem := rules.date_order_problem(signed_on, dates, "screened_on", rules.DATE_OF_CONSENT)) is not None:
         raise ConsentRefused(problem)
     consent = Consent(
         screening=screening, document_version=document_version, signed_on=signed_on,
@@ -235,7 +245,7 @@ def record_consent(
         try:
             _update_screening(screening, reason="Consent recorded", user=user, criteria=criteria)
         except ScreeningRefused as exc:
-            raise ConsentRefused(str(exc)) from exc
+            raise ConsentRefused(*exc.args) from exc
     _register_submission(consent, submission_token)
     return consent
 
@@ -271,10 +281,12 @@ def enroll_participant(
     target = StudySettings.objects.select_for_update().get(pk=StudySettings.current().pk).target_enrollment
     screening = ScreeningRecord.objects.select_for_update().select_related("site").get(pk=screening.pk)
     if (problem := rules.transition_problem(screening.status, rules.ENROLLED)) is not None:
-        raise EnrollmentRefused(f"Screening {screening.screening_number} is {screening.get_status_display()}: "
-                                f"{problem}")
+        raise EnrollmentRefused(rules.Message(
+            gettext_noop("Screening %(number)s is %(status)s: %(problem)s"), number=screening.screening_number,
+            status=ScreeningStatus(screening.status).label, problem=problem,
+        ))
     if problems := rules.enrollment_problems(_enrollment_facts(screening, enrolled_on, target), ENROLLMENT_PROTOCOL):
-        raise EnrollmentRefused(" ".join(problems))
+        raise EnrollmentRefused(rules.Joined(" ", problems))
     site = screening.site
     sequence = (Participant.objects.filter(site=site).aggregate(m=Max("sequence"))["m"] or 0) + 1
     participant = Participant(
@@ -295,14 +307,15 @@ def enroll_participant(
         _update_screening(screening, reason=f"Enrolled as {participant.participant_id}", user=user,
                           status=rules.ENROLLED)
     except ScreeningRefused as exc:
-        raise EnrollmentRefused(str(exc)) from exc
+        raise EnrollmentRefused(*exc.args) from exc
     return participant
 
 
 def take_off_study(*, participant: Participant, on: date, reason_code: str, user) -> Participant:
     """Off study with one of rules.OFF_STUDY_REASONS (completed, consent withdrawn, ...)."""
     if reason_code not in rules.OFF_STUDY_REASONS:
-        raise StatusChangeRefused(
-            f"'{reason_code}' is not an off-study reason (one of: {', '.join(rules.OFF_STUDY_REASONS)})."
-        )
+        raise StatusChangeRefused(rules.Message(
+            gettext_noop("'%(code)s' is not an off-study reason (one of: %(codes)s)."), code=reason_code,
+            codes=", ".join(rules.OFF_STUDY_REASONS),
+        ))
     return change_status(participant=participant, to_status=rules.OFF_STUDY, on=on, reason=reason_code, user=user)

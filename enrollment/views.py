@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, has_role, role_required, visible_site_ids
@@ -66,6 +68,11 @@ class CountedPaginator(Paginator):
         return self._given_count
 
 
+def _why(exc: Exception) -> str:
+    """A refusal's message in the reader's language (the services raise rules.Message, English as str)."""
+    return rules.shown(exc.args[0]) if exc.args else str(exc)
+
+
 def _screening_or_404(request: HttpRequest, pk: int) -> ScreeningRecord:
     return get_object_or_404(ScreeningRecord.objects.visible_to(request.user).select_related("site"), pk=pk)
 
@@ -109,9 +116,10 @@ def screening_add(request: HttpRequest) -> HttpResponse:
                 **form.record_data(), user=request.user, submission_token=form.cleaned_data.get("submission_token")
             )
         except services.ScreeningRefused as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, _why(exc))
         else:
-            messages.success(request, f"Candidate screened as {record.screening_number}.")
+            messages.success(request, gettext("Candidate screened as %(number)s.")
+                             % {"number": record.screening_number})
             return redirect("enrollment:screening-detail", pk=record.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "enrollment/screening_form.html", {"form": form}, status=status)
@@ -125,7 +133,7 @@ def screening_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return handle_record_form(
         request, form, template="enrollment/screening_form.html", context={"screening": screening},
         success_url=reverse("enrollment:screening-detail", args=[screening.pk]),
-        success_message="Screening updated.",
+        success_message=gettext("Screening updated."),
     )
 
 
@@ -139,8 +147,14 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enrollment/screening_detail.html", {
         "screening": screening, "eligibility": eligibility, "answers": _answers(screening, consent_on),
         "consents": consents, "participant": participant, "can_write": has_role(request.user, *WRITE_ROLES),
-        "fail_form": ScreenFailForm(initial={"reason": "; ".join(eligibility.failed)}),
+        "fail_form": ScreenFailForm(initial={"reason": _fail_reason(eligibility, shown=True)}),
     })
+
+
+def _fail_reason(eligibility, *, shown: bool) -> str:
+    """The screen-failure reason offered: the failed criteria, in the reader's language (`shown`) or in English
+    (what is stored when the offer is submitted unchanged)."""
+    return rules.shown(rules.Joined("; ", eligibility.failed)) if shown else "; ".join(eligibility.failed)
 
 
 def _answers(screening: ScreeningRecord, consent_on) -> list[dict]:
@@ -149,8 +163,8 @@ def _answers(screening: ScreeningRecord, consent_on) -> list[dict]:
     rows = []
     for c in ENROLLMENT_PROTOCOL.criteria:
         answer, derived = evaluated[c.code]
-        rows.append({"criterion": c, "answer": answer, "ok": answer == c.required_answer,
-                     "from_data": derived.why if derived else ""})
+        rows.append({"criterion": c, "text": rules.criterion_text(c).shown(), "answer": answer,
+                     "ok": answer == c.required_answer, "from_data": derived.why.shown() if derived else ""})
     return rows
 
 
@@ -160,14 +174,19 @@ def screening_fail(request: HttpRequest, pk: int) -> HttpResponse:
     screening = _screening_or_404(request, pk)
     form = ScreenFailForm(request.POST)
     if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        eligibility = screening.eligibility
+        if reason.strip() == _fail_reason(eligibility, shown=True).strip():  # the offer, unchanged: stored in English
+            reason = _fail_reason(eligibility, shown=False)
         try:
-            services.screen_fail(screening=screening, reason=form.cleaned_data["reason"], user=request.user)
+            services.screen_fail(screening=screening, reason=reason, user=request.user)
         except services.ScreeningRefused as exc:
-            messages.error(request, str(exc))
+            messages.error(request, _why(exc))
         else:
-            messages.success(request, f"{screening.screening_number} recorded as a screen failure.")
+            messages.success(request, gettext("%(number)s recorded as a screen failure.")
+                             % {"number": screening.screening_number})
     else:
-        messages.error(request, "Give the reason for the screen failure.")
+        messages.error(request, gettext("Give the reason for the screen failure."))
     return redirect("enrollment:screening-detail", pk=screening.pk)
 
 
@@ -183,9 +202,9 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
                 **{n: form.cleaned_data[n] for n in ("document_version", "signed_on", "obtained_by")},
             )
         except services.ConsentRefused as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, _why(exc))
         else:
-            messages.success(request, "Consent recorded.")
+            messages.success(request, gettext("Consent recorded."))
             return redirect("enrollment:screening-detail", pk=screening.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "enrollment/consent_form.html", {"form": form, "screening": screening}, status=status)
@@ -199,7 +218,7 @@ def consent_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return handle_record_form(
         request, form, template="enrollment/consent_form.html", context={"screening": consent.screening},
         success_url=reverse("enrollment:screening-detail", args=[consent.screening_id]),
-        success_message="Consent updated.",
+        success_message=gettext("Consent updated."),
     )
 
 
@@ -211,7 +230,8 @@ def study_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with own_context(user=request.user.pk, reason=form.cleaned_data["reason"]):  # audited (pghistory trigger)
             form.save()
-        messages.success(request, f"Study settings saved: enrollment target {form.instance.target_enrollment}.")
+        messages.success(request, gettext("Study settings saved: enrollment target %(target)s.")
+                         % {"target": form.instance.target_enrollment})
         return redirect("enrollment:study-settings")
     status = 400 if request.method == "POST" else 200
     return render(request, "enrollment/study_settings.html", {"form": form, "enrolled": enrolled}, status=status)
@@ -226,9 +246,9 @@ def participant_enroll(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             participant = services.enroll_participant(screening=screening, user=request.user, **form.cleaned_data)
         except services.EnrollmentRefused as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, _why(exc))
         else:
-            messages.success(request, f"Enrolled as participant {participant.participant_id}.")
+            messages.success(request, gettext("Enrolled as participant %(id)s.") % {"id": participant.participant_id})
             return redirect("enrollment:participant-detail", pk=participant.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "screening": screening, "eligibility": screening.eligibility}
@@ -263,6 +283,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant_or_404(request, pk)
     context = casebook_context(participant, request)
     context["can_write"] = has_role(request.user, *WRITE_ROLES)
+    context["off_study_reason"] = OFF_STUDY_CODES.get(participant.off_study_reason, participant.off_study_reason)
     return render(request, "enrollment/participant_detail.html", context)
 
 
@@ -275,9 +296,9 @@ def participant_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _apply_status_change(participant, form.cleaned_data, request.user)
         except services.StatusChangeRefused as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, _why(exc))
         else:
-            messages.success(request, "Status changed.")
+            messages.success(request, gettext("Status changed."))
             return redirect("enrollment:participant-detail", pk=participant.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "enrollment/status_form.html", {"form": form, "participant": participant}, status=status)
@@ -327,7 +348,7 @@ def casebook_context(participant: Participant, request: HttpRequest) -> dict:
     }
 
 
-def eligibility_deviations(participant: Participant, consent_on) -> tuple[str, ...]:
+def eligibility_deviations(participant: Participant, consent_on) -> tuple[str, ...]:  # rules.Message
     """The eligibility criteria an enrolled participant fails by the data now (a protocol deviation)."""
     eligibility = participant.screening.eligibility_with(consent_on)
     return () if eligibility.eligible else eligibility.failed
@@ -383,11 +404,11 @@ def _sections(participant: Participant, request: HttpRequest) -> tuple[list[Case
 def _own_timeline(participant: Participant, changes: list) -> list[TimelineEntry]:
     screening = participant.screening
     screening_url = reverse("enrollment:screening-detail", args=[screening.pk])
-    entries = [TimelineEntry(screening.screened_on, "screening", f"Screened as {screening.screening_number}",
-                             screening_url)]
+    entries = [TimelineEntry(screening.screened_on, "screening",
+                             gettext("Screened as %(number)s") % {"number": screening.screening_number}, screening_url)]
     entries += [
-        TimelineEntry(c.signed_on, "consent", f"Consent signed (version {c.document_version}, by {c.obtained_by})",
-                      screening_url)
+        TimelineEntry(c.signed_on, "consent", gettext("Consent signed (version %(version)s, by %(by)s)")
+                      % {"version": c.document_version, "by": c.obtained_by}, screening_url)
         for c in Consent.objects.filter(screening_id=screening.pk, is_deleted=False)
     ]
     labels = dict(ParticipantStatus.choices)
@@ -399,20 +420,55 @@ def _own_timeline(participant: Participant, changes: list) -> list[TimelineEntry
 
 
 STATUS_LABELS = {**dict(ScreeningStatus.choices), **dict(ParticipantStatus.choices)}
+# Status-change reasons the system stores (in English), shown translated.
+SYSTEM_REASONS = {"Enrolled": _("Enrolled")}
+
+
+def _reason_label(reason: str) -> str:
+    """A status change's reason as shown: an off-study reason's label, a system reason translated, else as typed."""
+    if reason in rules.OFF_STUDY_REASON_LABELS:
+        return gettext(rules.OFF_STUDY_REASON_LABELS[reason])
+    return str(SYSTEM_REASONS.get(reason, reason))
 
 
 def _status_row(change) -> dict:
     return {
         "on": change.changed_on, "from": STATUS_LABELS.get(change.from_status, change.from_status),
         "to": change.to_status, "to_label": STATUS_LABELS.get(change.to_status, change.to_status),
-        "reason": rules.OFF_STUDY_REASON_LABELS.get(change.reason, change.reason), "by": change.created_by,
+        "reason": _reason_label(change.reason), "by": change.created_by,
     }
 
 
 def _status_label(change, labels: dict) -> str:
-    label = f"Status: {labels.get(change.to_status, change.to_status)}"
-    reason = rules.OFF_STUDY_REASON_LABELS.get(change.reason, change.reason)
-    return f"{label} ({reason})" if reason and reason != "Enrolled" else label
+    status = labels.get(change.to_status, change.to_status)
+    if change.reason and change.reason != "Enrolled":
+        return gettext("Status: %(status)s (%(reason)s)") % {"status": status, "reason": _reason_label(change.reason)}
+    return gettext("Status: %(status)s") % {"status": status}
+
+
+# The off-study reason as the casebook header names it (the stored code in English, translated in Chinese).
+OFF_STUDY_CODES = {
+    "completed": pgettext_lazy("off-study reason code", "completed"),
+    "consent_withdrawn": pgettext_lazy("off-study reason code", "consent_withdrawn"),
+    "lost_to_follow_up": pgettext_lazy("off-study reason code", "lost_to_follow_up"),
+    "death": pgettext_lazy("off-study reason code", "death"),
+    "investigator_decision": pgettext_lazy("off-study reason code", "investigator_decision"),
+}
+# The kinds of the casebook's timeline entries (every section's), shown translated.
+TIMELINE_KINDS = {
+    "screening": pgettext_lazy("timeline", "screening"), "consent": pgettext_lazy("timeline", "consent"),
+    "status": pgettext_lazy("timeline", "status"), "cycle": pgettext_lazy("timeline", "cycle"),
+    "dose": pgettext_lazy("timeline", "dose"), "transplant": pgettext_lazy("timeline", "transplant"),
+    "adverse event": pgettext_lazy("timeline", "adverse event"), "marrow": pgettext_lazy("timeline", "marrow"),
+    "blood count": pgettext_lazy("timeline", "blood count"), "follow-up": pgettext_lazy("timeline", "follow-up"),
+    "death": pgettext_lazy("timeline", "death"), "relapse": pgettext_lazy("timeline", "relapse"),
+}
+# The states of the casebook's due items, shown translated.
+DUE_STATES = {
+    "overdue": pgettext_lazy("due", "overdue"), "due": pgettext_lazy("due", "due"),
+    "upcoming": pgettext_lazy("due", "upcoming"), "missed": pgettext_lazy("due", "missed"),
+    "done": pgettext_lazy("due", "done"),
+}
 
 
 @require_GET

@@ -2,6 +2,7 @@
 
 from django.db.models import Min, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from blinatrial.access import COORDINATOR
 from blinatrial.dates import shown_date
@@ -27,11 +28,13 @@ def ready_to_enroll(user) -> WorkList:
                                     screening_data_from_values(r, r["consent_on"])).eligible
     ]
     items = [
-        WorkItem(label=f"{r['screening_number']} · {r['initials']} · ready to enroll",
+        WorkItem(label=gettext("%(number)s · %(initials)s · ready to enroll")
+                 % {"number": r["screening_number"], "initials": r["initials"]},
                  url=reverse("enrollment:participant-enroll", args=[r["pk"]]),
-                 note=f"consented {shown_date(r['consent_on'])}")
+                 note=gettext("consented %(on)s") % {"on": shown_date(r["consent_on"])})
         for r in ready[:MAX_ITEMS]
     ]
-    return WorkList(key="ready-to-enroll", title="Candidates ready to enroll", items=items, total=len(ready),
+    return WorkList(key="ready-to-enroll", title=gettext("Candidates ready to enroll"), items=items,
+                    total=len(ready),
                     more_url=reverse("enrollment:screening-list") + "?status=" + ScreeningStatus.SCREENING,
-                    empty="No eligible, consented candidate is waiting.")
+                    empty=gettext("No eligible, consented candidate is waiting."))
