@@ -41,7 +41,7 @@ def shown(text) -> str:
         return date_range(text)
     if not isinstance(text, Message):
         return text
-    template = ngettext(*text.plural_of, text.count) if text.plural_of is not None else gettext(text.template)
+    template = ngettext(*text.plural_of) if text.plural_of is not None else gettext(text.template)
     if not text.values:
         return template
     return template % {k: value(v) for k, v in text.values.items()}

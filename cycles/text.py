@@ -17,10 +17,10 @@ def gettext_noop(text: str) -> str:
     return text
 
 
-def ngettext_lazy(singular: str, plural: str, count: int, **values) -> "Message":
+def ngettext_lazy(singular: str, plural: str, number: int, **values) -> "Message":
     """A counted message: English now (the singular or the plural), both forms kept for the page (cycles.shown).
     Named after Django's marker so makemessages collects both forms."""
-    return Message(singular if count == 1 else plural, plural_of=(singular, plural), count=count, **values)
+    return Message(singular if number == 1 else plural, plural_of=(singular, plural, number), **values)
 
 
 def english_date(day: date) -> str:
@@ -57,13 +57,12 @@ class Message(str):
 
     template: str
     values: dict
-    plural_of: tuple[str, str] | None
-    count: int | None
+    plural_of: tuple[str, str, int] | None  # a counted message: (singular, plural, the number)
 
-    def __new__(cls, template: str, *, plural_of: tuple[str, str] | None = None, count: int | None = None, **values):
+    def __new__(cls, template: str, *, plural_of: tuple[str, str, int] | None = None, **values):
         english = template % {k: english_value(v) for k, v in values.items()} if values else template
         obj = super().__new__(cls, english)
-        obj.template, obj.values, obj.plural_of, obj.count = template, values, plural_of, count
+        obj.template, obj.values, obj.plural_of = template, values, plural_of
         return obj
 
     def __reduce__(self):
