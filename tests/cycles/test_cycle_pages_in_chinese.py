@@ -37,6 +37,7 @@ SHARED_PARTS = (
     r"<select[^>]*change_reason\".*?</select>",
     r'title="A number, with a dot[^"]*"',
     r'<div[^>]*data-testid="review-banner">.*?</div>',
+    r'<span[^>]*data-testid="time-zone-[^"]*">.*?</span>',  # "Site time (zone); stored in UTC."
 )
 INTEGRITY_FIELDS = {"change_reason", "change_reason_detail", "submission_token", "row_version"}
 OTHER_AREAS = {"Enrolled"}  # the participant's status, enrollment's choice label
@@ -61,7 +62,10 @@ def record_form_texts(response) -> str:
             continue
         texts += [str(field.label or ""), str(field.help_text or "")]
         texts += [str(label) for _, label in getattr(field, "choices", ())]
-    return "<p>" + "</p><p>".join(texts) + "</p>"
+    page = "<p>" + "</p><p>".join(texts) + "</p>"
+    for pattern in SHARED_PARTS:
+        page = re.sub(pattern, " ", page, flags=re.S)
+    return page
 
 
 @pytest.fixture
@@ -181,3 +185,24 @@ def test_rule_messages_stay_english_strings_and_show_in_chinese():
         )
         assert shown(DateRange(datetime.date(2026, 11, 27), datetime.date(2026, 12, 3))) == "2026年11月27日–12月3日"
     assert shown(message) == english
+
+
+def test_the_casebook_section_and_the_home_work_lists_in_chinese(treated, coordinator, rf):
+    from django.template.loader import render_to_string
+
+    from cycles import casebook, worklists
+
+    request = rf.get("/")
+    request.user = coordinator
+    data = data_strings()
+    with translation.override("zh-hans"):
+        section = casebook.section(treated.participant, coordinator)
+        page = render_to_string(section.template, section.context, request=request)
+        texts = [section.title, *(e.label for e in section.timeline), *(e.flag or "" for e in section.timeline),
+                 *(d.label for d in section.due)]
+        for worklist in (worklists.visits_due(coordinator), worklists.cycles_due(coordinator)):
+            texts += [worklist.title, worklist.empty, worklist.hint or ""]
+            texts += [t for item in worklist.items for t in (item.label, item.note)]
+    assert english_left(page, data) == []
+    assert english_left("<p>" + "</p><p>".join(texts) + "</p>", data) == []
+    assert "方案偏离：访视记录在窗口期外。" in page and "治疗周期" in texts
