@@ -206,3 +206,14 @@ def test_the_casebook_section_and_the_home_work_lists_in_chinese(treated, coordi
     assert english_left(page, data) == []
     assert english_left("<p>" + "</p><p>".join(texts) + "</p>", data) == []
     assert "方案偏离：访视记录在窗口期外。" in page and "治疗周期" in texts
+
+
+def test_an_automatic_query_raised_during_a_chinese_request_is_stored_in_english(treated):
+    from cycles import checks
+    from cycles.models import VisitRecord
+
+    visit = VisitRecord.objects.get(cycle=treated, visit_code="D8")
+    with translation.override("zh-hans"):
+        problem = checks.visit_outside_window(visit, {"participant": treated.participant})
+        assert str(problem).startswith("Cycle 1 Day 8 (step-up) visit on ") and "年" not in problem
+        assert shown(problem).startswith("第1周期第8天（剂量递增）访视于")
