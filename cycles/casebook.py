@@ -2,11 +2,13 @@
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from blinatrial.access import DATA_ENTRY_ROLES, has_role
 from cycles import rules, services
 from cycles.models import Administration, AdministrationStatus, Cycle, Transplant
 from cycles.regimen import REGIMEN
+from cycles.shown import shown
 from enrollment.casebook import CasebookSection, DueItem, TimelineEntry
 
 
@@ -35,33 +37,37 @@ def section(participant, user) -> CasebookSection:
         mine = [a for a in adms if a.cycle_id == c.pk]
         blina = services.blinatumomab_summary(segs[c.pk], now=now)
         rows.append({"cycle": c, "administrations": mine, "blina": blina, "url": url})
-        timeline.append(TimelineEntry(c.day1_on, "cycle", f"Cycle {c.number} day 1", url))
+        day1_label = gettext("Cycle %(number)s day 1") % {"number": c.number}
+        timeline.append(TimelineEntry(c.day1_on, "cycle", day1_label, url))
         for a in mine:
             if a.status in (AdministrationStatus.GIVEN, AdministrationStatus.REDUCED) and a.given_on:
-                flag = f"reduced: {a.reason}" if a.status == AdministrationStatus.REDUCED else None
+                flag = (gettext("reduced: %(reason)s") % {"reason": a.reason}
+                        if a.status == AdministrationStatus.REDUCED else None)
                 timeline.append(TimelineEntry(a.given_on, "dose", f"{a.drug_name} {a.actual_dose_mg} mg", url, flag))
         for s in segs[c.pk]:
-            label = f"Blinatumomab {rules.rate_text(s.rate_mcg_per_day)} µg/day started"
+            label = gettext("Blinatumomab %(rate)s µg/day started") % {"rate": rules.rate_text(s.rate_mcg_per_day)}
             timeline.append(TimelineEntry(timezone.localtime(s.started_at).date(), "dose", label, url))
         for v in cals[c.pk]:
             if v.status in (rules.DUE, rules.OVERDUE, rules.UPCOMING):
                 visit_url = reverse("cycles:visit-record", args=[c.pk, v.code])
-                label = f"C{c.number} {v.label}"
+                label = gettext("C%(number)s %(label)s") % {"number": c.number, "label": gettext(v.label)}
                 due.append(DueItem(label, v.target, v.window_start, v.window_end, v.status, visit_url))
     start = _start_link(participant, cycles, user)
     nxt = next_cycle_prompt(participant, cycles, today)
     if nxt is not None:
         url = start["url"] if start else reverse("cycles:participant-calendar", args=[participant.pk])
-        due.append(DueItem(f"Start cycle {nxt.number}", nxt.due_on, nxt.earliest_on, nxt.latest_on, nxt.status, url))
+        start_label = gettext("Start cycle %(number)s") % {"number": nxt.number}
+        due.append(DueItem(start_label, nxt.due_on, nxt.earliest_on, nxt.latest_on, nxt.status, url))
     for t in transplants:
-        timeline.append(TimelineEntry(t.transplanted_on, "transplant", f"HSCT ({t.get_donor_type_display()})"))
+        hsct_label = gettext("HSCT (%(donor)s)") % {"donor": t.get_donor_type_display()}
+        timeline.append(TimelineEntry(t.transplanted_on, "transplant", hsct_label))
     # C1D1 from the rows already read, as services.first_dose_dates computes it in SQL for many participants
     c1d1 = rules.first_dose_on(
         [a.given_on for a in adms if a.status in services.GIVEN_STATUSES and a.given_on],
         [timezone.localtime(s.started_at).date() for c in cycles for s in segs[c.pk]],
     )
     return CasebookSection(
-        title="Treatment cycles",
+        title=gettext("Treatment cycles"),
         template="cycles/casebook_section.html",
         context={
             "participant": participant,
@@ -72,7 +78,7 @@ def section(participant, user) -> CasebookSection:
             "start": start,
             "next_cycle": nxt,
             # Visits recorded outside their window: protocol deviations (each also an automatic query).
-            "deviations": [v.deviation for c in cycles for v in cals[c.pk] if v.deviation],
+            "deviations": [shown(v.deviation) for c in cycles for v in cals[c.pk] if v.deviation],
         },
         order=200,
         timeline=timeline,

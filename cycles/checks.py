@@ -7,7 +7,9 @@ A visit recorded outside its window is saved, not refused, and flagged: a protoc
 the calendar and the casebook too.
 """
 
-from django.utils import timezone
+import functools
+
+from django.utils import timezone, translation
 
 from cycles import rules, services
 from cycles.models import Administration, AdministrationStatus, BlinatumomabSegment, Cycle, VisitRecord
@@ -18,6 +20,18 @@ from integrity.edit_checks import register
 ENROLLMENT_DATES = ("enrollment.ScreeningRecord", "enrollment.Consent", "enrollment.Participant")
 # C1D1 comes from the first dose, the first infusion segment and cycle 1's day 1.
 C1D1_SOURCES = ("cycles.Cycle", "cycles.Administration", "cycles.BlinatumomabSegment")
+
+
+def _in_english(func):
+    """A check's problem is stored (the automatic query's text): written in English whatever the request's language
+    (the dates of enrollment's messages follow the active language); pages show it translated."""
+
+    @functools.wraps(func)
+    def check(record, cache):
+        with translation.override("en-gb"):
+            return func(record, cache)
+
+    return check
 
 
 def trial_dates(cache: dict) -> enrollment_rules.TrialDates:
@@ -35,6 +49,7 @@ def _local_date(value):
 
 
 @register("DATE_ORDER_CYCLE", model="cycles.Cycle", field="day1_on", reads=ENROLLMENT_DATES)
+@_in_english
 def cycle_before_enrollment(cycle, cache) -> str | None:
     """A cycle's day 1 on or after the enrollment (and so consent and screening) date."""
     return enrollment_rules.date_order_problem(cycle.day1_on, trial_dates(cache), "enrolled_on", "Day 1")
@@ -53,6 +68,7 @@ def _given_doses(participant):
 @register(
     "DATE_ORDER_DOSE", model="cycles.Administration", field="given_on", records=_given_doses, reads=ENROLLMENT_DATES
 )
+@_in_english
 def dose_before_enrollment(adm, cache) -> str | None:
     return enrollment_rules.date_order_problem(adm.given_on, trial_dates(cache), "enrolled_on", "The date given")
 
@@ -78,6 +94,7 @@ def _day1_by_number(cache: dict) -> dict[int, object]:
     records=_segments,
     reads=("cycles.Cycle",),
 )
+@_in_english
 def segment_outside_cycle(seg, cache) -> str | None:
     """A segment from its cycle's day 1 to the bound (next cycle's day 1, else day 28 + the longest break)."""
     cycle = seg.cycle
@@ -89,6 +106,7 @@ def segment_outside_cycle(seg, cache) -> str | None:
 
 
 @register("DATE_ORDER_VISIT", model="cycles.VisitRecord", field="visited_on", reads=(*ENROLLMENT_DATES, *C1D1_SOURCES))
+@_in_english
 def visit_before_c1d1(visit, cache) -> str | None:
     return enrollment_rules.date_order_problem(visit.visited_on, trial_dates(cache), "c1d1", "The visit date")
 
@@ -99,6 +117,7 @@ def visit_before_c1d1(visit, cache) -> str | None:
     field="transplanted_on",
     reads=(*ENROLLMENT_DATES, *C1D1_SOURCES),
 )
+@_in_english
 def transplant_before_c1d1(tx, cache) -> str | None:
     return enrollment_rules.date_order_problem(tx.transplanted_on, trial_dates(cache), "c1d1", "The transplant date")
 
@@ -117,6 +136,7 @@ def _visits(participant):
     reads=("cycles.Cycle.day1_on",),  # moving day 1 moves every window of the cycle
     inputs=("visited_on",),
 )
+@_in_english
 def visit_outside_window(visit, cache) -> str | None:
     """A visit recorded outside its window (target ± window from the cycle's actual day 1): a protocol deviation."""
     cycle = visit.cycle

@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from blinatrial.dates import shown_date, shown_datetime
 from cycles import rules, services
@@ -19,6 +21,7 @@ from cycles.models import (
     VisitRecord,
 )
 from cycles.regimen import REGIMEN
+from cycles.shown import shown
 from enrollment import rules as enrollment_rules
 from enrollment.checks import clinical_date_problems, enrolled_problem, trial_dates
 from integrity import services as integrity_services
@@ -56,7 +59,7 @@ class _ParticipantDatesMixin:
 
 
 class CycleStartForm(_ParticipantDatesMixin, ClinicalRecordForm):
-    submit_label = "Start cycle"
+    submit_label = _("Start cycle")
     date_fields = ("day1_on",)
     not_before = "enrolled_on"
 
@@ -64,6 +67,7 @@ class CycleStartForm(_ParticipantDatesMixin, ClinicalRecordForm):
         model = Cycle
         fields = ["day1_on", "weight_kg", "delay_reason"]
         widgets = {"day1_on": DATE}
+        labels = {"delay_reason": _("Delay reason")}
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,10 +77,14 @@ class CycleStartForm(_ParticipantDatesMixin, ClinicalRecordForm):
         self.instance.number = self.next.number
         self.fields["weight_kg"].initial = participant.weight_kg
         if self.next.earliest_on:
-            self.fields["day1_on"].help_text = (
-                f"Earliest {shown_date(self.next.earliest_on)}; scheduled {shown_date(self.next.planned_day1_on)}; "
-                f"after {shown_date(self.next.latest_on_time_on)} the start is late and needs a reason."
-            )
+            self.fields["day1_on"].help_text = gettext(
+                "Earliest %(earliest)s; scheduled %(scheduled)s; after %(latest)s the start is late and needs a "
+                "reason."
+            ) % {
+                "earliest": shown_date(self.next.earliest_on),
+                "scheduled": shown_date(self.next.planned_day1_on),
+                "latest": shown_date(self.next.latest_on_time_on),
+            }
 
     def clean(self):
         data = super().clean()
@@ -84,7 +92,8 @@ class CycleStartForm(_ParticipantDatesMixin, ClinicalRecordForm):
             raise forms.ValidationError(problem)
         if self.participant.status in (enrollment_rules.OFF_STUDY, enrollment_rules.FOLLOW_UP):
             raise forms.ValidationError(
-                f"The participant is {self.participant.get_status_display().lower()}: no new cycle can start."
+                gettext("The participant is %(status)s: no new cycle can start.")
+                % {"status": self.participant.get_status_display().lower()}
             )
         self.check_dates(self.participant, data)
         prev = self.next.previous
@@ -96,7 +105,7 @@ class CycleStartForm(_ParticipantDatesMixin, ClinicalRecordForm):
             data.get("delay_reason") or "",
         )
         for name, problem in problems.items():
-            self.add_error(None if name == "__all__" else name, problem)
+            self.add_error(None if name == "__all__" else name, shown(problem))
         weight = data.get("weight_kg")
         if weight is not None and not self.errors:
             self.instance.planned_day1_on = self.next.planned_day1_on or data["day1_on"]
@@ -118,11 +127,12 @@ class CycleEditForm(_ParticipantDatesMixin, ClinicalRecordForm):
     class Meta:
         model = Cycle
         fields = ["status", "status_reason", "delay_reason"]
+        labels = {"status": _("Status"), "status_reason": _("Status reason"), "delay_reason": _("Delay reason")}
 
     def clean(self):
         data = super().clean()
         if data.get("status") == CycleStatus.STOPPED_EARLY and not (data.get("status_reason") or "").strip():
-            self.add_error("status_reason", "Give the reason the cycle stopped early.")
+            self.add_error("status_reason", gettext("Give the reason the cycle stopped early."))
         return data
 
 
@@ -136,6 +146,7 @@ class AdministrationForm(_ParticipantDatesMixin, ClinicalRecordForm):
         model = Administration
         fields = ["status", "given_on", "actual_dose_mg", "route", "reason"]
         widgets = {"given_on": DATE}
+        labels = {"status": _("Status"), "route": _("Route"), "reason": _("Reason")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,19 +157,21 @@ class AdministrationForm(_ParticipantDatesMixin, ClinicalRecordForm):
         self.fields["status"].choices = [
             c for c in AdministrationStatus.choices if c[0] != AdministrationStatus.PLANNED
         ]
-        self.fields["status"].error_messages["required"] = "Choose what happened to this dose."
+        self.fields["status"].error_messages["required"] = _("Choose what happened to this dose.")
         if self.first_recording:
             # Nothing is proposed as given (issue 17): the user chooses what happened, and types the date and
             # the dose; the plan is shown beside the fields, not put into them.
             self.initial.update(status="", given_on=None, actual_dose_mg=None)
-            self.fields["status"].choices = [("", "— choose —"), *self.fields["status"].choices]
+            self.fields["status"].choices = [("", gettext("— choose —")), *self.fields["status"].choices]
             planned = self.instance.planned_on
-            self.fields["given_on"].help_text = f"Planned for {planned.day} {planned:%b %Y}."
+            self.fields["given_on"].help_text = gettext("Planned for %(date)s.") % {"date": shown_date(planned)}
         drug = self.instance.cycle.regimen.drug(self.instance.drug_code) if self.instance.cycle_id else None
         self.cap_mg = drug.cap_mg if drug else None
-        self.fields["actual_dose_mg"].help_text = f"mg; planned {self.instance.planned_dose_mg} mg" + (
-            f", protocol cap {self.cap_mg:g} mg" if self.cap_mg else ""
-        )
+        values = {"planned": self.instance.planned_dose_mg, "cap": f"{self.cap_mg:g}" if self.cap_mg else ""}
+        self.fields["actual_dose_mg"].help_text = (
+            gettext("mg; planned %(planned)s mg, protocol cap %(cap)s mg") if self.cap_mg
+            else gettext("mg; planned %(planned)s mg")
+        ) % values
 
     @property
     def reason(self) -> str:
@@ -172,24 +185,24 @@ class AdministrationForm(_ParticipantDatesMixin, ClinicalRecordForm):
         reason = (data.get("reason") or "").strip()
         if status in (AdministrationStatus.GIVEN, AdministrationStatus.REDUCED):
             if given_on is None:
-                self.add_error("given_on", "Give the date the dose was given.")
+                self.add_error("given_on", gettext("Give the date the dose was given."))
             if dose is None:
-                self.add_error("actual_dose_mg", "Give the dose actually given (mg).")
+                self.add_error("actual_dose_mg", gettext("Give the dose actually given (mg)."))
         elif status in (AdministrationStatus.HELD, AdministrationStatus.OMITTED):
             if not reason:
-                self.add_error("reason", "Give the reason the dose was held or omitted.")
+                self.add_error("reason", gettext("Give the reason the dose was held or omitted."))
             if dose:
-                self.add_error("actual_dose_mg", "A held or omitted dose has no dose given.")
+                self.add_error("actual_dose_mg", gettext("A held or omitted dose has no dose given."))
         if problem := rules.cycle_days_problem(given_on, cycle.day1_on, cycle.length_days):
-            self.add_error("given_on", problem)
+            self.add_error("given_on", shown(problem))
         if problem := rules.cap_problem(dose, self.cap_mg):
-            self.add_error("actual_dose_mg", problem)
+            self.add_error("actual_dose_mg", shown(problem))
         elif dose is not None and rules.deviation_needs_reason(self.instance.planned_dose_mg, dose) and not reason:
             pct = rules.dose_deviation_pct(self.instance.planned_dose_mg, dose)
             self.add_error(
                 "reason",
-                f"The dose deviates {pct:+g} % from planned (more than ±{REGIMEN.dose_deviation_threshold_pct:g} %): "
-                "give the reason.",
+                gettext("The dose deviates %(pct)s %% from planned (more than ±%(limit)s %%): give the reason.")
+                % {"pct": f"{pct:+g}", "limit": f"{REGIMEN.dose_deviation_threshold_pct:g}"},
             )
         return data
 
@@ -255,7 +268,7 @@ class DoseGridFormSet(forms.BaseFormSet):
 
     def clean(self):
         if not self.changed_forms():
-            raise ValidationError("Nothing to save: choose what happened to at least one dose.")
+            raise ValidationError(gettext("Nothing to save: choose what happened to at least one dose."))
 
     def mark_invalid(self) -> None:
         for form in self.forms:
@@ -297,6 +310,7 @@ class SegmentForm(_ParticipantDatesMixin, ClinicalRecordForm):
             "premedication_at",
         ]
         widgets = {"started_at": DATETIME, "stopped_at": DATETIME, "premedication_at": DATETIME}
+        labels = {"stop_reason": _("Stop reason"), "stop_reason_detail": _("Stop reason detail")}
 
     def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
@@ -310,11 +324,11 @@ class SegmentForm(_ParticipantDatesMixin, ClinicalRecordForm):
         self.check_dates(self.cycle.participant, data)
         start, stop = data.get("started_at"), data.get("stopped_at")
         if problem := rules.segment_order_problem(start, stop):
-            self.add_error("stopped_at", problem)
+            self.add_error("stopped_at", shown(problem))
         if problem := rules.rate_problem(float(data["rate_mcg_per_day"]) if data.get("rate_mcg_per_day") else None):
-            self.add_error("rate_mcg_per_day", problem)
+            self.add_error("rate_mcg_per_day", shown(problem))
         if stop is not None and not data.get("stop_reason"):
-            self.add_error("stop_reason", "Give the reason the segment stopped.")
+            self.add_error("stop_reason", gettext("Give the reason the segment stopped."))
         self._check_inside_cycle(start, stop)
         if start is not None and not self.errors:
             others = (
@@ -328,9 +342,11 @@ class SegmentForm(_ParticipantDatesMixin, ClinicalRecordForm):
             if clash:
                 c = clash[0]
                 zone = timezone.get_current_timezone_name()  # the site's (integrity.recording)
-                until = shown_datetime(timezone.localtime(c.stop), zone) if c.stop else "still running"
+                until = shown_datetime(timezone.localtime(c.stop), zone) if c.stop else gettext("still running")
+                start_text = shown_datetime(timezone.localtime(c.start), zone)
                 self.add_error(
-                    "started_at", f"Overlaps the segment {shown_datetime(timezone.localtime(c.start), zone)} – {until}."
+                    "started_at",
+                    gettext("Overlaps the segment %(start)s – %(until)s.") % {"start": start_text, "until": until},
                 )
         return data
 
@@ -351,7 +367,7 @@ class SegmentForm(_ParticipantDatesMixin, ClinicalRecordForm):
             day = timezone.localtime(value).date()
             args = (day, None) if name == "started_at" else (None, day)
             if problem := rules.segment_cycle_problem(*args, **bound):
-                self.add_error(name, problem)
+                self.add_error(name, shown(problem))
 
     def save(self, commit: bool = True):
         seg = super().save(commit=commit)
@@ -367,6 +383,12 @@ class TransplantForm(_ParticipantDatesMixin, ClinicalRecordForm):
         model = Transplant
         fields = ["transplanted_on", "donor_type", "conditioning_intensity", "conditioning_regimen", "notes"]
         widgets = {"transplanted_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "donor_type": _("Donor type"),
+            "conditioning_intensity": _("Conditioning intensity"),
+            "conditioning_regimen": _("Conditioning regimen"),
+            "notes": _("Notes"),
+        }
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -386,6 +408,7 @@ class VisitRecordForm(_ParticipantDatesMixin, ClinicalRecordForm):
         model = VisitRecord
         fields = ["visited_on", "missed_reason"]
         widgets = {"visited_on": DATE}
+        labels = {"missed_reason": _("Missed reason")}
 
     def __init__(self, *args, cycle: Cycle, visit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -398,7 +421,7 @@ class VisitRecordForm(_ParticipantDatesMixin, ClinicalRecordForm):
         self.check_dates(self.cycle.participant, data)
         on, missed = data.get("visited_on"), (data.get("missed_reason") or "").strip()
         if on is None and not missed and "visited_on" not in self.errors:
-            self.add_error("visited_on", "Give the visit date, or the reason it was missed.")
+            self.add_error("visited_on", gettext("Give the visit date, or the reason it was missed."))
         if on is not None and missed:
-            self.add_error("missed_reason", "A visit with a date was not missed: leave this empty.")
+            self.add_error("missed_reason", gettext("A visit with a date was not missed: leave this empty."))
         return data

@@ -2,6 +2,8 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from blinatrial.access import SiteScopedQuerySet
 from blinatrial.dates import shown_utc
@@ -11,10 +13,10 @@ from integrity.models import ClinicalRecord, clinical_record
 
 
 class CycleStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    ONGOING = "ongoing", "Ongoing"
-    COMPLETED = "completed", "Completed"
-    STOPPED_EARLY = "stopped_early", "Stopped early"
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+    STOPPED_EARLY = "stopped_early", _("Stopped early")
 
 
 @clinical_record
@@ -28,22 +30,24 @@ class Cycle(ClinicalRecord):
 
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="cycles")
     number = models.PositiveSmallIntegerField(editable=False)
-    day1_on = models.DateField("Day 1 (actual start)", help_text="The date the cycle actually started.")
+    day1_on = models.DateField(_("Day 1 (actual start)"), help_text=_("The date the cycle actually started."))
     planned_day1_on = models.DateField(
-        "Planned day 1", editable=False, help_text="Previous cycle's day 1 + cycle length (cycle 1: the actual start)."
+        _("Planned day 1"),
+        editable=False,
+        help_text=_("Previous cycle's day 1 + cycle length (cycle 1: the actual start)."),
     )
-    delay_reason = models.CharField(max_length=300, blank=True, help_text="Required when the start is late.")
+    delay_reason = models.CharField(max_length=300, blank=True, help_text=_("Required when the start is late."))
     height_cm = models.DecimalField(max_digits=5, decimal_places=1, editable=False)
     weight_kg = models.DecimalField(
-        "Weight at cycle start (kg)",
+        _("Weight at cycle start (kg)"),
         max_digits=5,
         decimal_places=1,
         validators=[MinValueValidator(25), MaxValueValidator(300)],
-        help_text="kg; the BSA of the cycle's doses is computed from it.",
+        help_text=_("kg; the BSA of the cycle's doses is computed from it."),
     )
-    bsa_m2 = models.DecimalField("BSA (m²)", max_digits=4, decimal_places=2, editable=False)
+    bsa_m2 = models.DecimalField(_("BSA (m²)"), max_digits=4, decimal_places=2, editable=False)
     status = models.CharField(max_length=16, choices=CycleStatus.choices, default=CycleStatus.ONGOING)
-    status_reason = models.CharField(max_length=300, blank=True, help_text="Required when stopped early.")
+    status_reason = models.CharField(max_length=300, blank=True, help_text=_("Required when stopped early."))
 
     objects = SiteScopedQuerySet.as_manager()
 
@@ -66,17 +70,17 @@ class Cycle(ClinicalRecord):
 
 
 class AdministrationStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    GIVEN = "given", "Given"
-    REDUCED = "reduced", "Given, reduced"
-    HELD = "held", "Held"
-    OMITTED = "omitted", "Omitted"
+    PLANNED = "planned", _("Planned")
+    GIVEN = "given", _("Given")
+    REDUCED = "reduced", _("Given, reduced")
+    HELD = "held", _("Held")
+    OMITTED = "omitted", _("Omitted")
 
 
 class Route(models.TextChoices):
-    IV = "IV", "Intravenous"
-    PO = "PO", "Oral"
-    SC = "SC", "Subcutaneous"
+    IV = "IV", _("Intravenous")
+    PO = "PO", _("Oral")
+    SC = "SC", _("Subcutaneous")
 
 
 @clinical_record
@@ -102,20 +106,20 @@ class Administration(ClinicalRecord):
     protocol_dose = models.DecimalField(max_digits=7, decimal_places=2, editable=False)
     protocol_dose_unit = models.CharField(max_length=10, editable=False)
     planned_dose_mg = models.DecimalField(max_digits=7, decimal_places=2, editable=False)
-    given_on = models.DateField("Date given", null=True, blank=True)
+    given_on = models.DateField(_("Date given"), null=True, blank=True)
     actual_dose_mg = models.DecimalField(
-        "Actual dose (mg)",
+        _("Actual dose (mg)"),
         max_digits=7,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text="mg actually given.",
+        help_text=_("mg actually given."),
     )
     route = models.CharField(max_length=2, choices=Route.choices)
     status = models.CharField(max_length=8, choices=AdministrationStatus.choices, default=AdministrationStatus.PLANNED)
     reason = models.CharField(
-        max_length=300, blank=True, help_text="Required when held, omitted, or the dose deviates by more than 10 %."
+        max_length=300, blank=True, help_text=_("Required when held, omitted, or the dose deviates by more than 10 %.")
     )
 
     objects = SiteScopedQuerySet.as_manager()
@@ -128,7 +132,9 @@ class Administration(ClinicalRecord):
 
     @property
     def drug_name(self) -> str:
-        return REGIMEN.drug_names().get(self.drug_code, self.drug_code)
+        """The drug's name in the reader's language (exports read REGIMEN.drug_names(), in English)."""
+        name = REGIMEN.drug_names().get(self.drug_code)
+        return gettext(name) if name else self.drug_code
 
     @property
     def deviation_pct(self) -> float | None:
@@ -138,10 +144,10 @@ class Administration(ClinicalRecord):
 
 
 class SegmentStopReason(models.TextChoices):
-    BAG_CHANGE = "bag_change", "Bag change"
-    ADVERSE_EVENT = "adverse_event", "Adverse event"
-    END_OF_CYCLE = "end_of_cycle", "End of cycle"
-    OTHER = "other", "Other"
+    BAG_CHANGE = "bag_change", _("Bag change")
+    ADVERSE_EVENT = "adverse_event", _("Adverse event")
+    END_OF_CYCLE = "end_of_cycle", _("End of cycle")
+    OTHER = "other", _("Other")
 
 
 @clinical_record
@@ -156,18 +162,18 @@ class BlinatumomabSegment(ClinicalRecord):
     alive_label = "blinatumomab infusion starts and stops"
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="segments")
-    started_at = models.DateTimeField("Start (UTC)")
-    stopped_at = models.DateTimeField("Stop (UTC)", null=True, blank=True, help_text="Leave empty while running.")
+    started_at = models.DateTimeField(_("Start (UTC)"))
+    stopped_at = models.DateTimeField(_("Stop (UTC)"), null=True, blank=True, help_text=_("Leave empty while running."))
     rate_mcg_per_day = models.DecimalField(  # 2 decimals: a per-m2 dose below 45 kg, e.g. 5 x 1.29 = 6.45
-        "Rate (µg/day)", max_digits=6, decimal_places=2, validators=[MinValueValidator(0.01)], help_text="µg/day"
+        _("Rate (µg/day)"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0.01)], help_text=_("µg/day")
     )
     stop_reason = models.CharField(max_length=16, choices=SegmentStopReason.choices, blank=True)
     stop_reason_detail = models.CharField(max_length=300, blank=True)
     premedication_at = models.DateTimeField(
-        "Dexamethasone premedication (UTC)",
+        _("Dexamethasone premedication (UTC)"),
         null=True,
         blank=True,
-        help_text="When the 20 mg IV premedication was given (before a start, step-up or restart).",
+        help_text=_("When the 20 mg IV premedication was given (before a start, step-up or restart)."),
     )
 
     objects = SiteScopedQuerySet.as_manager()
@@ -195,8 +201,8 @@ class VisitRecord(ClinicalRecord):
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="visit_records")
     visit_code = models.CharField(max_length=8, editable=False)
-    visited_on = models.DateField("Visit date", null=True, blank=True)
-    missed_reason = models.CharField(max_length=300, blank=True, help_text="Fill in instead of the date if missed.")
+    visited_on = models.DateField(_("Visit date"), null=True, blank=True)
+    missed_reason = models.CharField(max_length=300, blank=True, help_text=_("Fill in instead of the date if missed."))
 
     objects = SiteScopedQuerySet.as_manager()
 
@@ -209,18 +215,18 @@ class VisitRecord(ClinicalRecord):
 
 
 class DonorType(models.TextChoices):
-    MATCHED_SIBLING = "matched_sibling", "Matched sibling"
-    MATCHED_UNRELATED = "matched_unrelated", "Matched unrelated"
-    MISMATCHED_UNRELATED = "mismatched_unrelated", "Mismatched unrelated"
-    HAPLOIDENTICAL = "haploidentical", "Haploidentical"
-    CORD_BLOOD = "cord_blood", "Cord blood"
-    AUTOLOGOUS = "autologous", "Autologous"
+    MATCHED_SIBLING = "matched_sibling", _("Matched sibling")
+    MATCHED_UNRELATED = "matched_unrelated", _("Matched unrelated")
+    MISMATCHED_UNRELATED = "mismatched_unrelated", _("Mismatched unrelated")
+    HAPLOIDENTICAL = "haploidentical", _("Haploidentical")
+    CORD_BLOOD = "cord_blood", _("Cord blood")
+    AUTOLOGOUS = "autologous", _("Autologous")
 
 
 class ConditioningIntensity(models.TextChoices):
-    MYELOABLATIVE = "MAC", "Myeloablative (MAC)"
-    REDUCED = "RIC", "Reduced intensity (RIC)"
-    NON_MYELOABLATIVE = "NMA", "Non-myeloablative"
+    MYELOABLATIVE = "MAC", _("Myeloablative (MAC)")
+    REDUCED = "RIC", _("Reduced intensity (RIC)")
+    NON_MYELOABLATIVE = "NMA", _("Non-myeloablative")
 
 
 @clinical_record
@@ -233,10 +239,10 @@ class Transplant(ClinicalRecord):
     alive_label = "transplants"
 
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="transplants")
-    transplanted_on = models.DateField("Transplant date (day 0)")
+    transplanted_on = models.DateField(_("Transplant date (day 0)"))
     donor_type = models.CharField(max_length=24, choices=DonorType.choices)
     conditioning_intensity = models.CharField(max_length=3, choices=ConditioningIntensity.choices)
-    conditioning_regimen = models.CharField(max_length=200, help_text="e.g. TBI 12 Gy + cyclophosphamide")
+    conditioning_regimen = models.CharField(max_length=200, help_text=_("e.g. TBI 12 Gy + cyclophosphamide"))
     notes = models.TextField(blank=True)
 
     objects = SiteScopedQuerySet.as_manager()

@@ -19,6 +19,8 @@ Choices made where DOMAIN.md offers options (verify against the protocol):
 
 from dataclasses import dataclass, field
 
+from cycles.text import gettext_noop
+
 MG_PER_M2 = "mg/m2"
 MG = "mg"
 MCG_PER_DAY = "ug/day"
@@ -81,23 +83,23 @@ class Premedication:
 
 
 STANDARD_VISITS = (
-    VisitSpec("D1", "Day 1", 1, 0, 0),
-    VisitSpec("D8", "Day 8 (step-up)", 8, 1, 1),
-    VisitSpec("D15", "Day 15", 15, 2, 2),
-    VisitSpec("D22", "Day 22", 22, 2, 2),
-    VisitSpec("EOC", "End-of-cycle marrow", 28, 2, 7),  # window day 26-35 (DOMAIN 2.1)
+    VisitSpec("D1", gettext_noop("Day 1"), 1, 0, 0),
+    VisitSpec("D8", gettext_noop("Day 8 (step-up)"), 8, 1, 1),
+    VisitSpec("D15", gettext_noop("Day 15"), 15, 2, 2),
+    VisitSpec("D22", gettext_noop("Day 22"), 22, 2, 2),
+    VisitSpec("EOC", gettext_noop("End-of-cycle marrow"), 28, 2, 7),  # window day 26-35 (DOMAIN 2.1)
 )
 CYCLE2_VISITS = (
-    VisitSpec("D1", "Day 1", 1, 0, 0),
-    VisitSpec("D8", "Day 8", 8, 1, 1),
-    VisitSpec("D15", "Day 15", 15, 2, 2),
-    VisitSpec("D22", "Day 22", 22, 2, 2),
-    VisitSpec("EOC", "End-of-cycle marrow", 28, 2, 7),
+    VisitSpec("D1", gettext_noop("Day 1"), 1, 0, 0),
+    VisitSpec("D8", gettext_noop("Day 8"), 8, 1, 1),
+    VisitSpec("D15", gettext_noop("Day 15"), 15, 2, 2),
+    VisitSpec("D22", gettext_noop("Day 22"), 22, 2, 2),
+    VisitSpec("EOC", gettext_noop("End-of-cycle marrow"), 28, 2, 7),
 )
 
 VINDESINE = DrugSchedule(
     "VDS",
-    "Vindesine",
+    gettext_noop("Vindesine"),
     3,
     MG_PER_M2,
     "IV",
@@ -105,11 +107,11 @@ VINDESINE = DrugSchedule(
     cap_mg=5,
     cap_source="vinca-alkaloid cap, commonly 5 mg (DOMAIN 2.3, to verify against the protocol)",
 )
-CYCLOPHOSPHAMIDE = DrugSchedule("CTX", "Cyclophosphamide", 200, MG_PER_M2, "IV", (3, 4, 5))
-DEXAMETHASONE = DrugSchedule("DXM", "Dexamethasone", 10, MG_PER_M2, "PO", tuple(range(1, 8)))
+CYCLOPHOSPHAMIDE = DrugSchedule("CTX", gettext_noop("Cyclophosphamide"), 200, MG_PER_M2, "IV", (3, 4, 5))
+DEXAMETHASONE = DrugSchedule("DXM", gettext_noop("Dexamethasone"), 10, MG_PER_M2, "PO", tuple(range(1, 8)))
 VENETOCLAX = DrugSchedule(
     "VEN",
-    "Venetoclax",
+    gettext_noop("Venetoclax"),
     400,
     MG,
     "PO",
@@ -135,7 +137,7 @@ class Regimen:
     # (DOMAIN 2.2); None: fixed dosing for everyone.
     blinatumomab_per_m2_below_kg: float | None = 45
     blinatumomab_drug_code: str = "BLINA"
-    blinatumomab_drug_name: str = "Blinatumomab"
+    blinatumomab_drug_name: str = gettext_noop("Blinatumomab")
 
     def cycle(self, number: int) -> CycleRegimen | None:
         return next((c for c in self.cycles if c.number == number), None)
@@ -154,7 +156,7 @@ REGIMEN = Regimen(
     cycles=(
         CycleRegimen(
             number=1,
-            name="Induction (Blina + VDS + CTX + DXM)",
+            name=gettext_noop("Induction (Blina + VDS + CTX + DXM)"),
             length_days=28,
             drugs=(VINDESINE, CYCLOPHOSPHAMIDE, DEXAMETHASONE),
             blinatumomab=(BlinatumomabStep(1, 7, 9, 5), BlinatumomabStep(8, 28, 28, 15)),
@@ -162,7 +164,7 @@ REGIMEN = Regimen(
         ),
         CycleRegimen(
             number=2,
-            name="Blina + VEN",
+            name=gettext_noop("Blina + VEN"),
             length_days=28,
             drugs=(VENETOCLAX,),
             blinatumomab=(BlinatumomabStep(1, 28, 28, 15),),

@@ -1,14 +1,16 @@
 """Treatment rules as pure functions over plain data (no Django): doses, blinatumomab, cycle starts, calendar.
 
-Every threshold comes from cycles.regimen (passed in, defaulting to REGIMEN).
+Every threshold comes from cycles.regimen (passed in, defaulting to REGIMEN). Every message is a cycles.text
+Message: English as a string (stored, compared), shown in the reader's language by cycles.shown.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from blinatrial.dates import MONTHS, shown_date
+from blinatrial.dates import shown_date
 from cycles.regimen import MG_PER_M2, REGIMEN, BlinatumomabStep, CycleRegimen, DrugSchedule, Regimen, VisitSpec
+from cycles.text import DateRange, Message, gettext_noop, ngettext_lazy
 from enrollment import rules as enrollment_rules
 from enrollment.rules import bsa_mosteller  # noqa: F401 - the dose rules use it as rules.bsa_mosteller
 
@@ -32,10 +34,13 @@ def dose_rule(protocol_dose: float, unit: str, bsa_m2: float, planned_mg: float)
     """How a planned dose was produced, from the values stored with it: "3 mg/m2 x 1.82 m2 = 5.46 mg, capped
     at 5 mg" or "flat 400 mg"."""
     if unit != MG_PER_M2:
-        return f"flat {float(protocol_dose):g} mg"
+        return Message(gettext_noop("flat %(mg)s mg"), mg=f"{float(protocol_dose):g}")
     raw = round(float(protocol_dose) * float(bsa_m2), 2)
-    text = f"{float(protocol_dose):g} mg/m² × {float(bsa_m2):.2f} m² = {raw:g} mg"
-    return f"{text}, capped at {float(planned_mg):g} mg" if float(planned_mg) < raw else text
+    text = Message("%(dose)s mg/m² × %(bsa)s m² = %(raw)s mg", dose=f"{float(protocol_dose):g}",
+                   bsa=f"{float(bsa_m2):.2f}", raw=f"{raw:g}")
+    if float(planned_mg) < raw:
+        return Message(gettext_noop("%(rule)s, capped at %(mg)s mg"), rule=text, mg=f"{float(planned_mg):g}")
+    return text
 
 
 @dataclass(frozen=True)
@@ -58,16 +63,23 @@ def planned_blinatumomab_rates(
     for step in steps:
         fixed = step.rate_mcg_per_day
         if threshold is None or float(weight_kg) >= threshold or step.rate_mcg_per_m2_per_day is None:
-            above = f"{float(weight_kg):g} kg ≥ {threshold:g} kg" if threshold is not None else "fixed dosing"
-            out.append(PlannedRate(step.from_day, step.to_day, fixed, f"fixed dose {fixed:g} µg/day ({above})"))
+            above = (
+                Message("%(weight)s kg ≥ %(threshold)s kg", weight=f"{float(weight_kg):g}", threshold=f"{threshold:g}")
+                if threshold is not None else Message(gettext_noop("fixed dosing"))
+            )
+            rule = Message(gettext_noop("fixed dose %(rate)s µg/day (%(why)s)"), rate=f"{fixed:g}", why=above)
+            out.append(PlannedRate(step.from_day, step.to_day, fixed, rule))
             continue
         raw = round(step.rate_mcg_per_m2_per_day * float(bsa_m2), 2)
-        rule = (
-            f"{step.rate_mcg_per_m2_per_day:g} µg/m²/day × {float(bsa_m2):.2f} m² = {raw:g} µg/day "
-            f"({float(weight_kg):g} kg < {threshold:g} kg)"
+        rule = Message(
+            "%(per_m2)s µg/m²/day × %(bsa)s m² = %(raw)s µg/day (%(weight)s kg < %(threshold)s kg)",
+            per_m2=f"{step.rate_mcg_per_m2_per_day:g}", bsa=f"{float(bsa_m2):.2f}", raw=f"{raw:g}",
+            weight=f"{float(weight_kg):g}", threshold=f"{threshold:g}",
         )
         if raw > fixed:
-            rule += f", capped at the fixed dose {fixed:g} µg/day"
+            rule = Message(
+                gettext_noop("%(rule)s, capped at the fixed dose %(rate)s µg/day"), rule=rule, rate=f"{fixed:g}"
+            )
         out.append(PlannedRate(step.from_day, step.to_day, min(raw, fixed), rule))
     return out
 
@@ -114,7 +126,10 @@ def deviation_needs_reason(planned_mg: float, actual_mg: float, regimen: Regimen
 def cap_problem(actual_mg: float | None, cap_mg: float | None) -> str | None:
     if actual_mg is None or cap_mg is None or float(actual_mg) <= cap_mg:
         return None
-    return f"{float(actual_mg):g} mg is above the protocol cap of {cap_mg:g} mg for this drug."
+    return Message(
+        gettext_noop("%(mg)s mg is above the protocol cap of %(cap)s mg for this drug."),
+        mg=f"{float(actual_mg):g}", cap=f"{cap_mg:g}",
+    )
 
 
 def cycle_days_problem(given_on: date | None, day1: date, length_days: int) -> str | None:
@@ -123,7 +138,10 @@ def cycle_days_problem(given_on: date | None, day1: date, length_days: int) -> s
         return None
     last = day_date(day1, length_days)
     if given_on < day1 or given_on > last:
-        return f"Outside this cycle: it runs from {shown_date(day1)} (day 1) to {shown_date(last)} (day {length_days})."
+        return Message(
+            gettext_noop("Outside this cycle: it runs from %(first)s (day 1) to %(last)s (day %(length)s)."),
+            first=day1, last=last, length=length_days,
+        )
     return None
 
 
@@ -154,19 +172,29 @@ def cycle_start_problems(
 ) -> dict[str, str]:
     """Field -> problem for starting cycle `number` on `day1` (previous cycle's actual day 1 given)."""
     if regimen.cycle(number) is None:
-        return {"__all__": f"The protocol defines cycles 1 to {regimen.max_cycles} only."}
+        return {"__all__": Message(gettext_noop("The protocol defines cycles 1 to %(last)s only."),
+                                   last=regimen.max_cycles)}
     if day1 is None or number == 1:
         return {}
     if previous_day1 is None:
-        return {"day1_on": f"Cycle {number - 1} has not been started: cycle {number} cannot start before it."}
+        return {"day1_on": Message(
+            gettext_noop("Cycle %(previous)s has not been started: cycle %(number)s cannot start before it."),
+            previous=number - 1, number=number,
+        )}
     earliest = earliest_next_start(previous_day1, previous_length_days, regimen)
     if day1 < earliest:
         return {
-            "day1_on": f"Too early: cycle {number} can start from {shown_date(earliest)} "
-            f"(cycle {number - 1} day 1 + {previous_length_days} days - {regimen.next_cycle_window_before_days})."
+            "day1_on": Message(
+                gettext_noop(
+                    "Too early: cycle %(number)s can start from %(earliest)s "
+                    "(cycle %(previous)s day 1 + %(length)s days - %(before)s)."
+                ),
+                number=number, earliest=earliest, previous=number - 1, length=previous_length_days,
+                before=regimen.next_cycle_window_before_days,
+            )
         }
     if day1 > latest_on_time_start(previous_day1, previous_length_days, regimen) and not delay_reason.strip():
-        return {"delay_reason": "This is a late start: give the reason for the delay."}
+        return {"delay_reason": Message(gettext_noop("This is a late start: give the reason for the delay."))}
     return {}
 
 
@@ -239,7 +267,7 @@ def blinatumomab_summary(
     premed = regimen.premedication
     interruptions, restarts, events = [], [], []
     if segs:
-        events.append((segs[0], "cycle start"))
+        events.append((segs[0], Message(gettext_noop("cycle start"))))
     step_up_at = None
     for i in range(1, len(segs)):
         prev, seg, prev_stop = segs[i - 1], segs[i], stops[i - 1]
@@ -248,10 +276,10 @@ def blinatumomab_summary(
             interruptions.append(Interruption(prev_stop, seg.start))
         if gap_hours > premed.restart_after_interruption_hours:
             restarts.append(seg.start)
-            events.append((seg, "restart"))
+            events.append((seg, Message(gettext_noop("restart"))))
         elif step_up_at is None and seg.rate_mcg_per_day > prev.rate_mcg_per_day:
             step_up_at = seg.start
-            events.append((seg, "step-up"))
+            events.append((seg, Message(gettext_noop("step-up"))))
     tolerance = timedelta(hours=premed.tolerance_hours)
     missing = tuple(
         (seg.start, label)
@@ -293,19 +321,24 @@ def segment_cycle_problem(
     """A segment of cycle `number` must start on/after its day 1 and before the bound, and stop by the bound
     (dates in local time). The message names the bound and where it comes from."""
     if start is not None and start < day1:
-        return f"Before this cycle's day 1 ({shown_date(day1)})."
+        return Message(gettext_noop("Before this cycle's day 1 (%(day1)s)."), day1=day1)
     bound = segment_bound(day1, length_days, next_day1, regimen)
     if next_day1 is not None:
-        why = f"cycle {number + 1} started on {shown_date(bound)}"
+        why = Message(gettext_noop("cycle %(number)s started on %(day1)s"), number=number + 1, day1=bound)
     else:
-        why = (
-            f"day {length_days} + {regimen.max_interruption_days:g} days, the longest break the protocol allows "
-            "before a new cycle must start"
+        why = Message(
+            gettext_noop(
+                "day %(length)s + %(days)s days, the longest break the protocol allows before a new cycle must start"
+            ),
+            length=length_days, days=f"{regimen.max_interruption_days:g}",
         )
     if (start is not None and start >= bound) or (stop is not None and stop > bound):
-        return (
-            f"Outside cycle {number}: its blinatumomab segments must start before {shown_date(bound)} and stop by "
-            f"then ({why})."
+        return Message(
+            gettext_noop(
+                "Outside cycle %(number)s: its blinatumomab segments must start before %(bound)s and stop by "
+                "then (%(why)s)."
+            ),
+            number=number, bound=bound, why=why,
         )
     return None
 
@@ -318,7 +351,7 @@ def rate_text(rate: float) -> str:
 
 def segment_order_problem(start: datetime | None, stop: datetime | None) -> str | None:
     if start is not None and stop is not None and stop <= start:
-        return "The stop must be after the start."
+        return Message(gettext_noop("The stop must be after the start."))
     return None
 
 
@@ -331,7 +364,10 @@ def overlapping_segments(start: datetime, stop: datetime | None, others: Sequenc
 
 def rate_problem(rate: float | None, regimen: Regimen = REGIMEN) -> str | None:
     if rate is not None and rate > regimen.blinatumomab_max_rate_mcg_per_day:
-        return f"Above the protocol maximum of {regimen.blinatumomab_max_rate_mcg_per_day:g} ug/day."
+        return Message(
+            gettext_noop("Above the protocol maximum of %(rate)s ug/day."),
+            rate=f"{regimen.blinatumomab_max_rate_mcg_per_day:g}",
+        )
     return None
 
 
@@ -349,17 +385,11 @@ def date_text(on: date) -> str:
 def date_range_text(start: date, end: date) -> str:
     """A window in words, without repeating what the two ends share: 6–10 Mar 2026, 27 Nov – 3 Dec 2026,
     29 Dec 2026 – 2 Jan 2027; a one-day window is its date."""
-    if start == end:
-        return date_text(start)
-    if start.year != end.year:
-        return f"{date_text(start)} – {date_text(end)}"
-    if start.month != end.month:
-        return f"{start.day} {MONTHS[start.month - 1]} – {date_text(end)}"
-    return f"{start.day}–{date_text(end)}"
+    return str(DateRange(start, end))
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+def _days(n: int) -> Message:
+    return ngettext_lazy("%(count)s day", "%(count)s days", n, count=n)
 
 
 def visit_window(spec: VisitSpec, day1: date) -> tuple[date, date, date]:
@@ -382,12 +412,15 @@ def visit_window_problem(cycle_number: int, spec: VisitSpec, day1: date, visited
     if start <= visited_on <= end:
         return None
     if visited_on < start:
-        off = f"{_days((start - visited_on).days)} early"
+        off = Message(gettext_noop("%(days)s early"), days=_days((start - visited_on).days))
     else:
-        off = f"{_days((visited_on - end).days)} late"
-    return (
-        f"Cycle {cycle_number} {spec.label} visit on {date_text(visited_on)} is outside its window "
-        f"({date_range_text(start, end)}), {off}: protocol deviation."
+        off = Message(gettext_noop("%(days)s late"), days=_days((visited_on - end).days))
+    return Message(
+        gettext_noop(
+            "Cycle %(number)s %(label)s visit on %(date)s is outside its window (%(window)s), %(off)s: "
+            "protocol deviation."
+        ),
+        number=cycle_number, label=Message(spec.label), date=visited_on, window=DateRange(start, end), off=off,
     )
 
 
@@ -397,15 +430,21 @@ class VisitRecordData:
     missed_reason: str = ""
 
 
-STATUS_WORDS = {DONE: "Done", DUE: "Due", OVERDUE: "Overdue — not recorded", UPCOMING: "Upcoming", MISSED: "Missed"}
+STATUS_WORDS = {
+    DONE: gettext_noop("Done"),
+    DUE: gettext_noop("Due"),
+    OVERDUE: gettext_noop("Overdue — not recorded"),
+    UPCOMING: gettext_noop("Upcoming"),
+    MISSED: gettext_noop("Missed"),
+}
 
 
 def visit_status_text(status: str, missed_reason: str = "") -> str:
     """A visit's status in words: a visit past its window with nothing recorded is "Overdue — not recorded";
     one recorded as missed shows its reason ("Missed: participant in ICU")."""
     if status == MISSED and missed_reason.strip():
-        return f"Missed: {missed_reason.strip()}"
-    return STATUS_WORDS.get(status, status)
+        return Message(gettext_noop("Missed: %(reason)s"), reason=missed_reason.strip())
+    return Message(STATUS_WORDS.get(status, status))
 
 
 @dataclass(frozen=True)
@@ -426,8 +465,9 @@ class CalendarVisit:
         return visit_status_text(self.status, self.missed_reason)
 
     @property
-    def window_text(self) -> str:
-        return date_range_text(self.window_start, self.window_end)
+    def window_text(self) -> DateRange:
+        """The window, written in the reader's language when shown (cycles.shown)."""
+        return DateRange(self.window_start, self.window_end)
 
 
 def visit_status(spec_window: tuple[date, date], today: date, *, done_on: date | None, missed_reason: str = "") -> str:
@@ -488,12 +528,15 @@ class NextCycleDue:
     status: str  # UPCOMING (window not open yet), DUE (open today), OVERDUE (closed: a start now is late)
 
     @property
-    def when_text(self) -> str:
-        return f"due {date_text(self.due_on)} (window {date_range_text(self.earliest_on, self.latest_on)})"
+    def when_text(self) -> Message:
+        return Message(
+            gettext_noop("due %(due)s (window %(window)s)"),
+            due=self.due_on, window=DateRange(self.earliest_on, self.latest_on),
+        )
 
     @property
-    def text(self) -> str:
-        return f"Cycle {self.number} {self.when_text}"
+    def text(self) -> Message:
+        return Message(gettext_noop("Cycle %(number)s %(when)s"), number=self.number, when=self.when_text)
 
 
 def next_cycle_due(

@@ -6,6 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from blinatrial import params
@@ -13,7 +15,7 @@ from blinatrial.access import DATA_ENTRY_ROLES, has_role, role_required
 from blinatrial.dates import shown_date
 from blinatrial.params import parse_query
 from cycles import forms, rules, services
-from cycles.models import Administration, BlinatumomabSegment, Cycle, Transplant
+from cycles.models import Administration, AdministrationStatus, BlinatumomabSegment, Cycle, Transplant
 from cycles.regimen import REGIMEN
 from enrollment.models import Participant
 from integrity import services as integrity_services
@@ -67,9 +69,9 @@ def cycle_start(request: HttpRequest, participant_pk: int) -> HttpResponse:
         request,
         form,
         template=FORM_TEMPLATE,
-        context={"participant": participant, "title": f"Start cycle {form.next.number}"},
+        context={"participant": participant, "title": gettext("Start cycle %(number)s") % {"number": form.next.number}},
         success_url=lambda c: reverse("cycles:cycle-detail", args=[c.pk]),
-        success_message="Cycle started; its administrations are planned.",
+        success_message=gettext("Cycle started; its administrations are planned."),
     )
 
 
@@ -110,7 +112,11 @@ def cycle_edit(request: HttpRequest, cycle_pk: int) -> HttpResponse:
         request,
         form,
         template=FORM_TEMPLATE,
-        context={"participant": cycle.participant, "cycle": cycle, "title": f"Edit cycle {cycle.number}"},
+        context={
+            "participant": cycle.participant,
+            "cycle": cycle,
+            "title": gettext("Edit cycle %(number)s") % {"number": cycle.number},
+        },
         success_url=reverse("cycles:cycle-detail", args=[cycle.pk]),
     )
 
@@ -124,14 +130,16 @@ def administration_record(request: HttpRequest, pk: int) -> HttpResponse:
         cycle__is_deleted=False,
     )
     form = forms.AdministrationForm(request.POST or None, instance=adm)
-    title = f"{adm.drug_name} — cycle {adm.cycle.number} day {adm.cycle_day} (planned {shown_date(adm.planned_on)})"
+    title = gettext("%(drug)s — cycle %(number)s day %(day)s (planned %(date)s)") % {
+        "drug": adm.drug_name, "number": adm.cycle.number, "day": adm.cycle_day, "date": shown_date(adm.planned_on),
+    }
     return handle_record_form(
         request,
         form,
         template=FORM_TEMPLATE,
         context={"participant": adm.cycle.participant, "cycle": adm.cycle, "title": title},
         success_url=reverse("cycles:cycle-detail", args=[adm.cycle_id]),
-        success_message="Administration recorded.",
+        success_message=gettext("Administration recorded."),
     )
 
 
@@ -142,12 +150,16 @@ def dose_grid(request: HttpRequest, cycle_pk: int, day: int) -> HttpResponse:
     cycle = _cycle(request, cycle_pk)
     rows = list(Administration.objects.live().filter(cycle=cycle, cycle_day=day).order_by("drug_code", "pk"))
     if not rows:
-        raise Http404("No doses are planned on this day of the cycle.")
+        raise Http404(gettext("No doses are planned on this day of the cycle."))
     for adm in rows:
         adm.cycle = cycle  # one cycle (and participant) object for every row: no query per row
     grid = forms.DoseGrid(request.POST or None, rows=rows, prefix="dose")
     # each row with its saved status, read now: validating a form copies the entries onto its instance
-    saved = [(adm, form, adm.get_status_display()) for adm, form in zip(rows, grid.forms, strict=True)]
+    # ("" for a dose not recorded yet)
+    saved = [
+        (adm, form, "" if adm.status == AdministrationStatus.PLANNED else adm.get_status_display())
+        for adm, form in zip(rows, grid.forms, strict=True)
+    ]
     context = {"cycle": cycle, "participant": cycle.participant, "day": day, "grid": grid, "rows": saved,
                "threshold": REGIMEN.dose_deviation_threshold_pct}
     read_only = read_only_state(request.user, rows[0])  # the rows share their participant and cycle: one lock
@@ -172,7 +184,11 @@ def _save_dose_grid(request: HttpRequest, grid, context: dict) -> HttpResponse:
             status, context["refused"] = 409, str(exc)
         else:
             day = context["day"]
-            messages.success(request, f"Day {day}: {len(done)} dose{'s' if len(done) != 1 else ''} saved.")
+            messages.success(
+                request,
+                ngettext("Day %(day)s: %(count)s dose saved.", "Day %(day)s: %(count)s doses saved.", len(done))
+                % {"day": day, "count": len(done)},
+            )
             return redirect("cycles:cycle-detail", cycle_pk=context["cycle"].pk)
     grid.mark_invalid()
     return render(request, "cycles/dose_grid.html", context, status=status)
@@ -183,7 +199,7 @@ def _save_dose_grid(request: HttpRequest, grid, context: dict) -> HttpResponse:
 def segment_add(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = _cycle(request, cycle_pk)
     return _segment_form(
-        request, cycle, forms.SegmentForm(request.POST or None, cycle=cycle), "Add blinatumomab segment"
+        request, cycle, forms.SegmentForm(request.POST or None, cycle=cycle), gettext("Add blinatumomab segment")
     )
 
 
@@ -194,7 +210,7 @@ def segment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         BlinatumomabSegment.objects.visible_to(request.user).select_related("cycle__participant"), pk=pk
     )
     form = forms.SegmentForm(request.POST or None, instance=seg, cycle=seg.cycle)
-    return _segment_form(request, seg.cycle, form, "Edit blinatumomab segment")
+    return _segment_form(request, seg.cycle, form, gettext("Edit blinatumomab segment"))
 
 
 def _segment_form(request: HttpRequest, cycle: Cycle, form, title: str) -> HttpResponse:
@@ -202,9 +218,13 @@ def _segment_form(request: HttpRequest, cycle: Cycle, form, title: str) -> HttpR
         request,
         form,
         template=FORM_TEMPLATE,
-        context={"participant": cycle.participant, "cycle": cycle, "title": f"{title} — cycle {cycle.number}"},
+        context={
+            "participant": cycle.participant,
+            "cycle": cycle,
+            "title": gettext("%(title)s — cycle %(number)s") % {"title": title, "number": cycle.number},
+        },
         success_url=reverse("cycles:cycle-detail", args=[cycle.pk]),
-        success_message="Blinatumomab segment saved.",
+        success_message=gettext("Blinatumomab segment saved."),
     )
 
 
@@ -213,7 +233,7 @@ def _segment_form(request: HttpRequest, cycle: Cycle, form, title: str) -> HttpR
 def transplant_add(request: HttpRequest, participant_pk: int) -> HttpResponse:
     participant = _participant(request, participant_pk)
     form = forms.TransplantForm(request.POST or None, participant=participant)
-    return _transplant_form(request, participant, form, "Record transplant (HSCT)")
+    return _transplant_form(request, participant, form, gettext("Record transplant (HSCT)"))
 
 
 @role_required(*RECORD_READERS)
@@ -221,7 +241,7 @@ def transplant_add(request: HttpRequest, participant_pk: int) -> HttpResponse:
 def transplant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tx = get_object_or_404(Transplant.objects.visible_to(request.user).select_related("participant"), pk=pk)
     form = forms.TransplantForm(request.POST or None, instance=tx, participant=tx.participant)
-    return _transplant_form(request, tx.participant, form, "Edit transplant (HSCT)")
+    return _transplant_form(request, tx.participant, form, gettext("Edit transplant (HSCT)"))
 
 
 def _transplant_form(request: HttpRequest, participant: Participant, form, title: str) -> HttpResponse:
@@ -231,7 +251,7 @@ def _transplant_form(request: HttpRequest, participant: Participant, form, title
         template=FORM_TEMPLATE,
         context={"participant": participant, "title": title},
         success_url=_calendar_url(participant.pk),
-        success_message="Transplant saved.",
+        success_message=gettext("Transplant saved."),
     )
 
 
@@ -241,21 +261,25 @@ def visit_record(request: HttpRequest, cycle_pk: int, code: str) -> HttpResponse
     cycle = _cycle(request, cycle_pk)
     spec = next((v for v in (cycle.regimen.visits if cycle.regimen else ()) if v.code == code), None)
     if spec is None:
-        raise Http404("No such visit in this cycle.")
+        raise Http404(gettext("No such visit in this cycle."))
     instance = cycle.visit_records.filter(visit_code=code, is_deleted=False).first()
     form = forms.VisitRecordForm(request.POST or None, instance=instance, cycle=cycle, visit=spec)
     return handle_record_form(
         request,
         form,
         template=FORM_TEMPLATE,
-        context={"participant": cycle.participant, "cycle": cycle, "title": f"Cycle {cycle.number} {spec.label}"},
+        context={
+            "participant": cycle.participant,
+            "cycle": cycle,
+            "title": gettext("Cycle %(number)s %(label)s") % {"number": cycle.number, "label": gettext(spec.label)},
+        },
         success_url=_calendar_url(cycle.participant_id),
-        success_message="Visit saved.",
+        success_message=gettext("Visit saved."),
     )
 
 
 class DueVisitParams(django_forms.Form):
-    show = params.choice("Show", [("all", "all scheduled visits")])
+    show = params.choice(_("Show"), [("all", _("all scheduled visits"))])
 
 
 @require_GET

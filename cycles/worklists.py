@@ -6,12 +6,14 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from blinatrial.access import COORDINATOR
 from blinatrial.worklist import MAX_ITEMS, WorkItem, WorkList, register
 from cycles import rules, services
 from cycles.models import Cycle
 from cycles.regimen import REGIMEN
+from cycles.shown import shown
 
 
 @register("visits-due", roles=(COORDINATOR,), order=10)
@@ -23,16 +25,19 @@ def visits_due(user) -> WorkList:
     rows.sort(key=lambda r: (r[1].status != rules.OVERDUE, r[1].window_end, r[0].participant.participant_id))
     items = [
         WorkItem(
-            label=f"{c.participant.participant_id} · Cycle {c.number} · {v.label}",
+            label=gettext("%(pid)s · Cycle %(number)s · %(label)s")
+            % {"pid": c.participant.participant_id, "number": c.number, "label": gettext(v.label)},
             url=reverse("cycles:visit-record", args=[c.pk, v.code]),
-            note=(f"{v.status_text.lower()}: its window closed {rules.date_text(v.window_end)}"
-                  if v.status == rules.OVERDUE else f"due by {rules.date_text(v.window_end)}"),
+            note=(gettext("%(status)s: its window closed %(date)s")
+                  % {"status": shown(v.status_text).lower(), "date": rules.date_text(v.window_end)}
+                  if v.status == rules.OVERDUE
+                  else gettext("due by %(date)s") % {"date": rules.date_text(v.window_end)}),
             urgent=v.status == rules.OVERDUE,
         )
         for c, v in rows[:MAX_ITEMS]
     ]
-    return WorkList(key="visits-due", title="Visits due or overdue", items=items, total=len(rows),
-                    more_url=reverse("cycles:due-visits"), empty="No visit due or overdue.")
+    return WorkList(key="visits-due", title=gettext("Visits due or overdue"), items=items, total=len(rows),
+                    more_url=reverse("cycles:due-visits"), empty=gettext("No visit due or overdue."))
 
 
 def _window_open(today) -> Q:
@@ -63,11 +68,12 @@ def cycles_due(user) -> WorkList:
         nxt = rules.next_cycle_due(c.participant.status, c.number, c.day1_on, today)
         late = nxt.status == rules.OVERDUE
         items.append(WorkItem(
-            label=f"{c.participant.participant_id} · Start cycle {nxt.number}",
+            label=gettext("%(pid)s · Start cycle %(number)s")
+            % {"pid": c.participant.participant_id, "number": nxt.number},
             url=reverse("cycles:cycle-start", args=[c.participant_id]),
-            note=f"late: {nxt.when_text}" if late else nxt.when_text,
+            note=gettext("late: %(when)s") % {"when": shown(nxt.when_text)} if late else shown(nxt.when_text),
             urgent=late,
         ))
-    return WorkList(key="cycles-due", title="Cycles to start", items=items, total=total,
-                    empty="No cycle waiting to start.",
-                    hint="Listed from the day the next cycle's window opens.")
+    return WorkList(key="cycles-due", title=gettext("Cycles to start"), items=items, total=total,
+                    empty=gettext("No cycle waiting to start."),
+                    hint=gettext("Listed from the day the next cycle's window opens."))

@@ -86,7 +86,7 @@ def _differences(form: ModelForm, current: models.Model) -> dict[str, tuple[obje
     """Fields where the user's entry differs from what is saved now."""
     names = {f.name for f in current._meta.concrete_fields}
     return {
-        form.fields[name].label or name: (form.cleaned_data.get(name), getattr(current, name))
+        str(form.fields[name].label or name): (form.cleaned_data.get(name), getattr(current, name))
         for name in form.fields
         if name in names and form.cleaned_data.get(name) != getattr(current, name)
     }
