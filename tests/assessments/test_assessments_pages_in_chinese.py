@@ -20,11 +20,15 @@ What is set aside, and why:
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from assessments.models import FlowMrd
 from integrity.forms import CHANGE_REASONS, DecimalTextInput
 from integrity.rules import STATE_LABELS, STATE_MEANINGS
+from tests.assessments.lab_files import as_csv, flow_row
+from tests.factories.api import bearer, make_token
 from tests.factories.assessments import (
     BloodCountFactory,
     EmdFactory,
@@ -202,3 +206,28 @@ def test_the_same_pages_in_english_read_as_before(assessed, coordinator):
         assert not HAN.search(main_of(page)), name
         for text in texts:
             assert text in page, (name, text)
+
+
+def test_the_lab_import_follows_the_user_on_the_page_and_answers_in_english_through_the_api(participant,
+                                                                                              coordinator):
+    marrow = MarrowFactory(participant=participant, sample_id="BM-0101")
+    rows = as_csv([flow_row(marrow, result="positive"), flow_row(marrow, participant_id="02-001")])
+    page = chinese_client(coordinator).post(
+        reverse("assessments:lab-import"), {"results_file": SimpleUploadedFile("r.csv", rows), "file_format": "csv"}
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "在2行中发现2个问题：未保存任何内容。" in html
+    assert "未知的流式 MRD结果“positive”：请填写 quantified, not detected 或 not evaluable。" in html
+    assert "您的中心无此受试者。" in html
+    problems = re.search(r'<table[^>]*data-testid="lab-import-errors".*?</table>', html, flags=re.S).group(0)
+    assert english_left(problems, set_aside()) == ["detected", "evaluable", "not", "positive", "quantified"]
+
+    _token, key = make_token(coordinator)  # the profile chose Chinese (chinese_client above): the API stays English
+    api = Client().post(reverse("api:lab-import"), rows, content_type="text/csv", headers=bearer(key))
+    assert api.status_code == 400
+    assert [e["message"] for e in api.json()["errors"]] == [
+        "Unknown flow MRD result 'positive': write quantified, not detected or not evaluable.",
+        "No such participant at your sites.",
+    ]
+    assert not FlowMrd.objects.exists()
