@@ -6,6 +6,7 @@ answer lists every bad row and column. The token's name goes into each saved row
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -100,7 +101,7 @@ class LabImportView(APIView):
         fmt = "json" if request.content_type.split(";")[0].strip() == "application/json" else "csv"
         data = request.data if isinstance(request.data, bytes) else b""  # an empty body parses to an empty dict
         try:
-            with _token_context(request):
+            with _token_context(request), translation.override("en-gb"):  # the API answers in English
                 report = lab_import.run_import(user=request.user, data=data, fmt=fmt, dry_run=dry_run)
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc

@@ -15,6 +15,8 @@ from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments import rules, services
 from assessments.models import (
@@ -43,7 +45,7 @@ from integrity.forms import ClinicalRecordForm
 from integrity.rules import STATE_LABELS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-NOT_ENROLLED = "Assessments can be recorded only for an enrolled participant"
+NOT_ENROLLED = _("Assessments can be recorded only for an enrolled participant: %(problem)s")
 
 
 def not_enrolled_problem(participant) -> str | None:
@@ -53,7 +55,8 @@ def not_enrolled_problem(participant) -> str | None:
     # Read from the database: a caller's participant.screening may predate the enrollment that updated it.
     status = ScreeningRecord.objects.filter(pk=participant.screening_id).values_list("status", flat=True).first()
     if status != ScreeningStatus.ENROLLED:
-        return f"the screening record is '{ScreeningStatus(status).label if status else 'missing'}'."
+        state = ScreeningStatus(status).label if status else gettext("missing")
+        return gettext("the screening record is '%(state)s'.") % {"state": state}
     return None
 
 
@@ -88,7 +91,7 @@ class ParticipantRecordForm(ClinicalRecordForm):
     def clean(self):
         data = super().clean()
         if (problem := not_enrolled_problem(self.participant)) is not None:
-            raise forms.ValidationError(f"{NOT_ENROLLED}: {problem}")
+            raise forms.ValidationError(NOT_ENROLLED % {"problem": problem})
         for name in self.date_fields:
             if data.get(name) is None:
                 continue
@@ -112,7 +115,7 @@ class ConfirmUnusualMixin:
         self.fields["confirm_unusual"].widget = forms.CheckboxInput()
         for name, text in warnings.items():
             self.add_error(name, text)
-        self.add_error("confirm_unusual", "Tick to confirm the unusual values above, or correct them.")
+        self.add_error("confirm_unusual", gettext("Tick to confirm the unusual values above, or correct them."))
 
 
 class MarrowForm(ParticipantRecordForm):
@@ -123,14 +126,17 @@ class MarrowForm(ParticipantRecordForm):
         model = BoneMarrowAssessment
         fields = ["timepoint", "sample_date", "aspirate_adequacy", "blasts_pct", "cellularity", "sample_id"]
         widgets = {"sample_date": DATE_WIDGET}
+        labels = {"timepoint": _("Timepoint"), "aspirate_adequacy": _("Aspirate adequacy"),
+                  "cellularity": _("Cellularity")}
 
     def clean(self):
         data = super().clean()
         adequate = data.get("aspirate_adequacy") == "ADEQUATE"
         if adequate and data.get("blasts_pct") is None and "blasts_pct" not in self.errors:
-            self.add_error("blasts_pct", "Enter the blast % (0-100) for an adequate aspirate.")
+            self.add_error("blasts_pct", gettext("Enter the blast % (0-100) for an adequate aspirate."))
         if not adequate and data.get("blasts_pct") is not None:
-            self.add_error("blasts_pct", "Leave the blast % empty when the aspirate is inadequate.")
+            # xgettext:no-python-format
+            self.add_error("blasts_pct", gettext("Leave the blast % empty when the aspirate is inadequate."))
         timepoint = data.get("timepoint")
         if timepoint in EOC_TIMEPOINTS:
             first = services.live_eoc_marrow(self.participant, timepoint, exclude_pk=self.instance.pk)
@@ -139,8 +145,8 @@ class MarrowForm(ParticipantRecordForm):
                 self.add_error(
                     "timepoint",
                     format_html(
-                        'An end-of-cycle marrow for {} is already recorded ({}): <a href="{}">correct the first '
-                        "instead</a>.",
+                        gettext('An end-of-cycle marrow for {} is already recorded ({}): <a href="{}">correct the '
+                                "first instead</a>."),
                         timepoint,
                         first.sample_date,
                         url,
@@ -153,7 +159,7 @@ class MarrowForm(ParticipantRecordForm):
 class BloodCountForm(ConfirmUnusualMixin, ParticipantRecordForm):
     date_fields = ("sample_date",)
     confirm_unusual = forms.BooleanField(
-        required=False, widget=forms.HiddenInput, label="I have checked these values: they are correct"
+        required=False, widget=forms.HiddenInput, label=_("I have checked these values: they are correct")
     )
 
     class Meta:
@@ -168,7 +174,7 @@ class BloodCountForm(ConfirmUnusualMixin, ParticipantRecordForm):
         data = super().clean()
         pct = data.get("circulating_blasts_pct")
         if pct is not None and pct > 0 and data.get("circulating_blasts") != BloodBlasts.PRESENT:
-            self.add_error("circulating_blasts_pct", "A blast % above 0 means circulating blasts are present.")
+            self.add_error("circulating_blasts_pct", gettext("A blast % above 0 means circulating blasts are present."))
         if not self.errors:
             self.ask_confirmation(
                 rules.implausible_count_warnings(
@@ -188,13 +194,14 @@ class EmdForm(ParticipantRecordForm):
         model = ExtramedullaryDisease
         fields = ["assessed_on", "status", "cns_status", "sites"]
         widgets = {"assessed_on": DATE_WIDGET}
+        labels = {"status": _("Extramedullary disease"), "cns_status": _("CNS status")}
 
     def clean(self):
         data = super().clean()
         if data.get("status") == "PRESENT" and not (data.get("sites") or "").strip() and data.get("cns_status") in (
             "CNS1", "NOT_ASSESSED"
         ):
-            self.add_error("sites", "Name the extramedullary site(s).")
+            self.add_error("sites", gettext("Name the extramedullary site(s)."))
         return data
 
 
@@ -216,7 +223,7 @@ class MarrowRecordForm(ParticipantRecordForm):
         if existing is not None:
             url = reverse(f"assessments:{self.one_per_marrow_label}-edit", args=[existing.pk])
             raise forms.ValidationError(
-                format_html('This marrow already has one: <a href="{}">correct the first instead</a>.', url)
+                format_html(gettext('This marrow already has one: <a href="{}">correct the first instead</a>.'), url)
             )
         return data
 
@@ -229,21 +236,23 @@ class FlowMrdForm(MarrowRecordForm):
         model = FlowMrd
         fields = ["result_type", "value_pct", "lod_pct", "not_evaluable_reason", "cells_analysed", "lab",
                   "method_version"]
+        labels = {"result_type": _("Result type"), "not_evaluable_reason": _("Not evaluable reason"),
+                  "method_version": _("Method version")}
 
     def clean(self):
         data = super().clean()
         kind = data.get("result_type")
         if kind == FlowResultType.QUANTIFIED and data.get("value_pct") is None and "value_pct" not in self.errors:
-            self.add_error("value_pct", "Enter the MRD value (%) of a quantified result.")
+            self.add_error("value_pct", gettext("Enter the MRD value (%) of a quantified result."))
         if kind != FlowResultType.QUANTIFIED and data.get("value_pct") is not None:
-            self.add_error("value_pct", "Only a quantified result has a value; leave it empty.")
+            self.add_error("value_pct", gettext("Only a quantified result has a value; leave it empty."))
         if kind == FlowResultType.NOT_DETECTED and data.get("lod_pct") is None and "lod_pct" not in self.errors:
             self.add_error(
                 "lod_pct",
-                "Enter the assay's limit of detection (%): 'not detected' is negative only when LOD < 0.1 %.",
+                gettext("Enter the assay's limit of detection (%): 'not detected' is negative only when LOD < 0.1 %."),
             )
         if kind == FlowResultType.NOT_EVALUABLE and not (data.get("not_evaluable_reason") or "").strip():
-            self.add_error("not_evaluable_reason", "Give the reason the sample was not evaluable.")
+            self.add_error("not_evaluable_reason", gettext("Give the reason the sample was not evaluable."))
         return data
 
 
@@ -254,15 +263,16 @@ class NgsMrdForm(MarrowRecordForm):
     class Meta:
         model = NgsMrd
         fields = ["clone_trackable", "result", "value_fraction", "value_cells_per_million", "lod_fraction", "lab"]
+        labels = {"result": _("Result")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clone_trackable"] = forms.TypedChoiceField(
-            label="Baseline clone trackable",
-            choices=(("", "— choose —"), ("True", "Yes"), ("False", "No")),
+            label=_("Baseline clone trackable"),
+            choices=(("", gettext("— choose —")), ("True", gettext("Yes")), ("False", gettext("No"))),
             coerce=lambda v: v == "True",
             empty_value=None,
-            help_text="No trackable clone: NGS MRD is not evaluable for this participant.",
+            help_text=_("No trackable clone: NGS MRD is not evaluable for this participant."),
         )
 
     def clean(self):
@@ -270,16 +280,20 @@ class NgsMrdForm(MarrowRecordForm):
         trackable, result = data.get("clone_trackable"), data.get("result")
         values = data.get("value_fraction") is not None or data.get("value_cells_per_million") is not None
         if trackable and not result:
-            self.add_error("result", "Choose detected or not detected.")
+            self.add_error("result", gettext("Choose detected or not detected."))
         if trackable is False and (result or values):
-            self.add_error("result", "Without a trackable clone there is no result: leave it empty.")
+            self.add_error("result", gettext("Without a trackable clone there is no result: leave it empty."))
         if result == NgsResult.NOT_DETECTED and data.get("lod_fraction") is None and "lod_fraction" not in self.errors:
-            self.add_error("lod_fraction", "Enter the limit of detection (fraction) of a 'not detected' result.")
+            self.add_error(
+                "lod_fraction", gettext("Enter the limit of detection (fraction) of a 'not detected' result.")
+            )
         if result == NgsResult.NOT_DETECTED and values:
-            self.add_error("value_fraction", "A 'not detected' result has no value; leave it empty.")
+            self.add_error("value_fraction", gettext("A 'not detected' result has no value; leave it empty."))
         frac, cpm = data.get("value_fraction"), data.get("value_cells_per_million")
         if frac is not None and cpm is not None and abs(frac * 1_000_000 - cpm) > max(1e-9, 0.01 * cpm):
-            self.add_error("value_cells_per_million", "Does not match the fraction (per million = fraction x 1e6).")
+            self.add_error(
+                "value_cells_per_million", gettext("Does not match the fraction (per million = fraction x 1e6).")
+            )
         return data
 
 
@@ -290,11 +304,14 @@ class ResponseCallForm(MarrowRecordForm):
     class Meta:
         model = ResponseCall
         fields = ["response", "comment"]
+        labels = {"comment": _("Comment")}
 
     def clean(self):
         data = super().clean()
         if self.marrow.timepoint not in EOC_TIMEPOINTS:
-            raise forms.ValidationError("The investigator's response call is made at end-of-cycle marrows only.")
+            raise forms.ValidationError(
+                gettext("The investigator's response call is made at end-of-cycle marrows only.")
+            )
         return data
 
 
@@ -322,11 +339,11 @@ class ConditionalSection:
 
 FOLLOW_UP_SECTIONS = (
     ConditionalSection("relapse", "disease_status", DiseaseStatus.RELAPSE.value,
-                       ("relapse_date", "relapse_documented_by"), "the disease status is 'Relapse'"),
+                       ("relapse_date", "relapse_documented_by"), _("the disease status is 'Relapse'")),
     ConditionalSection("death", "vital_status", VitalStatus.DEAD.value,
-                       ("death_date", "death_cause", "death_cause_detail"), "the vital status is 'Dead'"),
+                       ("death_date", "death_cause", "death_cause_detail"), _("the vital status is 'Dead'")),
     ConditionalSection("transplant", "transplant_since_last_contact", True,
-                       ("transplant_date",), "'Transplant since the last contact' is ticked"),
+                       ("transplant_date",), _("'Transplant since the last contact' is ticked")),
 )
 
 
@@ -344,6 +361,13 @@ class FollowUpContactForm(ParticipantRecordForm):
             "death_date", "death_cause", "death_cause_detail", "transplant_since_last_contact", "transplant_date",
         ]
         widgets = dict.fromkeys(("contact_date", "relapse_date", "death_date", "transplant_date"), DATE_WIDGET)
+        labels = {
+            "contact_date": _("Contact date"), "method": _("Method"), "vital_status": _("Vital status"),
+            "disease_status": _("Disease status"), "relapse_date": _("Relapse date"),
+            "relapse_documented_by": _("Relapse documented by"), "death_date": _("Death date"),
+            "death_cause": _("Death cause"), "death_cause_detail": _("Death cause detail"),
+            "transplant_date": _("Transplant date"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -363,7 +387,7 @@ class FollowUpContactForm(ParticipantRecordForm):
         self._clean_death(data)
         self._clean_relapse(data)
         if data.get("transplant_since_last_contact") and data.get("transplant_date") is None:
-            self.add_error("transplant_date", "Enter the transplant date.")
+            self.add_error("transplant_date", gettext("Enter the transplant date."))
         return data
 
     def _refuse_inapplicable(self, data: dict) -> None:
@@ -373,38 +397,39 @@ class FollowUpContactForm(ParticipantRecordForm):
                 continue
             for name in section.fields:
                 if data.get(name) not in (None, "") and name not in self.errors:
-                    self.add_error(name, f"Only when {section.condition}: clear this, or correct the "
-                                         f"{self.fields[section.control].label.lower()}.")
+                    self.add_error(name, gettext("Only when %(condition)s: clear this, or correct the %(field)s.") % {
+                        "condition": section.condition, "field": str(self.fields[section.control].label).lower()})
 
     def _clean_death(self, data: dict) -> None:
         dead = data.get("vital_status") == VitalStatus.DEAD
         death = data.get("death_date")
         if dead and death is None and "death_date" not in self.errors:
-            self.add_error("death_date", "Enter the date of death.")
+            self.add_error("death_date", gettext("Enter the date of death."))
         if dead and not data.get("death_cause"):
-            self.add_error("death_cause", "Choose the cause of death.")
+            self.add_error("death_cause", gettext("Choose the cause of death."))
         if not dead or death is None or "death_date" in self.errors:
             return
         contact = data.get("contact_date")
         if contact is not None and death > contact:
-            self.add_error("death_date", "The death date cannot be after the contact date.")
+            self.add_error("death_date", gettext("The death date cannot be after the contact date."))
             return
         last_alive = services.last_alive_date(self.participant, exclude_contact_pk=self.instance.pk)
         if last_alive is not None and death < last_alive:
             self.add_error(
                 "death_date",
-                f"The participant is recorded alive on {shown_date(last_alive)}: the death date cannot be earlier.",
+                gettext("The participant is recorded alive on %(date)s: the death date cannot be earlier.")
+                % {"date": shown_date(last_alive)},
             )
 
     def _clean_relapse(self, data: dict) -> None:
         relapse = data.get("disease_status") == DiseaseStatus.RELAPSE
         if relapse and data.get("relapse_date") is None and "relapse_date" not in self.errors:
-            self.add_error("relapse_date", "Enter the date of the sample or exam documenting the relapse.")
+            self.add_error("relapse_date", gettext("Enter the date of the sample or exam documenting the relapse."))
         if relapse and not data.get("relapse_documented_by"):
-            self.add_error("relapse_documented_by", "Say how the relapse was documented.")
+            self.add_error("relapse_documented_by", gettext("Say how the relapse was documented."))
         contact, rdate = data.get("contact_date"), data.get("relapse_date")
         if relapse and contact and rdate and rdate > contact:
-            self.add_error("relapse_date", "The relapse date cannot be after the contact date.")
+            self.add_error("relapse_date", gettext("The relapse date cannot be after the contact date."))
 
 
 def _num(value) -> float | None:
@@ -415,13 +440,13 @@ class LabImportForm(forms.Form):
     """The central lab's MRD results file (assessments.lab_import), read in memory and never stored."""
 
     results_file = forms.FileField(
-        label="Results file", help_text="CSV with a header row, or JSON (a list of objects); UTF-8."
+        label=_("Results file"), help_text=_("CSV with a header row, or JSON (a list of objects); UTF-8.")
     )
     file_format = forms.ChoiceField(
-        label="Format", required=False,
-        choices=(("", "From the file name (.csv or .json)"), ("csv", "CSV"), ("json", "JSON")),
+        label=_("Format"), required=False,
+        choices=(("", _("From the file name (.csv or .json)")), ("csv", "CSV"), ("json", "JSON")),
     )
-    dry_run = forms.BooleanField(label="Check only (dry run): save nothing", required=False, initial=True)
+    dry_run = forms.BooleanField(label=_("Check only (dry run): save nothing"), required=False, initial=True)
 
     def __init__(self, *args, too_large: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -429,19 +454,22 @@ class LabImportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.attrs = {"novalidate": "", "data-testid": "lab-import-form"}
-        self.helper.add_input(Submit("import", "Check and import"))
+        self.helper.add_input(Submit("import", gettext("Check and import")))
 
     def clean(self):
         data = super().clean()
         if self.too_large is not None:
-            self.add_error("results_file", f"The file is larger than {self.too_large}: split it in smaller files.")
+            message = gettext("The file is larger than %(size)s: split it in smaller files.")
+            self.add_error("results_file", message % {"size": self.too_large})
             return data
         upload = data.get("results_file")
         if upload is None:
             return data
         fmt = data.get("file_format") or upload.name.rsplit(".", 1)[-1].lower()
         if fmt not in ("csv", "json"):
-            self.add_error("file_format", "Choose the format: the file name ends neither in .csv nor in .json.")
+            self.add_error(
+                "file_format", gettext("Choose the format: the file name ends neither in .csv nor in .json.")
+            )
         data["fmt"] = fmt
         data["data"] = upload.read()
         return data
@@ -450,9 +478,9 @@ class LabImportForm(forms.Form):
 class MatrixParams(forms.Form):
     """The status matrix's query string: a site among those the user sees, a cell state, a page."""
 
-    state = params.choice("State", list(STATE_LABELS.items()))
+    state = params.choice(_("State"), list(STATE_LABELS.items()))
     page = params.page_number()
 
     def __init__(self, *args, sites: list[tuple[int, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"] = params.choice("Site", [(str(pk), label) for pk, label in sites])
+        self.fields["site"] = params.choice(gettext("Site"), [(str(pk), label) for pk, label in sites])

@@ -13,6 +13,9 @@ import io
 import json
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
 MAX_ROWS = 5000  # a central lab sends a batch, not the trial; a bigger file is refused, not half-read
 
 IDENTITY_COLUMNS = ("assay", "participant_id", "sample_date", "sample_id")
@@ -35,27 +38,28 @@ NGS_COLUMNS = {
     "lab": "lab",
 }
 ASSAY_COLUMNS = {"flow": FLOW_COLUMNS, "ngs": NGS_COLUMNS}
-ASSAY_LABELS = {"flow": "flow MRD", "ngs": "NGS MRD"}
+ASSAY_LABELS = {"flow": _("flow MRD"), "ngs": _("NGS MRD")}
 ALL_COLUMNS = (*IDENTITY_COLUMNS, *dict.fromkeys([*FLOW_COLUMNS, *NGS_COLUMNS]))
 
 # The file's columns in words (the import page and the README show them).
 COLUMN_HELP = (
-    ("assay", "both", "flow or ngs"),
-    ("participant_id", "both", "the participant ID, e.g. 01-007"),
-    ("sample_date", "both", "the aspirate date, YYYY-MM-DD, as on the bone marrow assessment"),
-    ("sample_id", "both", "the sample ID, as on the bone marrow assessment"),
-    ("result", "both", "flow: quantified, not detected or not evaluable; NGS: detected or not detected (empty "
-                       "without a trackable clone)"),
-    ("value_pct", "flow", "MRD value in % of nucleated cells (quantified only)"),
-    ("lod_pct", "flow", "limit of detection in % (required for not detected)"),
-    ("not_evaluable_reason", "flow", "why the sample was not evaluable"),
-    ("cells_analysed", "flow", "events acquired"),
-    ("method_version", "flow", "the assay's method version"),
-    ("clone_trackable", "ngs", "yes or no: a trackable baseline clone"),
-    ("value_fraction", "ngs", "MRD value as a fraction of nucleated cells, e.g. 2e-5"),
-    ("value_cells_per_million", "ngs", "or the value in cells per million nucleated cells"),
-    ("lod_fraction", "ngs", "limit of detection as a fraction (required for not detected)"),
-    ("lab", "both", "the laboratory"),
+    ("assay", "both", _("flow or ngs")),
+    ("participant_id", "both", _("the participant ID, e.g. 01-007")),
+    ("sample_date", "both", _("the aspirate date, YYYY-MM-DD, as on the bone marrow assessment")),
+    ("sample_id", "both", _("the sample ID, as on the bone marrow assessment")),
+    ("result", "both", _("flow: quantified, not detected or not evaluable; NGS: detected or not detected (empty "
+                         "without a trackable clone)")),
+    # xgettext:no-python-format
+    ("value_pct", "flow", _("MRD value in % of nucleated cells (quantified only)")),
+    ("lod_pct", "flow", _("limit of detection in % (required for not detected)")),
+    ("not_evaluable_reason", "flow", _("why the sample was not evaluable")),
+    ("cells_analysed", "flow", _("events acquired")),
+    ("method_version", "flow", _("the assay's method version")),
+    ("clone_trackable", "ngs", _("yes or no: a trackable baseline clone")),
+    ("value_fraction", "ngs", _("MRD value as a fraction of nucleated cells, e.g. 2e-5")),
+    ("value_cells_per_million", "ngs", _("or the value in cells per million nucleated cells")),
+    ("lod_fraction", "ngs", _("limit of detection as a fraction (required for not detected)")),
+    ("lab", "both", _("the laboratory")),
 )
 
 # What a person writes -> the stored choice.
@@ -86,16 +90,19 @@ class Cell:
 def read_rows(data: bytes, fmt: str) -> list[dict[str, str]]:
     """The file's data rows as {column: text} (empty cells as ""), in file order."""
     if fmt not in ("csv", "json"):
-        raise FileProblem(f"Unknown file format '{fmt}': send CSV or JSON.")
+        raise FileProblem(gettext("Unknown file format '%(format)s': send CSV or JSON.") % {"format": fmt})
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FileProblem("The file is not UTF-8 text: save it as UTF-8 (CSV or JSON) and try again.") from exc
+        raise FileProblem(
+            gettext("The file is not UTF-8 text: save it as UTF-8 (CSV or JSON) and try again.")
+        ) from exc
     rows = _csv_rows(text) if fmt == "csv" else _json_rows(text)
     if not rows:
-        raise FileProblem("The file holds no results.")
+        raise FileProblem(gettext("The file holds no results."))
     if len(rows) > MAX_ROWS:
-        raise FileProblem(f"The file holds {len(rows)} results; send at most {MAX_ROWS} per file.")
+        raise FileProblem(gettext("The file holds %(n)s results; send at most %(max)s per file.") % {
+            "n": len(rows), "max": MAX_ROWS})
     return rows
 
 
@@ -103,11 +110,13 @@ def _check_columns(columns: list[str]) -> None:
     unknown = [c for c in columns if c not in ALL_COLUMNS]
     if unknown:
         raise FileProblem(
-            f"Unknown column '{unknown[0]}': the columns are {', '.join(ALL_COLUMNS)}.", column=unknown[0]
+            gettext("Unknown column '%(column)s': the columns are %(columns)s.") % {
+                "column": unknown[0], "columns": ", ".join(ALL_COLUMNS)},
+            column=unknown[0],
         )
     missing = [c for c in IDENTITY_COLUMNS if c not in columns]
     if missing:
-        raise FileProblem(f"The column '{missing[0]}' is missing.", column=missing[0])
+        raise FileProblem(gettext("The column '%(column)s' is missing.") % {"column": missing[0]}, column=missing[0])
 
 
 def _csv_rows(text: str) -> list[dict[str, str]]:
@@ -118,17 +127,19 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
             return []
         columns = [c.strip().lower() for c in header]
         if len(set(columns)) != len(columns):
-            raise FileProblem("A column is named twice in the header row.")
+            raise FileProblem(gettext("A column is named twice in the header row."))
         _check_columns(columns)
         rows = []
         for number, values in enumerate(reader, start=1):
             if not any(v.strip() for v in values):
                 continue  # a blank line carries no result
             if len(values) > len(columns):
-                raise FileProblem(f"Row {number} has more values than the header has columns.")
+                raise FileProblem(
+                    gettext("Row %(row)s has more values than the header has columns.") % {"row": number}
+                )
             rows.append({c: (values[i].strip() if i < len(values) else "") for i, c in enumerate(columns)})
     except csv.Error as exc:
-        raise FileProblem(f"The CSV cannot be read: {exc}.") from exc
+        raise FileProblem(gettext("The CSV cannot be read: %(error)s.") % {"error": exc}) from exc
     return rows
 
 
@@ -136,9 +147,11 @@ def _json_rows(text: str) -> list[dict[str, str]]:
     try:
         items = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FileProblem(f"The JSON cannot be read: {exc.msg} (line {exc.lineno}).") from exc
+        raise FileProblem(
+            gettext("The JSON cannot be read: %(error)s (line %(line)s).") % {"error": exc.msg, "line": exc.lineno}
+        ) from exc
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise FileProblem("The JSON must be a list of results, one object per result.")
+        raise FileProblem(gettext("The JSON must be a list of results, one object per result."))
     rows = []
     for item in items:
         columns = [str(k).strip().lower() for k in item]
@@ -164,8 +177,8 @@ def assay_of(text: str) -> Cell:
     if word in ASSAY_COLUMNS:
         return Cell(word)
     if not word:
-        return Cell(problem="Say which assay the result is: flow or ngs.")
-    return Cell(problem=f"Unknown assay '{text}': write flow or ngs.")
+        return Cell(problem=gettext("Say which assay the result is: flow or ngs."))
+    return Cell(problem=gettext("Unknown assay '%(assay)s': write flow or ngs.") % {"assay": text})
 
 
 def result_of(assay: str, text: str) -> Cell:
@@ -173,18 +186,26 @@ def result_of(assay: str, text: str) -> Cell:
     word = " ".join(text.replace("_", " ").replace("-", " ").lower().split())
     if not word or word in words:
         return Cell(words.get(word, ""))
-    return Cell(problem=f"Unknown {ASSAY_LABELS[assay]} result '{text}': write {_either(list(words))}.")
+    return Cell(problem=gettext("Unknown %(assay)s result '%(result)s': write %(words)s.") % {
+        "assay": assay_label(assay), "result": text, "words": _either(list(words))})
 
 
 def yes_no_of(text: str) -> Cell:
     word = text.strip().lower()
     if not word or word in YES_NO:
         return Cell(YES_NO.get(word, ""))
-    return Cell(problem=f"Write yes or no, not '{text}'.")
+    return Cell(problem=gettext("Write yes or no, not '%(text)s'.") % {"text": text})
 
 
 def _either(words: list[str]) -> str:
-    return ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else words[0]
+    if len(words) < 2:
+        return words[0]
+    return pgettext("a list", "%(first)s or %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
+
+
+def assay_label(assay: str) -> str:
+    """The assay in words ("flow MRD"), in the reader's language."""
+    return str(ASSAY_LABELS[assay])
 
 
 def form_data(assay: str, row: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -197,8 +218,10 @@ def form_data(assay: str, row: dict[str, str]) -> tuple[dict[str, str], dict[str
             continue
         if column not in columns:
             if text:
-                other = "NGS" if assay == "flow" else "flow"
-                problems[column] = f"This column is for {other} MRD results: leave it empty on a {assay} row."
+                message = (gettext("This column is for NGS MRD results: leave it empty on a flow row.")
+                           if assay == "flow"
+                           else gettext("This column is for flow MRD results: leave it empty on a ngs row."))
+                problems[column] = message
             continue
         cell = Cell(text)
         if column == "result":

@@ -22,6 +22,8 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments import lab_file
 from assessments.forms import FlowMrdForm, NgsMrdForm
@@ -35,7 +37,7 @@ from integrity.services import RecordLocked, save_record
 REASON = "Central laboratory import {batch}"
 FORMS = {"flow": FlowMrdForm, "ngs": NgsMrdForm}
 MODELS = {"flow": FlowMrd, "ngs": NgsMrd}
-NO_PARTICIPANT = "No such participant at your sites."
+NO_PARTICIPANT = _("No such participant at your sites.")
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def batch_id(data: bytes) -> str:
 def run_import(*, user, data: bytes, fmt: str, dry_run: bool) -> ImportReport:
     """Check every row of a central lab's MRD file and, unless `dry_run` or any row is wrong, save them all."""
     if not has_role(user, *DATA_ENTRY_ROLES):
-        raise PermissionDenied("Your role does not allow entering results.")
+        raise PermissionDenied(gettext("Your role does not allow entering results."))
     batch = batch_id(data)
     try:
         rows = lab_file.read_rows(data, fmt)
@@ -138,13 +140,13 @@ def _match(checked: _Checked, number: int, row: dict[str, str], samples) -> Bone
     pid, sample_id, text = row.get("participant_id", ""), row.get("sample_id", ""), row.get("sample_date", "")
     sample_date = _date(text)
     if not pid:
-        checked.refuse(number, "participant_id", "Enter the participant ID (e.g. 01-007).")
+        checked.refuse(number, "participant_id", gettext("Enter the participant ID (e.g. 01-007)."))
     elif pid not in samples:
-        checked.refuse(number, "participant_id", NO_PARTICIPANT)
+        checked.refuse(number, "participant_id", str(NO_PARTICIPANT))
     if not text or sample_date is None:
-        checked.refuse(number, "sample_date", "Enter the sample date as YYYY-MM-DD.")
+        checked.refuse(number, "sample_date", gettext("Enter the sample date as YYYY-MM-DD."))
     if not sample_id:
-        checked.refuse(number, "sample_id", "Enter the sample ID.")
+        checked.refuse(number, "sample_id", gettext("Enter the sample ID."))
     if pid not in samples or sample_date is None or not sample_id:
         return None
     same_id = [m for m in samples[pid] if m.sample_id == sample_id]
@@ -152,15 +154,17 @@ def _match(checked: _Checked, number: int, row: dict[str, str], samples) -> Bone
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        checked.refuse(number, "sample_id", f"{pid} has {len(found)} marrow samples with this ID and date: "
-                                            "correct them before importing.")
+        message = gettext("%(pid)s has %(n)s marrow samples with this ID and date: correct them before importing.")
+        checked.refuse(number, "sample_id", message % {"pid": pid, "n": len(found)})
     elif same_id:
         dates = ", ".join(shown_date(m.sample_date) for m in same_id)
-        checked.refuse(number, "sample_date", f"Sample {sample_id} of {pid} is recorded with the aspirate date "
-                                              f"{dates}, not {shown_date(sample_date)}.")
+        message = gettext("Sample %(sample)s of %(pid)s is recorded with the aspirate date %(dates)s, not %(date)s.")
+        checked.refuse(number, "sample_date", message % {
+            "sample": sample_id, "pid": pid, "dates": dates, "date": shown_date(sample_date)})
     else:
-        checked.refuse(number, "sample_id", f"No marrow sample {sample_id} is recorded for {pid}: enter the bone "
-                                            "marrow assessment first.")
+        message = gettext("No marrow sample %(sample)s is recorded for %(pid)s: enter the bone marrow assessment "
+                          "first.")
+        checked.refuse(number, "sample_id", message % {"sample": sample_id, "pid": pid})
     return None
 
 
@@ -172,16 +176,17 @@ def _date(text: str) -> date | None:
 
 
 def _check_result(checked: _Checked, number: int, assay: str, row: dict[str, str], marrow) -> None:
-    label = lab_file.ASSAY_LABELS[assay]
+    label = lab_file.assay_label(assay)
     key = (assay, marrow.pk)
     if key in checked.seen:
-        checked.refuse(number, "sample_id", f"Row {checked.seen[key]} already gives the {label} result of "
-                                            "this sample.")
+        message = gettext("Row %(row)s already gives the %(assay)s result of this sample.")
+        checked.refuse(number, "sample_id", message % {"row": checked.seen[key], "assay": label})
         return
     checked.seen[key] = number
     if MODELS[assay].objects.live().filter(marrow=marrow).exists():
-        checked.refuse(number, "sample_id", f"This sample already has a {label} result: the import never "
-                                            "changes a saved result (correct it on its form, with a reason).")
+        message = gettext("This sample already has a %(assay)s result: the import never changes a saved result "
+                          "(correct it on its form, with a reason).")
+        checked.refuse(number, "sample_id", message % {"assay": label})
         return
     data, problems = lab_file.form_data(assay, row)
     for column, message in problems.items():
@@ -219,6 +224,6 @@ def _save(user, forms: list[tuple[int, object]], *, reason: str) -> int:
         except RecordLocked as exc:
             raise _Abort(RowError(number, "sample_id", str(exc))) from exc
         except IntegrityError as exc:
-            message = "A result for this sample was saved while the file was imported: nothing was saved."
+            message = gettext("A result for this sample was saved while the file was imported: nothing was saved.")
             raise _Abort(RowError(number, "sample_id", message)) from exc
     return len(forms)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import BoneMarrowAssessment, FlowMrd, FollowUpContact, NgsMrd, ResponseCall, Timepoint
 from cycles.models import Administration, AdministrationStatus, BlinatumomabSegment, Cycle, CycleStatus, VisitRecord
@@ -34,12 +35,12 @@ from integrity.rules import (
 
 SCREENING, C1, EOC1, C2, EOC2, FOLLOW_UP = "SCREENING", "C1", "EOC1", "C2", "EOC2", "FOLLOW_UP"
 COLUMNS = (
-    (SCREENING, "Screening"),
-    (C1, "Cycle 1"),
-    (EOC1, "End of cycle 1"),
-    (C2, "Cycle 2"),
-    (EOC2, "End of cycle 2"),
-    (FOLLOW_UP, "Follow-up"),
+    (SCREENING, _("Screening")),
+    (C1, _("Cycle 1")),
+    (EOC1, _("End of cycle 1")),
+    (C2, _("Cycle 2")),
+    (EOC2, _("End of cycle 2")),
+    (FOLLOW_UP, _("Follow-up")),
 )
 CYCLE_COLUMNS = {1: C1, 2: C2}
 EOC_COLUMNS = {Timepoint.EOC1.value: EOC1, Timepoint.EOC2.value: EOC2}
@@ -95,7 +96,7 @@ def matrix_rows(participants: list[dict], *, verification_facts: bool = True) ->
     for p in participants:
         pid = p["pk"]
         cells = []
-        for key, _ in COLUMNS:
+        for key, _label in COLUMNS:
             cell = facts[pid][key]
             url = _url(key, p, cell.pop("cycle_pk", None))
             cells.append(Cell(key, cell_states(CellFacts(**cell)), url))
@@ -119,7 +120,7 @@ def _url(key: str, participant: dict, cycle_pk: int | None) -> str:
 
 def _facts(participants: list[dict], ids: list[int], verification_facts: bool) -> dict[int, dict[str, dict]]:
     facts: dict[int, dict[str, dict]] = {
-        pid: {key: {"expected": 1, "entered": 0} for key, _ in COLUMNS} for pid in ids
+        pid: {key: {"expected": 1, "entered": 0} for key, _label in COLUMNS} for pid in ids
     }
     consented = set(Consent.objects.live().filter(screening_id__in=[p["screening_id"] for p in participants])
                     .values_list("screening_id", flat=True))

@@ -7,6 +7,7 @@ suffix cannot say it, ``field_units`` does (exports read it).
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from assessments.rules import DEFAULT_ENTRY_LIMITS as LIMITS
 from blinatrial.access import SiteScopedQuerySet
@@ -16,7 +17,7 @@ from integrity.models import ClinicalRecord, clinical_record
 def validate_positive(value) -> None:
     """LOD must be strictly greater than 0."""
     if value is not None and value <= 0:
-        raise ValidationError("Must be greater than 0.")
+        raise ValidationError(_("Must be greater than 0."))
 
 
 def _pct(maximum: float) -> list:
@@ -24,10 +25,10 @@ def _pct(maximum: float) -> list:
 
 
 class Timepoint(models.TextChoices):
-    EOC1 = "EOC1", "End of cycle 1"
-    EOC2 = "EOC2", "End of cycle 2"
-    UNSCHEDULED = "UNSCHEDULED", "Unscheduled / relapse work-up"
-    FOLLOW_UP = "FOLLOW_UP", "Follow-up"
+    EOC1 = "EOC1", _("End of cycle 1")
+    EOC2 = "EOC2", _("End of cycle 2")
+    UNSCHEDULED = "UNSCHEDULED", _("Unscheduled / relapse work-up")
+    FOLLOW_UP = "FOLLOW_UP", _("Follow-up")
 
 
 EOC_TIMEPOINTS = (Timepoint.EOC1, Timepoint.EOC2)
@@ -35,90 +36,90 @@ EOC_CYCLE_NUMBER = {Timepoint.EOC1: 1, Timepoint.EOC2: 2}
 
 
 class AspirateAdequacy(models.TextChoices):
-    ADEQUATE = "ADEQUATE", "Adequate"
-    DRY_TAP = "DRY_TAP", "Inadequate: dry tap"
-    HAEMODILUTE = "HAEMODILUTE", "Inadequate: haemodilute"
-    FEW_CELLS = "FEW_CELLS", "Inadequate: fewer than 200 cells enumerated"
+    ADEQUATE = "ADEQUATE", _("Adequate")
+    DRY_TAP = "DRY_TAP", _("Inadequate: dry tap")
+    HAEMODILUTE = "HAEMODILUTE", _("Inadequate: haemodilute")
+    FEW_CELLS = "FEW_CELLS", _("Inadequate: fewer than 200 cells enumerated")
 
 
 class Cellularity(models.TextChoices):
-    HYPOCELLULAR = "HYPO", "Hypocellular"
-    NORMOCELLULAR = "NORMO", "Normocellular"
-    HYPERCELLULAR = "HYPER", "Hypercellular"
-    NOT_ASSESSED = "NOT_ASSESSED", "Not assessed"
+    HYPOCELLULAR = "HYPO", _("Hypocellular")
+    NORMOCELLULAR = "NORMO", _("Normocellular")
+    HYPERCELLULAR = "HYPER", _("Hypercellular")
+    NOT_ASSESSED = "NOT_ASSESSED", _("Not assessed")
 
 
 class BloodBlasts(models.TextChoices):
-    ABSENT = "ABSENT", "Absent"
-    PRESENT = "PRESENT", "Present"
-    NOT_DONE = "NOT_DONE", "Differential not done"
+    ABSENT = "ABSENT", _("Absent")
+    PRESENT = "PRESENT", _("Present")
+    NOT_DONE = "NOT_DONE", _("Differential not done")
 
 
 class EmdStatus(models.TextChoices):
-    NONE = "NONE", "None"
-    PRESENT = "PRESENT", "Present"
-    NOT_ASSESSED = "NOT_ASSESSED", "Not assessed"
+    NONE = "NONE", _("None")
+    PRESENT = "PRESENT", _("Present")
+    NOT_ASSESSED = "NOT_ASSESSED", _("Not assessed")
 
 
 class CnsStatus(models.TextChoices):
-    CNS1 = "CNS1", "CNS1 (no blasts in CSF)"
-    CNS2 = "CNS2", "CNS2 (< 5 WBC/uL with blasts)"
-    CNS3 = "CNS3", "CNS3 (>= 5 WBC/uL with blasts, or CNS signs)"
-    NOT_ASSESSED = "NOT_ASSESSED", "Not assessed"
+    CNS1 = "CNS1", _("CNS1 (no blasts in CSF)")
+    CNS2 = "CNS2", _("CNS2 (< 5 WBC/uL with blasts)")
+    CNS3 = "CNS3", _("CNS3 (>= 5 WBC/uL with blasts, or CNS signs)")
+    NOT_ASSESSED = "NOT_ASSESSED", _("Not assessed")
 
 
 class FlowResultType(models.TextChoices):
-    QUANTIFIED = "QUANTIFIED", "Quantified (detected)"
-    NOT_DETECTED = "NOT_DETECTED", "Not detected"
-    NOT_EVALUABLE = "NOT_EVALUABLE", "Not evaluable"
+    QUANTIFIED = "QUANTIFIED", _("Quantified (detected)")
+    NOT_DETECTED = "NOT_DETECTED", _("Not detected")
+    NOT_EVALUABLE = "NOT_EVALUABLE", _("Not evaluable")
 
 
 class NgsResult(models.TextChoices):
-    DETECTED = "DETECTED", "Detected"
-    NOT_DETECTED = "NOT_DETECTED", "Not detected"
+    DETECTED = "DETECTED", _("Detected")
+    NOT_DETECTED = "NOT_DETECTED", _("Not detected")
 
 
 class ResponseCategory(models.TextChoices):
-    CR = "CR", "CR (complete remission)"
-    CRH = "CRh", "CRh (partial haematologic recovery)"
-    CRI = "CRi", "CRi (incomplete count recovery)"
-    NR = "NR", "NR (no response)"
-    RELAPSE = "RELAPSE", "Relapse"
-    NE = "NE", "NE (not evaluable)"
+    CR = "CR", _("CR (complete remission)")
+    CRH = "CRh", _("CRh (partial haematologic recovery)")
+    CRI = "CRi", _("CRi (incomplete count recovery)")
+    NR = "NR", _("NR (no response)")
+    RELAPSE = "RELAPSE", _("Relapse")
+    NE = "NE", _("NE (not evaluable)")
 
 
 class VitalStatus(models.TextChoices):
-    ALIVE = "ALIVE", "Alive"
-    DEAD = "DEAD", "Dead"
-    UNKNOWN = "UNKNOWN", "Unknown"
+    ALIVE = "ALIVE", _("Alive")
+    DEAD = "DEAD", _("Dead")
+    UNKNOWN = "UNKNOWN", _("Unknown")
 
 
 class DiseaseStatus(models.TextChoices):
-    CONTINUED_REMISSION = "CONTINUED_REMISSION", "Continued remission (assessed)"
-    RELAPSE = "RELAPSE", "Relapse"
-    NOT_ASSESSED = "NOT_ASSESSED", "Not assessed"
+    CONTINUED_REMISSION = "CONTINUED_REMISSION", _("Continued remission (assessed)")
+    RELAPSE = "RELAPSE", _("Relapse")
+    NOT_ASSESSED = "NOT_ASSESSED", _("Not assessed")
 
 
 class RelapseEvidence(models.TextChoices):
-    MARROW = "MARROW", "Bone marrow (blasts >= 5 %)"
-    BLOOD = "BLOOD", "Circulating blasts"
-    EMD = "EMD", "Extramedullary / CNS disease"
-    OTHER = "OTHER", "Other"
+    MARROW = "MARROW", _("Bone marrow (blasts >= 5 %)")
+    BLOOD = "BLOOD", _("Circulating blasts")
+    EMD = "EMD", _("Extramedullary / CNS disease")
+    OTHER = "OTHER", _("Other")
 
 
 class DeathCause(models.TextChoices):
-    DISEASE = "DISEASE", "Leukaemia (disease progression)"
-    INFECTION = "INFECTION", "Infection"
-    TRANSPLANT = "TRANSPLANT", "Transplant-related"
-    TOXICITY = "TOXICITY", "Treatment toxicity"
-    OTHER = "OTHER", "Other"
-    UNKNOWN = "UNKNOWN", "Unknown"
+    DISEASE = "DISEASE", _("Leukaemia (disease progression)")
+    INFECTION = "INFECTION", _("Infection")
+    TRANSPLANT = "TRANSPLANT", _("Transplant-related")
+    TOXICITY = "TOXICITY", _("Treatment toxicity")
+    OTHER = "OTHER", _("Other")
+    UNKNOWN = "UNKNOWN", _("Unknown")
 
 
 class ContactMethod(models.TextChoices):
-    VISIT = "VISIT", "Clinic visit"
-    PHONE = "PHONE", "Telephone"
-    RECORDS = "RECORDS", "Medical records"
+    VISIT = "VISIT", _("Clinic visit")
+    PHONE = "PHONE", _("Telephone")
+    RECORDS = "RECORDS", _("Medical records")
 
 
 @clinical_record
@@ -137,23 +138,24 @@ class BoneMarrowAssessment(ClinicalRecord):
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="marrows")
     timepoint = models.CharField(max_length=12, choices=Timepoint.choices)
     cycle_number = models.PositiveSmallIntegerField(
-        null=True, blank=True, editable=False, help_text="1 or 2 for an end-of-cycle marrow."
+        null=True, blank=True, editable=False, help_text=_("1 or 2 for an end-of-cycle marrow.")
     )
-    sample_date = models.DateField("Aspirate date")
+    sample_date = models.DateField(_("Aspirate date"))
     aspirate_adequacy = models.CharField(
         max_length=12, choices=AspirateAdequacy.choices, default=AspirateAdequacy.ADEQUATE
     )
     blasts_pct = models.DecimalField(
-        "Marrow blasts (%)",
+        _("Marrow blasts (%)"),
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
         validators=_pct(LIMITS.blasts_pct_max),
-        help_text="% of nucleated cells (morphology), 0-100. Leave empty when the aspirate is inadequate.",
+        # xgettext:no-python-format
+        help_text=_("% of nucleated cells (morphology), 0-100. Leave empty when the aspirate is inadequate."),
     )
     cellularity = models.CharField(max_length=12, choices=Cellularity.choices, default=Cellularity.NOT_ASSESSED)
-    sample_id = models.CharField("Sample ID", max_length=40, blank=True, help_text="Links flow and NGS MRD.")
+    sample_id = models.CharField(_("Sample ID"), max_length=40, blank=True, help_text=_("Links flow and NGS MRD."))
 
     objects = SiteScopedQuerySet.as_manager()
 
@@ -198,32 +200,33 @@ class BloodCount(ClinicalRecord):
     alive_label = "blood counts"
 
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="blood_counts")
-    sample_date = models.DateField("Sample date")
+    sample_date = models.DateField(_("Sample date"))
     anc_e9_per_l = models.DecimalField(
-        "ANC (x10^9/L)", max_digits=6, decimal_places=2, validators=_pct(LIMITS.anc_max),
-        help_text="Absolute neutrophil count, x10^9/L (0-100).",
+        _("ANC (x10^9/L)"), max_digits=6, decimal_places=2, validators=_pct(LIMITS.anc_max),
+        help_text=_("Absolute neutrophil count, x10^9/L (0-100)."),
     )
     platelets_e9_per_l = models.DecimalField(
-        "Platelets (x10^9/L)", max_digits=6, decimal_places=1, validators=_pct(LIMITS.platelets_max),
-        help_text="x10^9/L (0-2000).",
+        _("Platelets (x10^9/L)"), max_digits=6, decimal_places=1, validators=_pct(LIMITS.platelets_max),
+        help_text=_("x10^9/L (0-2000)."),
     )
     hb_g_per_l = models.DecimalField(
-        "Haemoglobin (g/L)", max_digits=5, decimal_places=1, null=True, blank=True, validators=_pct(LIMITS.hb_max),
-        help_text="g/L (0-250).",
+        _("Haemoglobin (g/L)"), max_digits=5, decimal_places=1, null=True, blank=True, validators=_pct(LIMITS.hb_max),
+        help_text=_("g/L (0-250)."),
     )
     wbc_e9_per_l = models.DecimalField(
-        "WBC (x10^9/L)", max_digits=6, decimal_places=2, null=True, blank=True, validators=_pct(LIMITS.wbc_max),
-        help_text="x10^9/L (0-1000).",
+        _("WBC (x10^9/L)"), max_digits=6, decimal_places=2, null=True, blank=True, validators=_pct(LIMITS.wbc_max),
+        help_text=_("x10^9/L (0-1000)."),
     )
     circulating_blasts = models.CharField(
-        "Circulating blasts", max_length=10, choices=BloodBlasts.choices, default=BloodBlasts.ABSENT
+        _("Circulating blasts"), max_length=10, choices=BloodBlasts.choices, default=BloodBlasts.ABSENT
     )
     circulating_blasts_pct = models.DecimalField(
-        "Circulating blasts (%)", max_digits=5, decimal_places=2, null=True, blank=True,
-        validators=_pct(LIMITS.blasts_pct_max), help_text="% of white cells (0-100), if counted.",
+        _("Circulating blasts (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        # xgettext:no-python-format
+        validators=_pct(LIMITS.blasts_pct_max), help_text=_("% of white cells (0-100), if counted."),
     )
     platelet_transfusion_within_7d = models.BooleanField(
-        "Platelet transfusion in the 7 days before", default=False
+        _("Platelet transfusion in the 7 days before"), default=False
     )
 
     objects = SiteScopedQuerySet.as_manager()
@@ -254,10 +257,10 @@ class ExtramedullaryDisease(ClinicalRecord):
     alive_label = "EMD assessments"
 
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="emd_assessments")
-    assessed_on = models.DateField("Assessment date")
-    status = models.CharField("Extramedullary disease", max_length=12, choices=EmdStatus.choices)
-    cns_status = models.CharField("CNS status", max_length=12, choices=CnsStatus.choices)
-    sites = models.CharField("EMD sites", max_length=200, blank=True, help_text="e.g. testis, skin, mediastinum.")
+    assessed_on = models.DateField(_("Assessment date"))
+    status = models.CharField(_("Extramedullary disease"), max_length=12, choices=EmdStatus.choices)
+    cns_status = models.CharField(_("CNS status"), max_length=12, choices=CnsStatus.choices)
+    sites = models.CharField(_("EMD sites"), max_length=200, blank=True, help_text=_("e.g. testis, skin, mediastinum."))
 
     objects = SiteScopedQuerySet.as_manager()
 
@@ -284,17 +287,18 @@ class FlowMrd(ClinicalRecord):
 
     marrow = models.ForeignKey(BoneMarrowAssessment, on_delete=models.PROTECT, related_name="flow_mrd")
     result_type = models.CharField(max_length=14, choices=FlowResultType.choices)
-    not_evaluable_reason = models.CharField(max_length=200, blank=True, help_text="Required when not evaluable.")
+    not_evaluable_reason = models.CharField(max_length=200, blank=True, help_text=_("Required when not evaluable."))
     value_pct = models.FloatField(
-        "MRD value (%)", null=True, blank=True, validators=_pct(LIMITS.mrd_pct_max),
-        help_text="% of nucleated cells (0-100); only for a quantified result.",
+        _("MRD value (%)"), null=True, blank=True, validators=_pct(LIMITS.mrd_pct_max),
+        # xgettext:no-python-format
+        help_text=_("% of nucleated cells (0-100); only for a quantified result."),
     )
     lod_pct = models.FloatField(
-        "Limit of detection (%)", null=True, blank=True, validators=[validate_positive, MaxValueValidator(100)],
-        help_text="% (> 0). Required for 'not detected': negative only when LOD < 0.1 %.",
+        _("Limit of detection (%)"), null=True, blank=True, validators=[validate_positive, MaxValueValidator(100)],
+        help_text=_("% (> 0). Required for 'not detected': negative only when LOD < 0.1 %."),
     )
-    cells_analysed = models.PositiveIntegerField("Cells analysed", null=True, blank=True, help_text="events")
-    lab = models.CharField("Laboratory", max_length=100, blank=True)
+    cells_analysed = models.PositiveIntegerField(_("Cells analysed"), null=True, blank=True, help_text=_("events"))
+    lab = models.CharField(_("Laboratory"), max_length=100, blank=True)
     method_version = models.CharField(max_length=60, blank=True)
 
     objects = SiteScopedQuerySet.as_manager()
@@ -323,22 +327,22 @@ class NgsMrd(ClinicalRecord):
     field_units = {"value_fraction": "fraction of nucleated cells", "lod_fraction": "fraction of nucleated cells"}
 
     marrow = models.ForeignKey(BoneMarrowAssessment, on_delete=models.PROTECT, related_name="ngs_mrd")
-    clone_trackable = models.BooleanField("Baseline clone trackable")
+    clone_trackable = models.BooleanField(_("Baseline clone trackable"))
     result = models.CharField(max_length=14, choices=NgsResult.choices, blank=True)
     value_fraction = models.FloatField(
-        "MRD value (fraction)", null=True, blank=True, validators=_pct(LIMITS.ngs_fraction_max),
-        help_text="Fraction of nucleated cells, e.g. 2e-5 (0-1).",
+        _("MRD value (fraction)"), null=True, blank=True, validators=_pct(LIMITS.ngs_fraction_max),
+        help_text=_("Fraction of nucleated cells, e.g. 2e-5 (0-1)."),
     )
     value_cells_per_million = models.FloatField(
-        "MRD value (cells per million)", null=True, blank=True, validators=_pct(1_000_000),
-        help_text="Leukaemic cells per 10^6 nucleated cells (0-1,000,000); alternative to the fraction.",
+        _("MRD value (cells per million)"), null=True, blank=True, validators=_pct(1_000_000),
+        help_text=_("Leukaemic cells per 10^6 nucleated cells (0-1,000,000); alternative to the fraction."),
     )
     lod_fraction = models.FloatField(
-        "Limit of detection (fraction)", null=True, blank=True,
+        _("Limit of detection (fraction)"), null=True, blank=True,
         validators=[validate_positive, MaxValueValidator(LIMITS.ngs_fraction_max)],
-        help_text="Fraction (> 0), e.g. 1e-6. Required for 'not detected'.",
+        help_text=_("Fraction (> 0), e.g. 1e-6. Required for 'not detected'."),
     )
-    lab = models.CharField("Laboratory", max_length=100, blank=True)
+    lab = models.CharField(_("Laboratory"), max_length=100, blank=True)
 
     objects = SiteScopedQuerySet.as_manager()
 
@@ -373,7 +377,7 @@ class ResponseCall(ClinicalRecord):
     timepoint_lookup = "marrow__timepoint"
 
     marrow = models.ForeignKey(BoneMarrowAssessment, on_delete=models.PROTECT, related_name="response_calls")
-    response = models.CharField("Investigator's response", max_length=8, choices=ResponseCategory.choices)
+    response = models.CharField(_("Investigator's response"), max_length=8, choices=ResponseCategory.choices)
     comment = models.CharField(max_length=400, blank=True)
 
     objects = SiteScopedQuerySet.as_manager()
@@ -410,12 +414,12 @@ class FollowUpContact(ClinicalRecord):
     method = models.CharField(max_length=10, choices=ContactMethod.choices, default=ContactMethod.VISIT)
     vital_status = models.CharField(max_length=8, choices=VitalStatus.choices)
     disease_status = models.CharField(max_length=20, choices=DiseaseStatus.choices)
-    relapse_date = models.DateField(null=True, blank=True, help_text="Date of the sample or exam documenting it.")
+    relapse_date = models.DateField(null=True, blank=True, help_text=_("Date of the sample or exam documenting it."))
     relapse_documented_by = models.CharField(max_length=8, choices=RelapseEvidence.choices, blank=True)
     death_date = models.DateField(null=True, blank=True)
     death_cause = models.CharField(max_length=12, choices=DeathCause.choices, blank=True)
     death_cause_detail = models.CharField(max_length=200, blank=True)
-    transplant_since_last_contact = models.BooleanField("Transplant since the last contact", default=False)
+    transplant_since_last_contact = models.BooleanField(_("Transplant since the last contact"), default=False)
     transplant_date = models.DateField(null=True, blank=True)
 
     objects = SiteScopedQuerySet.as_manager()

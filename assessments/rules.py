@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext
+
 T = TypeVar("T")
 
 # Response categories (DOMAIN decision 2, section 3.2).
@@ -425,18 +427,18 @@ def implausible_count_warnings(
     """
     warnings: dict[str, str] = {}
     if platelets is not None and limits.platelets_confirm_above < platelets <= limits.platelets_max:
-        warnings["platelets_e9_per_l"] = (
-            f"Platelets above {limits.platelets_confirm_above:g} x10^9/L are unusual: check the value and confirm."
-        )
+        warnings["platelets_e9_per_l"] = gettext(
+            "Platelets above %(limit)s x10^9/L are unusual: check the value and confirm."
+        ) % {"limit": f"{limits.platelets_confirm_above:g}"}
     if anc is not None and limits.anc_confirm_above < anc <= limits.anc_max:
-        warnings["anc_e9_per_l"] = f"ANC above {limits.anc_confirm_above:g} x10^9/L is unusual: check and confirm."
+        warnings["anc_e9_per_l"] = gettext("ANC above %(limit)s x10^9/L is unusual: check and confirm.") % {
+            "limit": f"{limits.anc_confirm_above:g}"}
     if wbc is not None and limits.wbc_confirm_above < wbc <= limits.wbc_max:
-        warnings["wbc_e9_per_l"] = f"WBC above {limits.wbc_confirm_above:g} x10^9/L is unusual: check and confirm."
+        warnings["wbc_e9_per_l"] = gettext("WBC above %(limit)s x10^9/L is unusual: check and confirm.") % {
+            "limit": f"{limits.wbc_confirm_above:g}"}
     if hb is not None and 0 <= hb <= limits.hb_max and not limits.hb_confirm_below <= hb <= limits.hb_confirm_above:
-        warnings["hb_g_per_l"] = (
-            f"Haemoglobin outside {limits.hb_confirm_below:g}-{limits.hb_confirm_above:g} g/L is unusual: "
-            "check and confirm."
-        )
+        warnings["hb_g_per_l"] = gettext("Haemoglobin outside %(low)s-%(high)s g/L is unusual: check and confirm.") % {
+            "low": f"{limits.hb_confirm_below:g}", "high": f"{limits.hb_confirm_above:g}"}
     return warnings
 
 

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -37,15 +39,15 @@ FORM_TEMPLATE = "assessments/record_form.html"
 
 # kind -> (model, form, title); the URL names are "<kind>-add" and "<kind>-edit".
 PARTICIPANT_FORMS = {
-    "marrow": (BoneMarrowAssessment, forms.MarrowForm, "Bone marrow assessment"),
-    "cbc": (BloodCount, forms.BloodCountForm, "Blood count"),
-    "emd": (ExtramedullaryDisease, forms.EmdForm, "Extramedullary disease"),
-    "followup": (FollowUpContact, forms.FollowUpContactForm, "Follow-up contact"),
+    "marrow": (BoneMarrowAssessment, forms.MarrowForm, _("Bone marrow assessment")),
+    "cbc": (BloodCount, forms.BloodCountForm, _("Blood count")),
+    "emd": (ExtramedullaryDisease, forms.EmdForm, _("Extramedullary disease")),
+    "followup": (FollowUpContact, forms.FollowUpContactForm, _("Follow-up contact")),
 }
 MARROW_FORMS = {
-    "flow": (FlowMrd, forms.FlowMrdForm, "Flow MRD"),
-    "ngs": (NgsMrd, forms.NgsMrdForm, "NGS MRD"),
-    "call": (ResponseCall, forms.ResponseCallForm, "Investigator's response call"),
+    "flow": (FlowMrd, forms.FlowMrdForm, _("Flow MRD")),
+    "ngs": (NgsMrd, forms.NgsMrdForm, _("NGS MRD")),
+    "call": (ResponseCall, forms.ResponseCallForm, _("Investigator's response call")),
 }
 
 
@@ -72,7 +74,7 @@ def _render_form(request, form, *, participant, title, success_url, marrow=None,
     context = {"participant": participant, "title": title, "marrow": marrow, "cancel_url": success_url(None)}
     return handle_record_form(
         request, form, template=FORM_TEMPLATE, context={**context, **(extra or {})},
-        success_url=success_url, success_message=f"{title} saved.",
+        success_url=success_url, success_message=gettext("%(title)s saved.") % {"title": title},
     )
 
 

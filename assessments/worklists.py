@@ -8,9 +8,10 @@ assessments.matrix) and shared by the providers; integrity.rules decides each ce
 from __future__ import annotations
 
 from django.apps import apps
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments import matrix
 from assessments.models import Timepoint
@@ -76,19 +77,20 @@ def forms_due(user) -> WorkList:
     for row, cell in _cells(user, lambda r, c: (r["pk"], c.column) in windows and COMPLETE not in c.states):
         visit = windows[(row["pk"], cell.column)]
         overdue = visit.window_end < today
-        note = f"overdue since {shown_date(visit.window_end)}" if overdue else f"due by {shown_date(visit.window_end)}"
+        end = {"date": shown_date(visit.window_end)}
+        note = gettext("overdue since %(date)s") % end if overdue else gettext("due by %(date)s") % end
         items.append(_cell_item(row, cell, note, urgent=overdue))
     items.sort(key=lambda i: not i.urgent)
-    return _list("forms-due", "End-of-cycle forms due or overdue", items, more=reverse("assessments:status-matrix"),
-                 empty="No end-of-cycle form due.")
+    return _list("forms-due", gettext("End-of-cycle forms due or overdue"), items,
+                 more=reverse("assessments:status-matrix"), empty=gettext("No end-of-cycle form due."))
 
 
 @register("forms-incomplete", roles=(COORDINATOR,), order=40)
 def forms_incomplete(user) -> WorkList:
     cells = _cells(user, lambda r, c: INCOMPLETE in c.states)
-    items = [_cell_item(r, c, "some forms hold data, not all") for r, c in cells]
-    return _list("forms-incomplete", "Forms started but incomplete", items, more=_matrix_url(INCOMPLETE),
-                 empty="Nothing started and left incomplete.")
+    items = [_cell_item(r, c, gettext("some forms hold data, not all")) for r, c in cells]
+    return _list("forms-incomplete", gettext("Forms started but incomplete"), items, more=_matrix_url(INCOMPLETE),
+                 empty=gettext("Nothing started and left incomplete."))
 
 
 @register("signatures-waiting", roles=(INVESTIGATOR,), order=10)
@@ -101,12 +103,12 @@ def signatures_waiting(user) -> WorkList:
         for column in (matrix.EOC1, matrix.EOC2):
             cell = by_column[column]
             if COMPLETE in cell.states and SIGNED not in cell.states:
-                items.append(_cell_item(row, cell, "complete, not signed", url=f"{sign}?timepoint={column}"))
+                items.append(_cell_item(row, cell, gettext("complete, not signed"), url=f"{sign}?timepoint={column}"))
         if all(COMPLETE in c.states for c in row["cells"]) and not all(SIGNED in c.states for c in row["cells"]):
-            items.append(WorkItem(label=f"{row['participant_id']} · Whole casebook", url=sign,
-                                  note="every timepoint complete, casebook not signed"))
-    return _list("signatures-waiting", "Waiting for your signature", items,
-                 more=_matrix_url(COMPLETE), empty="Nothing waiting for a signature.")
+            items.append(WorkItem(label=gettext("%(pid)s · Whole casebook") % {"pid": row["participant_id"]}, url=sign,
+                                  note=gettext("every timepoint complete, casebook not signed")))
+    return _list("signatures-waiting", gettext("Waiting for your signature"), items,
+                 more=_matrix_url(COMPLETE), empty=gettext("Nothing waiting for a signature."))
 
 
 @register("response-disagreements", roles=(INVESTIGATOR,), order=20)
@@ -116,27 +118,28 @@ def response_disagreements(user) -> WorkList:
           .select_related("participant").order_by("created_at", "pk"))
     total = qs.count()
     items = [
-        WorkItem(label=f"{q.participant.participant_id} · Investigator's call differs from the derived response",
+        WorkItem(label=gettext("%(pid)s · Investigator's call differs from the derived response") % {
+                     "pid": q.participant.participant_id},
                  url=reverse("assessments:call-edit", args=[q.object_id]), note=q.get_status_display().lower())
         for q in qs[:MAX_ITEMS]
     ]
-    return WorkList(key="response-disagreements", title="Response calls differing from the derived response",
+    return WorkList(key="response-disagreements", title=gettext("Response calls differing from the derived response"),
                     items=items, total=total, more_url=reverse("integrity:query-list"),
-                    empty="Every response call agrees with the derived response.")
+                    empty=gettext("Every response call agrees with the derived response."))
 
 
 # The forms with critical-to-quality values, in words (their verbose names spell "mrd" in lower case).
 FORM_WORDS = {
-    "enrollment.ScreeningRecord": "Screening record",
-    "assessments.BoneMarrowAssessment": "Bone marrow",
-    "assessments.BloodCount": "Blood count",
-    "assessments.FlowMrd": "Flow MRD",
-    "assessments.NgsMrd": "NGS MRD",
-    "assessments.ResponseCall": "Response call",
-    "assessments.FollowUpContact": "Follow-up contact",
+    "enrollment.ScreeningRecord": _("Screening record"),
+    "assessments.BoneMarrowAssessment": _("Bone marrow"),
+    "assessments.BloodCount": _("Blood count"),
+    "assessments.FlowMrd": _("Flow MRD"),
+    "assessments.NgsMrd": _("NGS MRD"),
+    "assessments.ResponseCall": _("Response call"),
+    "assessments.FollowUpContact": _("Follow-up contact"),
 }
 TIMEPOINT_WORDS = dict(Timepoint.choices)
-NOT_VERIFIED_HINT = (
+NOT_VERIFIED_HINT = _(
     "Each form of your participants holding a critical-to-quality value (eligibility, marrow, blood count, MRD, "
     "response call, relapse and death dates) that no current source verification covers. An edit after "
     "verification clears the mark, so the form counts again."
@@ -144,15 +147,17 @@ NOT_VERIFIED_HINT = (
 
 
 def _verify_item(record: RecordToVerify, participant_id: str) -> WorkItem:
-    form = FORM_WORDS.get(record.model) or str(apps.get_model(record.model)._meta.verbose_name).capitalize()
-    timepoint = TIMEPOINT_WORDS.get(record.timepoint, "")
+    form = str(FORM_WORDS.get(record.model) or str(apps.get_model(record.model)._meta.verbose_name).capitalize())
+    timepoint = str(TIMEPOINT_WORDS.get(record.timepoint, ""))
     label = " · ".join(part for part in (participant_id, timepoint, form) if part)
     if record.verified:
-        note = f"{record.verified} of {record.total} critical fields verified"
+        note = gettext("%(verified)s of %(total)s critical fields verified") % {
+            "verified": record.verified, "total": record.total}
     else:
-        note = f"{record.total} critical field{pluralize(record.total)} not verified"
+        note = ngettext("%(total)s critical field not verified", "%(total)s critical fields not verified",
+                        record.total) % {"total": record.total}
     if record.edited_after_verification:
-        note += ", edited after verification"
+        note += gettext(", edited after verification")
     url_name = FORM_URLS.get(record.model)
     url = reverse(url_name, args=[record.record_id]) if url_name else reverse("integrity:sdv-progress")
     return WorkItem(label=label, url=url, note=note)
@@ -183,6 +188,6 @@ def records_not_verified(user) -> WorkList:
     records, participant_ids = verification.records_to_verify(user)
     records.sort(key=_verify_order(participant_ids))
     items = [_verify_item(r, participant_ids[r.participant_id]) for r in records]
-    return _list("sdv-waiting", "Records not yet verified", items, more=reverse("integrity:sdv-progress"),
-                 empty="Every critical value of your participants is verified against source.",
+    return _list("sdv-waiting", gettext("Records not yet verified"), items, more=reverse("integrity:sdv-progress"),
+                 empty=gettext("Every critical value of your participants is verified against source."),
                  hint=NOT_VERIFIED_HINT)
