@@ -221,7 +221,7 @@ def _sheet_rows(ae_ids: list[int]) -> tuple[dict[int, list[SheetRow]], dict[int,
 
 
 def crs_summary(a: CrsAssessment) -> str:
-    parts = [f"{a.max_temp_c} °C" if a.max_temp_c is not None else gettext("no temperature")]
+    parts = [gettext("%(temp)s °C") % {"temp": a.max_temp_c} if a.max_temp_c is not None else gettext("no temperature")]
     if a.fever_masked:
         parts.append(gettext("fever masked"))
     if a.hypotension:

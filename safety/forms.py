@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import not_enrolled_problem
+from blinatrial.dates import shown_utc
 from cycles.models import BlinatumomabSegment
 from enrollment import checks
 from enrollment import rules as enrollment_rules
@@ -55,6 +56,16 @@ class TermField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: CtcaeTerm) -> str:
         return gettext("%(soc)s: other, specify") % {"soc": obj.soc} if obj.is_other_specify else obj.term
+
+
+def segment_label(segment: BlinatumomabSegment) -> str:
+    """An infusion segment as the AE form lists it (the words of the segment's own text, translated)."""
+    return gettext("%(participant)s C%(cycle)s blinatumomab %(rate)s µg/day from %(start)s") % {
+        "participant": segment.cycle.participant,
+        "cycle": segment.cycle.number,
+        "rate": segment.rate_display,
+        "start": shown_utc(segment.started_at),
+    }
 
 
 def _day(value):
@@ -156,6 +167,7 @@ class AdverseEventForm(SafetyRecordForm):
             .filter(cycle__participant=participant, cycle__is_deleted=False)
             .select_related("cycle__participant")
         )
+        self.fields["blinatumomab_segment"].label_from_instance = segment_label
         self.helper.layout = Layout(
             Fieldset(
                 _("Event"),
