@@ -61,3 +61,16 @@ def test_the_notice_text_is_english_even_built_inside_a_chinese_request(particip
     assert "overdue by 6 h 0 min" in body
     assert "Seriousness: Life-threatening, Requires or prolongs hospitalisation\n" in body
     assert not CJK.search(subject + body), body
+
+
+def test_an_edit_checks_message_made_in_a_chinese_request_is_english(participant, terms):
+    """The same rule for the text the system stores: an automatic query's message (safety.checks)."""
+    from safety import checks
+    from tests.factories.safety import AdverseEventFactory
+
+    ae = AdverseEventFactory(participant=participant, term=terms["sepsis"], worst_grade=5, outcome="FATAL")
+    with translation.override("zh-hans"):
+        message = checks.grade5_without_death(ae, {"participant": participant})
+    day = ae.resolution_date
+    assert f"ends on {day.day} {day:%b %Y}, but no follow-up contact records a death" in message
+    assert not CJK.search(message), message

@@ -200,3 +200,32 @@ def test_the_same_pages_in_english_read_as_before(coordinator, participant, safe
                   "Relationship to blinatumomab", "Action taken with blinatumomab"):
         assert words in form, words
     assert english_left(main_of(safety)) != []  # the check sees English when it is there
+
+
+def test_every_label_of_the_ae_table_is_in_the_catalogue():
+    """The AE table's labels are stored in English with the snapshot; the dashboard translates each one (gettext of
+    the stored label), so each summary row's label is one of the markers of safety.calculations."""
+    from django.utils import translation
+
+    from safety import calculations
+
+    rows = calculations.ae_table_from_summaries({"01-001": {"any": 3}}, 1)
+    labels = [row.label for row in rows if row.kind == "summary"]
+    assert labels and set(labels) <= set(calculations.AE_TABLE_LABELS)
+    with translation.override("zh-hans"):
+        shown = [translation.gettext(label) for label in labels]
+    assert "与贝林妥欧单抗相关" in shown and "特别关注：细胞因子释放综合征" in shown
+    assert not [label for label, zh in zip(labels, shown, strict=True) if label == zh]
+
+
+def test_a_refused_entry_says_why_in_chinese(coordinator, participant, terms):
+    from tests.safety.conftest import ae_data
+
+    onset = participant.enrolled_on + datetime.timedelta(days=5)
+    data = ae_data(terms["nausea"], onset, resolution_date=(onset - datetime.timedelta(days=1)).isoformat(),
+                   worst_grade="4")
+    response = chinese_client(coordinator).post(reverse("safety:ae-add", args=[participant.pk]), data)
+    assert response.status_code == 400  # refused, nothing saved
+    page = response.content.decode()
+    assert "早于发生日期" in page and "不允许4级" in page
+    assert english_left(safety_part_of(page)) == []
