@@ -60,8 +60,8 @@ class TermField(forms.ModelChoiceField):
 
 def segment_label(segment: BlinatumomabSegment) -> str:
     """An infusion segment as the AE form lists it (the words of the segment's own text, translated)."""
-    return gettext("%(participant)s C%(cycle)s blinatumomab %(rate)s µg/day from %(start)s") % {
-        "participant": segment.cycle.participant,
+    return gettext("%(pid)s C%(cycle)s blinatumomab %(rate)s µg/day from %(start)s") % {
+        "pid": segment.cycle.participant,
         "cycle": segment.cycle.number,
         "rate": segment.rate_display,
         "start": shown_utc(segment.started_at),
