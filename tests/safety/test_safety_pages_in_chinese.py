@@ -176,6 +176,8 @@ def test_the_chinese_pages_carry_the_glossary_terms(coordinator, participant, sa
     assert "已逾期" in overdue
     sae_list = client.get(reverse("safety:sae-list")).content.decode()
     assert "严重不良事件" in sae_list and "24小时内报告" in sae_list
+    home = client.get(reverse("home")).content.decode()  # the SAE work list on the home page
+    assert "待报告的严重 AE（24小时时限）" in home and "报告已逾期" in home
     form = client.get(reverse("safety:ae-edit", args=[safety_records["crs_ae"].pk])).content.decode()
     for words in ("2级", "导致死亡", "中心获知时间（UTC）", "痊愈/消退", "可能有关"):
         assert words in form, words
