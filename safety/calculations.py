@@ -1,7 +1,8 @@
 """Safety statistics over plain data (issue 15 "Safety results"; DOMAIN.md 4.1-4.3, decision 1). Pure.
 
-No Django: the loaders turn rows into ``AeFact`` / ``CrsIcansEvent`` and these functions return plain
-values. The AE table is built in two steps so that the recompute can store one summary per participant
+No Django beyond gettext_noop (labels marked for the catalogue, kept in English): the loaders turn rows
+into ``AeFact`` / ``CrsIcansEvent`` and these functions return plain values. The AE table is built in two
+steps so that the recompute can store one summary per participant
 and aggregate the stored rows (as the efficacy side does): ``participant_ae_summary`` gives a
 participant's worst grade per table row (a plain ``dict[str, int]``), and ``ae_table_from_summaries``
 counts participants from those; ``ae_table(facts, n_treated)`` chains both.
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext_noop
 from scipy.stats import beta
 
 from enrollment.rules import study_day
@@ -22,19 +24,38 @@ from enrollment.rules import study_day
 from .rules import AESI_LABELS
 
 DRUG_LABELS: dict[str, str] = {
-    "blinatumomab": "Blinatumomab",
-    "vindesine": "Vindesine",
-    "cyclophosphamide": "Cyclophosphamide",
-    "dexamethasone": "Dexamethasone",
-    "venetoclax": "Venetoclax",
+    "blinatumomab": gettext_noop("Blinatumomab"),
+    "vindesine": gettext_noop("Vindesine"),
+    "cyclophosphamide": gettext_noop("Cyclophosphamide"),
+    "dexamethasone": gettext_noop("Dexamethasone"),
+    "venetoclax": gettext_noop("Venetoclax"),
 }
 RELATIONSHIP_LABELS: dict[str, str] = {
-    "not_related": "Not related",
-    "unlikely": "Unlikely",
-    "possible": "Possible",
-    "probable": "Probable",
-    "definite": "Definite",
+    "not_related": gettext_noop("Not related"),
+    "unlikely": gettext_noop("Unlikely"),
+    "possible": gettext_noop("Possible"),
+    "probable": gettext_noop("Probable"),
+    "definite": gettext_noop("Definite"),
 }
+# The AE table's labels are stored in English with the snapshot; these markers put each of them in the catalogue
+# so the dashboard shows it translated (gettext of the stored label, endpoints presenters).
+AE_TABLE_LABELS = (
+    gettext_noop("Participants with any treatment-emergent AE"),
+    gettext_noop("Grade 3 or higher"),
+    gettext_noop("Grade 5 (fatal)"),
+    gettext_noop("Serious"),
+    gettext_noop("Related to Blinatumomab"),
+    gettext_noop("Related to Vindesine"),
+    gettext_noop("Related to Cyclophosphamide"),
+    gettext_noop("Related to Dexamethasone"),
+    gettext_noop("Related to Venetoclax"),
+    gettext_noop("Special interest: Cytokine release syndrome"),
+    gettext_noop("Special interest: Neurological events / ICANS"),
+    gettext_noop("Special interest: Tumour lysis syndrome"),
+    gettext_noop("Special interest: Infections"),
+    gettext_noop("Special interest: Hepatotoxicity"),
+    gettext_noop("Special interest: Infusion reactions"),
+)
 RELATED = frozenset({"possible", "probable", "definite"})  # counted as related in the AE table
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from blinatrial.access import DATA_ENTRY_ROLES, has_role
 from enrollment.casebook import CasebookSection, DueItem, TimelineEntry
 from safety import derived
 from safety.protocol import SAFETY_PROTOCOL
 
-DISAGREEMENT_FLAG = "investigator grade {grade} differs from the ASTCT grade {computed} computed from the sheets"
+DISAGREEMENT_FLAG = gettext_noop(
+    "investigator grade %(grade)s differs from the ASTCT grade %(computed)s computed from the sheets"
+)
 
 
 def section(participant, user) -> CasebookSection:
@@ -23,7 +26,7 @@ def section(participant, user) -> CasebookSection:
     now = timezone.now()
     safety = derived.derive_for_participant(participant, now=now)
     return CasebookSection(
-        title="Safety: adverse events, CRS/ICANS, laboratory, medications",
+        title=gettext("Safety: adverse events, CRS/ICANS, laboratory, medications"),
         template="safety/casebook_section.html",
         context={
             "participant": participant,
@@ -50,19 +53,26 @@ def _timeline(safety: derived.ParticipantSafety) -> list[TimelineEntry]:
     entries = []
     for row in safety.aes:
         ae = row.ae
-        label = f"{ae.reference} {ae.display_term}, grade {ae.worst_grade}" + (" (serious)" if ae.serious else "")
+        if ae.serious:
+            label = gettext("%(reference)s %(term)s, grade %(grade)s (serious)")
+        else:
+            label = gettext("%(reference)s %(term)s, grade %(grade)s")
+        label = label % {"reference": ae.reference, "term": ae.display_term, "grade": ae.worst_grade}
         flag = None
         if row.disagreement:
-            flag = DISAGREEMENT_FLAG.format(grade=ae.worst_grade, computed=row.computed_grade)
+            flag = gettext(DISAGREEMENT_FLAG) % {"grade": ae.worst_grade, "computed": row.computed_grade}
         elif row.clock is not None and row.clock.status == derived.OVERDUE:
-            flag = f"SAE report overdue by {row.clock.late_by_text}"
+            flag = gettext("SAE report overdue by %(late)s") % {"late": row.clock.late_by_text}
         entries.append(
-            TimelineEntry(ae.onset_date, "adverse event", label, reverse("safety:ae-detail", args=[ae.pk]), flag)
+            TimelineEntry(
+                ae.onset_date, gettext("adverse event"), label, reverse("safety:ae-detail", args=[ae.pk]), flag
+            )
         )
     for t in safety.tls:
         if t.result.laboratory or t.flagged_cycle:
             flag = t.label if (t.result.laboratory or not t.values_in_window) else None
-            entries.append(TimelineEntry(t.day1, "TLS", f"Cycle {t.cycle} TLS check: {t.label}", None, flag))
+            check = gettext("Cycle %(cycle)s TLS check: %(result)s") % {"cycle": t.cycle, "result": t.label}
+            entries.append(TimelineEntry(t.day1, gettext("TLS"), check, None, flag))
     return entries
 
 
@@ -75,5 +85,14 @@ def _due(safety: derived.ParticipantSafety) -> list[DueItem]:
         url = reverse("safety:ae-edit", args=[row.ae.pk])
         due_on = timezone.localtime(clock.due_at).date()
         aware_on = timezone.localtime(row.ae.aware_at).date()
-        items.append(DueItem(f"SAE initial report {row.ae.reference}", due_on, aware_on, due_on, clock.status, url))
+        items.append(
+            DueItem(
+                gettext("SAE initial report %(reference)s") % {"reference": row.ae.reference},
+                due_on,
+                aware_on,
+                due_on,
+                clock.status,
+                url,
+            )
+        )
     return items

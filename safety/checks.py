@@ -11,6 +11,10 @@
 
 from __future__ import annotations
 
+import functools
+
+from django.utils import translation
+
 from assessments.models import FollowUpContact, VitalStatus
 from blinatrial.dates import shown_date
 from integrity.edit_checks import register
@@ -19,6 +23,18 @@ from safety.models import SERIOUSNESS_CRITERIA, AdverseEvent
 from safety.protocol import SAFETY_PROTOCOL
 
 SHEETS = ("safety.CrsAssessment", "safety.IcansAssessment")
+
+
+def in_english(check):
+    """A query's message is stored: written in English (dates as '5 Mar 2026'), whatever language the request
+    that saved the record was in."""
+
+    @functools.wraps(check)
+    def english(record, cache: dict) -> str | None:
+        with translation.override("en-gb"):
+            return check(record, cache)
+
+    return english
 
 
 def _safety(cache: dict) -> derived.ParticipantSafety:
@@ -48,6 +64,7 @@ def _grade5_dates(cache: dict) -> set:
 
 
 @register("AE_ASTCT_DIFF", model="safety.AdverseEvent", field="worst_grade", reads=SHEETS)
+@in_english
 def astct_grade_differs(ae: AdverseEvent, cache: dict) -> str | None:
     """The investigator's CRS/ICANS grade differs from the ASTCT grade computed from the sheets."""
     row = next((r for r in _safety(cache).aes if r.ae.pk == ae.pk), None)
@@ -70,6 +87,7 @@ GRADE5_FIELDS = ("worst_grade", "resolution_date")  # what _grade5_dates reads o
     reads=tuple(f"assessments.FollowUpContact.{name}" for name in DEATH_FIELDS),
     inputs=GRADE5_FIELDS,
 )
+@in_english
 def grade5_without_death(ae: AdverseEvent, cache: dict) -> str | None:
     """A grade 5 AE needs a death record (follow-up contact) with the same date."""
     if ae.worst_grade != 5:
@@ -90,6 +108,7 @@ def grade5_without_death(ae: AdverseEvent, cache: dict) -> str | None:
     reads=tuple(f"safety.AdverseEvent.{name}" for name in GRADE5_FIELDS),
     inputs=(*DEATH_FIELDS, "death_cause"),
 )
+@in_english
 def death_without_grade5(contact: FollowUpContact, cache: dict) -> str | None:
     """A death needs a grade 5 adverse event ending on the date of death (except a death the protocol does not
     report as an AE: by default one due to the leukaemia itself)."""
@@ -106,6 +125,7 @@ def death_without_grade5(contact: FollowUpContact, cache: dict) -> str | None:
 
 
 @register("SAE_NO_CRITERION", model="safety.AdverseEvent", field="serious")
+@in_english
 def serious_without_criterion(ae: AdverseEvent, cache: dict) -> str | None:
     """A serious AE needs at least one seriousness criterion."""
     if ae.serious and not any(getattr(ae, name) for name, _ in SERIOUSNESS_CRITERIA):

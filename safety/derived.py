@@ -9,11 +9,14 @@ each cycle's day 1; the concomitant medications.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import BloodCount
 from cycles.models import Administration, BlinatumomabSegment, Cycle
@@ -34,10 +37,10 @@ from safety.notifications import due_at, format_duration
 from safety.protocol import SAFETY_PROTOCOL, SafetyProtocol
 
 CBC_ANALYTES = {
-    "anc_e9_per_l": ("ANC", "x10^9/L"),
-    "platelets_e9_per_l": ("Platelets", "x10^9/L"),
-    "hb_g_per_l": ("Haemoglobin", "g/L"),
-    "wbc_e9_per_l": ("WBC", "x10^9/L"),
+    "anc_e9_per_l": ("ANC", pgettext_lazy("unit", "x10^9/L")),
+    "platelets_e9_per_l": (_("Platelets"), pgettext_lazy("unit", "x10^9/L")),
+    "hb_g_per_l": (_("Haemoglobin"), "g/L"),
+    "wbc_e9_per_l": ("WBC", pgettext_lazy("unit", "x10^9/L")),
 }
 TLS_FIELDS = {
     "uric_acid_umol_per_l": tls.URIC_ACID,
@@ -154,10 +157,10 @@ class TlsRow:
     @property
     def label(self) -> str:
         if self.result.clinical:
-            return "Clinical TLS"
+            return gettext("Clinical TLS")
         if self.result.laboratory:
-            return "Laboratory TLS"
-        return "No TLS" if self.values_in_window else "Not assessable (no chemistry in the window)"
+            return gettext("Laboratory TLS")
+        return gettext("No TLS") if self.values_in_window else gettext("Not assessable (no chemistry in the window)")
 
 
 @dataclass
@@ -218,37 +221,40 @@ def _sheet_rows(ae_ids: list[int]) -> tuple[dict[int, list[SheetRow]], dict[int,
 
 
 def crs_summary(a: CrsAssessment) -> str:
-    parts = [f"{a.max_temp_c} °C" if a.max_temp_c is not None else "no temperature"]
+    parts = [gettext("%(temp)s °C") % {"temp": a.max_temp_c} if a.max_temp_c is not None else gettext("no temperature")]
     if a.fever_masked:
-        parts.append("fever masked")
+        parts.append(gettext("fever masked"))
     if a.hypotension:
         pressors = a.vasopressors_excl_vasopressin + (1 if a.vasopressin and not a.vasopressors_excl_vasopressin else 0)
-        plural = "s" if pressors != 1 else ""
-        parts.append(f"hypotension, {pressors} vasopressor{plural}" if pressors else "hypotension")
+        parts.append(
+            ngettext("hypotension, %(n)s vasopressor", "hypotension, %(n)s vasopressors", pressors) % {"n": pressors}
+            if pressors
+            else gettext("hypotension")
+        )
     if a.o2_device != "none":
         flow = f" {a.o2_flow_l_min} L/min" if a.o2_flow_l_min is not None else ""
         parts.append(f"{a.get_o2_device_display().lower()}{flow}")
     if a.died_of_crs:
-        parts.append("died of CRS")
+        parts.append(gettext("died of CRS"))
     return ", ".join(parts)
 
 
 def icans_summary(a: IcansAssessment, score: int | None) -> str:
     parts = [
-        "ICE not possible (unarousable)"
+        gettext("ICE not possible (unarousable)")
         if a.unable_to_perform_ice
-        else (f"ICE {score}/10" if score is not None else "ICE not done")
+        else (f"ICE {score}/10" if score is not None else gettext("ICE not done"))
     ]
     if a.consciousness != "alert":
-        parts.append(a.get_consciousness_display().split(",")[0].lower())
+        parts.append(re.split("[,，]", str(a.get_consciousness_display()))[0].lower())
     if a.seizure != "none":
-        parts.append("seizure")
+        parts.append(gettext("seizure"))
     if a.deep_focal_motor_weakness:
-        parts.append("focal motor weakness")
+        parts.append(gettext("focal motor weakness"))
     if a.icp != "none":
-        parts.append("cerebral oedema")
+        parts.append(gettext("cerebral oedema"))
     if a.died_of_icans:
-        parts.append("died of ICANS")
+        parts.append(gettext("died of ICANS"))
     return ", ".join(parts)
 
 
@@ -346,7 +352,7 @@ def derive_for_participant(
                 study_day=rules.study_day(ae.onset_date, c1d1),
                 cycle=rules.cycle_of(ae.onset_date, cycles),
                 treatment_emergent=rules.treatment_emergent(ae.onset_date, c1d1, last, protocol.teae_window_days),
-                aesi=tuple(rules.AESI_LABELS.get(g, g) for g in groups),
+                aesi=tuple(gettext(rules.AESI_LABELS[g]) if g in rules.AESI_LABELS else g for g in groups),
                 crs=crs[ae.pk],
                 icans=icans[ae.pk],
                 clock=sae_clock(ae, now),

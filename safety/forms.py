@@ -8,8 +8,11 @@ from itertools import groupby
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import not_enrolled_problem
+from blinatrial.dates import shown_utc
 from cycles.models import BlinatumomabSegment
 from enrollment import checks
 from enrollment import rules as enrollment_rules
@@ -35,7 +38,7 @@ from safety.protocol import CYTOPENIA_TERMS, SAFETY_PROTOCOL
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
-NOT_ENROLLED = "Safety data can be recorded only for an enrolled participant"
+NOT_ENROLLED = _("Safety data can be recorded only for an enrolled participant")
 
 
 class TermChoiceIterator(forms.models.ModelChoiceIterator):
@@ -52,7 +55,17 @@ class TermField(forms.ModelChoiceField):
     iterator = TermChoiceIterator
 
     def label_from_instance(self, obj: CtcaeTerm) -> str:
-        return f"{obj.soc}: other, specify" if obj.is_other_specify else obj.term
+        return gettext("%(soc)s: other, specify") % {"soc": obj.soc} if obj.is_other_specify else obj.term
+
+
+def segment_label(segment: BlinatumomabSegment) -> str:
+    """An infusion segment as the AE form lists it (the words of the segment's own text, translated)."""
+    return gettext("%(pid)s C%(cycle)s blinatumomab %(rate)s µg/day from %(start)s") % {
+        "pid": segment.cycle.participant,
+        "cycle": segment.cycle.number,
+        "rate": segment.rate_display,
+        "start": shown_utc(segment.started_at),
+    }
 
 
 def _day(value):
@@ -79,7 +92,9 @@ class SafetyRecordForm(ClinicalRecordForm):
     def clean(self):
         data = super().clean()
         if (problem := not_enrolled_problem(self.participant)) is not None:
-            raise forms.ValidationError(f"{NOT_ENROLLED}: {problem}")
+            raise forms.ValidationError(
+                gettext("%(refusal)s: %(problem)s") % {"refusal": NOT_ENROLLED, "problem": problem}
+            )
         consent_on = checks.consent_date(self.participant) if self.date_fields else None
         today = timezone.localdate()
         for name in (*self.date_fields, *self.future_fields):
@@ -142,6 +157,7 @@ class AdverseEventForm(SafetyRecordForm):
             "treatment_given": forms.Textarea(attrs={"rows": 2}),
         }
         field_classes = {"term": TermField}
+        labels = {"outcome": _("Outcome")}
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, participant=participant, **kwargs)
@@ -151,19 +167,20 @@ class AdverseEventForm(SafetyRecordForm):
             .filter(cycle__participant=participant, cycle__is_deleted=False)
             .select_related("cycle__participant")
         )
+        self.fields["blinatumomab_segment"].label_from_instance = segment_label
         self.helper.layout = Layout(
             Fieldset(
-                "Event",
+                _("Event"),
                 "term",
                 "verbatim_term",
                 Div("onset_date", "resolution_date", "ongoing"),
                 "worst_grade",
                 "outcome",
             ),
-            Fieldset("Seriousness", "serious", *CRITERIA, "aware_at", "sae_initial_report_at"),
-            Fieldset("Relationship (causality)", *RELATIONSHIPS),
-            Fieldset("Action taken", *ACTIONS, "blinatumomab_segment"),
-            Fieldset("Treatment", "treatment_given"),
+            Fieldset(_("Seriousness"), "serious", *CRITERIA, "aware_at", "sae_initial_report_at"),
+            Fieldset(_("Relationship (causality)"), *RELATIONSHIPS),
+            Fieldset(_("Action taken"), *ACTIONS, "blinatumomab_segment"),
+            Fieldset(_("Treatment"), "treatment_given"),
         )
 
     def clean(self):
@@ -194,7 +211,7 @@ class AdverseEventForm(SafetyRecordForm):
         onset = data.get("onset_date")
         linked = segment is not None and onset is not None and "blinatumomab_segment" not in self.errors
         if linked and (segment.stopped_at is None or _day(segment.stopped_at) < onset):
-            self.add_error("blinatumomab_segment", "Choose the segment that stopped on or after the onset.")
+            self.add_error("blinatumomab_segment", gettext("Choose the segment that stopped on or after the onset."))
         astct = term.code in SAFETY_PROTOCOL.astct_terms
         self.instance.grading_scale = GradingScale.ASTCT_2019 if astct else GradingScale.CTCAE_5
         return data
@@ -226,12 +243,12 @@ class SaeFollowUpForm(SafetyRecordForm):
         data = super().clean()
         ae = self.adverse_event
         if not ae.serious:
-            raise forms.ValidationError("Follow-up reports belong to a serious adverse event.")
+            raise forms.ValidationError(gettext("Follow-up reports belong to a serious adverse event."))
         sent = data.get("sent_at")
         if sent is not None and ae.sae_initial_report_at is None:
-            self.add_error("sent_at", "Record the initial SAE report on the adverse event first.")
+            self.add_error("sent_at", gettext("Record the initial SAE report on the adverse event first."))
         elif sent is not None and sent < ae.sae_initial_report_at:
-            self.add_error("sent_at", "A follow-up report is sent after the initial report.")
+            self.add_error("sent_at", gettext("A follow-up report is sent after the initial report."))
         return data
 
 
@@ -256,12 +273,18 @@ class AeSheetForm(SafetyRecordForm):
         ae = self.adverse_event
         if self.sheet_group not in services.ae_groups(ae):
             raise forms.ValidationError(
-                f"{self.sheet_name} assessments are recorded under a {rules.AESI_LABELS[self.sheet_group].lower()} "
-                f"adverse event; this one is {ae.display_term}."
+                gettext("%(sheet)s assessments are recorded under a %(group)s adverse event; this one is %(term)s.")
+                % {
+                    "sheet": self.sheet_name,
+                    "group": gettext(rules.AESI_LABELS[self.sheet_group]).lower(),
+                    "term": ae.display_term,
+                }
             )
         at = data.get("assessed_at")
         if at is not None and "assessed_at" not in self.errors:
-            problem = validation.within_event_problem(_day(at), ae.onset_date, ae.resolution_date, "assessment")
+            problem = validation.within_event_problem(
+                _day(at), ae.onset_date, ae.resolution_date, gettext("assessment")
+            )
             if problem:
                 self.add_error("assessed_at", problem)
         return data
@@ -313,13 +336,16 @@ class IcansAssessmentForm(AeSheetForm):
             "died_of_icans",
         ]
         widgets = {"assessed_at": DATETIME}
+        labels = {"seizure": _("Seizure")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.layout = Layout(
             "assessed_at",
-            Fieldset("ICE score (1 point each)", *[name for name, _, _ in ICE_FIELDS], "unable_to_perform_ice"),
-            Fieldset("Other domains", "consciousness", "seizure", "deep_focal_motor_weakness", "icp", "died_of_icans"),
+            Fieldset(_("ICE score (1 point each)"), *[name for name, _, _ in ICE_FIELDS], "unable_to_perform_ice"),
+            Fieldset(
+                _("Other domains"), "consciousness", "seizure", "deep_focal_motor_weakness", "icp", "died_of_icans"
+            ),
         )
 
     def clean(self):
@@ -355,7 +381,7 @@ class ChemistryForm(SafetyRecordForm):
     def clean(self):
         data = super().clean()
         if not self.errors and all(data.get(name) is None for name in CHEMISTRY_ANALYTES):
-            self.add_error(None, "Enter at least one result.")
+            self.add_error(None, gettext("Enter at least one result."))
         return data
 
 
@@ -378,6 +404,7 @@ class ConcomitantMedicationForm(SafetyRecordForm):
             *[name for name, _ in CONMED_FLAGS],
         ]
         widgets = {"start_date": DATE, "stop_date": DATE}
+        labels = {"route": _("Route"), "frequency": _("Frequency")}
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, participant=participant, **kwargs)
@@ -392,7 +419,7 @@ class ConcomitantMedicationForm(SafetyRecordForm):
             "route",
             "frequency",
             Div("start_date", "stop_date", "ongoing"),
-            Fieldset("Category", *[name for name, _ in CONMED_FLAGS]),
+            Fieldset(_("Category"), *[name for name, _flag in CONMED_FLAGS]),
         )
 
     def clean(self):

@@ -15,7 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from blinatrial.access import COORDINATOR, DATA_MANAGER, INVESTIGATOR
 from blinatrial.dates import shown_date, shown_utc
@@ -41,6 +41,13 @@ def recipients(ae: AdverseEvent) -> list[str]:
 
 
 def _message(ae: AdverseEvent, kind: str, now: datetime) -> tuple[str, str]:
+    """The notice to the sponsor and regulators: always in English, whatever language the request that saved the
+    SAE was in (labels, dates and the grading scale's name are rendered under en-gb)."""
+    with translation.override("en-gb"):
+        return _english_message(ae, kind, now)
+
+
+def _english_message(ae: AdverseEvent, kind: str, now: datetime) -> tuple[str, str]:
     due = due_at(ae.aware_at)
     what = f"SAE {ae.participant.participant_id} {ae.reference}: {ae.display_term}, grade {ae.worst_grade}"
     if kind == OVERDUE:
@@ -57,7 +64,7 @@ def _message(ae: AdverseEvent, kind: str, now: datetime) -> tuple[str, str]:
             f"Participant: {ae.participant.participant_id} (site {ae.participant.site.code})",
             f"Event: {ae.display_term}, grade {ae.worst_grade} ({ae.get_grading_scale_display()})",
             f"Onset: {shown_date(ae.onset_date)}",
-            f"Seriousness: {', '.join(ae.seriousness_criteria) or 'no criterion entered'}",
+            f"Seriousness: {', '.join(str(c) for c in ae.seriousness_criteria) or 'no criterion entered'}",
             f"Site aware: {shown_utc(ae.aware_at)}; initial report due {shown_utc(due)}",
             f"Record: {settings.SITE_URL}{reverse('safety:ae-detail', args=[ae.pk])}",
         ]

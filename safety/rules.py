@@ -1,7 +1,8 @@
 """Pure safety rules: ASTCT 2019 CRS and ICANS grades, study day, cycle of onset, treatment-emergent
 flag and AE-of-special-interest groups (DOMAIN.md 4.1-4.3, Project decisions 1 and 9).
 
-No Django, no I/O: plain values in, plain values out. CTCAE laboratory grades live in
+No I/O: plain values in, plain values out. Labels are marked with gettext_noop (kept in English, shown
+translated by the pages); messages for the forms come through gettext. CTCAE laboratory grades live in
 ``safety/labgrades.py``, Cairo-Bishop tumour lysis in ``safety/tls.py``.
 
 Decisions where DOMAIN leaves room (each is repeated in the function's docstring):
@@ -18,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+
+from django.utils.translation import gettext, gettext_noop
 
 from enrollment.rules import study_day  # DOMAIN decision 1 has one home; re-exported here
 
@@ -67,16 +70,16 @@ class O2Device(StrEnum):
 
 
 O2_DEVICE_LABELS: dict[str, str] = {
-    O2Device.NONE: "No supplemental oxygen",
-    O2Device.LOW_FLOW_NC_LE6: "Low-flow nasal cannula (6 L/min or less)",
-    O2Device.BLOW_BY: "Blow-by oxygen",
-    O2Device.HIGH_FLOW_NC_GT6: "High-flow nasal cannula (more than 6 L/min)",
-    O2Device.FACE_MASK: "Face mask",
-    O2Device.NON_REBREATHER: "Non-rebreather mask",
-    O2Device.VENTURI: "Venturi mask",
-    O2Device.CPAP: "CPAP",
-    O2Device.BIPAP: "BiPAP",
-    O2Device.INTUBATION: "Intubation and mechanical ventilation",
+    O2Device.NONE: gettext_noop("No supplemental oxygen"),
+    O2Device.LOW_FLOW_NC_LE6: gettext_noop("Low-flow nasal cannula (6 L/min or less)"),
+    O2Device.BLOW_BY: gettext_noop("Blow-by oxygen"),
+    O2Device.HIGH_FLOW_NC_GT6: gettext_noop("High-flow nasal cannula (more than 6 L/min)"),
+    O2Device.FACE_MASK: gettext_noop("Face mask"),
+    O2Device.NON_REBREATHER: gettext_noop("Non-rebreather mask"),
+    O2Device.VENTURI: gettext_noop("Venturi mask"),
+    O2Device.CPAP: gettext_noop("CPAP"),
+    O2Device.BIPAP: gettext_noop("BiPAP"),
+    O2Device.INTUBATION: gettext_noop("Intubation and mechanical ventilation"),
 }
 
 # Hypoxia tier of each device (DOMAIN 4.2 table, "Hypoxia (O2 need)" row).
@@ -133,29 +136,32 @@ def crs_problems(obs: CrsObservation) -> dict[str, str]:
     problems: dict[str, str] = {}
     low, high = PLAUSIBLE_TEMP_C
     if obs.max_temp_c is not None and not (low <= obs.max_temp_c <= high):
-        problems["max_temp_c"] = f"A temperature must be between {low:g} and {high:g} °C."
+        problems["max_temp_c"] = gettext("A temperature must be between %(low)s and %(high)s °C.") % {
+            "low": f"{low:g}",
+            "high": f"{high:g}",
+        }
     if obs.vasopressors_excl_vasopressin < 0:
-        problems["vasopressors_excl_vasopressin"] = "The number of vasopressors cannot be negative."
+        problems["vasopressors_excl_vasopressin"] = gettext("The number of vasopressors cannot be negative.")
     elif (obs.vasopressors_excl_vasopressin > 0 or obs.vasopressin) and not obs.hypotension:
-        problems["hypotension"] = "Vasopressors are recorded: tick hypotension, or remove the vasopressors."
+        problems["hypotension"] = gettext("Vasopressors are recorded: tick hypotension, or remove the vasopressors.")
     if obs.o2_device not in O2_DEVICE_TIER:
-        problems["o2_device"] = "Choose an oxygen device from the list."
+        problems["o2_device"] = gettext("Choose an oxygen device from the list.")
         return problems
     flow = obs.o2_flow_l_min
     if flow is None:
         return problems
     if flow < 0:
-        problems["o2_flow_l_min"] = "An oxygen flow cannot be negative."
+        problems["o2_flow_l_min"] = gettext("An oxygen flow cannot be negative.")
     elif obs.o2_device == O2Device.NONE and flow > 0:
-        problems["o2_flow_l_min"] = "An oxygen flow is recorded but the device is 'no supplemental oxygen'."
+        problems["o2_flow_l_min"] = gettext("An oxygen flow is recorded but the device is 'no supplemental oxygen'.")
     elif obs.o2_device == O2Device.LOW_FLOW_NC_LE6 and above(flow, LOW_FLOW_MAX_L_MIN):
-        problems["o2_device"] = (
-            f"A nasal cannula at {flow:g} L/min (more than 6 L/min) must be coded as high-flow nasal cannula."
-        )
+        problems["o2_device"] = gettext(
+            "A nasal cannula at %(flow)s L/min (more than 6 L/min) must be coded as high-flow nasal cannula."
+        ) % {"flow": f"{flow:g}"}
     elif obs.o2_device == O2Device.HIGH_FLOW_NC_GT6 and at_most(flow, LOW_FLOW_MAX_L_MIN):
-        problems["o2_device"] = (
-            f"A nasal cannula at {flow:g} L/min (6 L/min or less) must be coded as low-flow nasal cannula."
-        )
+        problems["o2_device"] = gettext(
+            "A nasal cannula at %(flow)s L/min (6 L/min or less) must be coded as low-flow nasal cannula."
+        ) % {"flow": f"{flow:g}"}
     return problems
 
 
@@ -164,38 +170,42 @@ def crs_problems(obs: CrsObservation) -> dict[str, str]:
 # The ten ICE items, one point each (DOMAIN 4.3): orientation (4), naming 3 objects (3), commands,
 # writing, counting back from 100 by 10.
 ICE_ITEMS: tuple[tuple[str, str, int], ...] = (
-    ("orientation_year", "Orientation: year", 1),
-    ("orientation_month", "Orientation: month", 1),
-    ("orientation_city", "Orientation: city", 1),
-    ("orientation_hospital", "Orientation: hospital", 1),
-    ("naming_object_1", "Names the first object", 1),
-    ("naming_object_2", "Names the second object", 1),
-    ("naming_object_3", "Names the third object", 1),
-    ("follows_commands", "Follows simple commands", 1),
-    ("writes_sentence", "Writes a standard sentence", 1),
-    ("counts_back_by_10", "Counts back from 100 by 10", 1),
+    ("orientation_year", gettext_noop("Orientation: year"), 1),
+    ("orientation_month", gettext_noop("Orientation: month"), 1),
+    ("orientation_city", gettext_noop("Orientation: city"), 1),
+    ("orientation_hospital", gettext_noop("Orientation: hospital"), 1),
+    ("naming_object_1", gettext_noop("Names the first object"), 1),
+    ("naming_object_2", gettext_noop("Names the second object"), 1),
+    ("naming_object_3", gettext_noop("Names the third object"), 1),
+    ("follows_commands", gettext_noop("Follows simple commands"), 1),
+    ("writes_sentence", gettext_noop("Writes a standard sentence"), 1),
+    ("counts_back_by_10", gettext_noop("Counts back from 100 by 10"), 1),
 )
 ICE_MAX = sum(points for _, _, points in ICE_ITEMS)
 
 CONSCIOUSNESS_LABELS: dict[str, str] = {
-    "alert": "Alert",
-    "awakens_spontaneously": "Awakens spontaneously",
-    "awakens_to_voice": "Awakens to voice",
-    "tactile_only": "Awakens only to tactile stimulus",
-    "unarousable": "Unarousable, or needs vigorous or repetitive tactile stimuli; stupor or coma",
+    "alert": gettext_noop("Alert"),
+    "awakens_spontaneously": gettext_noop("Awakens spontaneously"),
+    "awakens_to_voice": gettext_noop("Awakens to voice"),
+    "tactile_only": gettext_noop("Awakens only to tactile stimulus"),
+    "unarousable": gettext_noop("Unarousable, or needs vigorous or repetitive tactile stimuli; stupor or coma"),
 }
 SEIZURE_LABELS: dict[str, str] = {
-    "none": "No seizure",
-    "rapidly_resolving": "Clinical seizure resolving rapidly, or non-convulsive EEG seizures resolving with "
-    "intervention",
-    "prolonged_or_repetitive": "Life-threatening prolonged seizure (> 5 min) or repetitive seizures without return "
-    "to baseline",
+    "none": gettext_noop("No seizure"),
+    "rapidly_resolving": gettext_noop(
+        "Clinical seizure resolving rapidly, or non-convulsive EEG seizures resolving with intervention"
+    ),
+    "prolonged_or_repetitive": gettext_noop(
+        "Life-threatening prolonged seizure (> 5 min) or repetitive seizures without return to baseline"
+    ),
 }
 ICP_LABELS: dict[str, str] = {
-    "none": "No raised intracranial pressure or cerebral oedema",
-    "focal_edema": "Focal or local oedema on imaging",
-    "diffuse_edema_or_signs": "Diffuse oedema on imaging; decerebrate or decorticate posturing; cranial nerve VI "
-    "palsy; papilloedema; or Cushing's triad",
+    "none": gettext_noop("No raised intracranial pressure or cerebral oedema"),
+    "focal_edema": gettext_noop("Focal or local oedema on imaging"),
+    "diffuse_edema_or_signs": gettext_noop(
+        "Diffuse oedema on imaging; decerebrate or decorticate posturing; cranial nerve VI palsy; papilloedema; or "
+        "Cushing's triad"
+    ),
 }
 # Grade of each domain level (DOMAIN 4.3 pseudo-code).
 CONSCIOUSNESS_GRADE = {
@@ -274,14 +284,18 @@ def icans_problems(obs: IcansObservation) -> dict[str, str]:
     """Field -> message for an ICANS assessment that cannot be graded as entered."""
     problems: dict[str, str] = {}
     if obs.ice_score is not None and not 0 <= obs.ice_score <= ICE_MAX:
-        problems["ice_score"] = f"The ICE score must be from 0 to {ICE_MAX}."
+        problems["ice_score"] = gettext("The ICE score must be from 0 to %(max)s.") % {"max": ICE_MAX}
     if obs.unable_to_perform_ice and obs.ice_score not in (None, 0):
-        problems["ice_score"] = "The ICE test could not be performed (unarousable): the score must be 0 or empty."
+        problems["ice_score"] = gettext(
+            "The ICE test could not be performed (unarousable): the score must be 0 or empty."
+        )
     if obs.unable_to_perform_ice and obs.consciousness in ("alert", "awakens_spontaneously", "awakens_to_voice"):
-        problems["consciousness"] = "The participant is recorded as unarousable for the ICE test but awake here."
+        problems["consciousness"] = gettext(
+            "The participant is recorded as unarousable for the ICE test but awake here."
+        )
     for name, labels in (("consciousness", CONSCIOUSNESS_LABELS), ("seizure", SEIZURE_LABELS), ("icp", ICP_LABELS)):
         if getattr(obs, name) not in labels:
-            problems[name] = "Choose a value from the list."
+            problems[name] = gettext("Choose a value from the list.")
     return problems
 
 
@@ -313,12 +327,12 @@ def treatment_emergent(
 # --- AEs of special interest (DOMAIN 4.1; a protocol setting) ---------------------------------------
 
 AESI_LABELS: dict[str, str] = {
-    "crs": "Cytokine release syndrome",
-    "neurological": "Neurological events / ICANS",
-    "tls": "Tumour lysis syndrome",
-    "infections": "Infections",
-    "hepatotoxicity": "Hepatotoxicity",
-    "infusion_reactions": "Infusion reactions",
+    "crs": gettext_noop("Cytokine release syndrome"),
+    "neurological": gettext_noop("Neurological events / ICANS"),
+    "tls": gettext_noop("Tumour lysis syndrome"),
+    "infections": gettext_noop("Infections"),
+    "hepatotoxicity": gettext_noop("Hepatotoxicity"),
+    "infusion_reactions": gettext_noop("Infusion reactions"),
 }
 # Term codes are the slugs of safety/data/ctcae_v5_terms.csv (safety.ctcae.term_code).
 AESI_GROUPS: dict[str, frozenset[str]] = {

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext, gettext_noop
+
 from blinatrial.dates import shown_date
 
 from .boundaries import at_least, at_most
@@ -39,11 +41,11 @@ TLS_UNITS: dict[str, str] = {
     CREATININE: "µmol/L",
 }
 TLS_ANALYTE_LABELS: dict[str, str] = {
-    URIC_ACID: "Uric acid",
-    POTASSIUM: "Potassium",
-    PHOSPHATE: "Phosphate",
-    CALCIUM: "Calcium (corrected)",
-    CREATININE: "Creatinine",
+    URIC_ACID: gettext_noop("Uric acid"),
+    POTASSIUM: gettext_noop("Potassium"),
+    PHOSPHATE: gettext_noop("Phosphate"),
+    CALCIUM: gettext_noop("Calcium (corrected)"),
+    CREATININE: gettext_noop("Creatinine"),
 }
 # Conventional unit -> factor to the unit of TLS_UNITS (molar masses: uric acid 168.1, phosphorus
 # 30.97, calcium 40.08, creatinine 113.1 g/mol).
@@ -116,14 +118,27 @@ def _fmt(x: float) -> str:
 
 def _criterion(v: TlsLabValue, base: TlsLabValue | None, c: TlsCriteria) -> str | None:
     """The human reason this value meets its laboratory criterion, or None."""
-    label, unit = TLS_ANALYTE_LABELS[v.analyte], TLS_UNITS[v.analyte]
-    head = f"{label} {_fmt(v.value)} {unit} on {shown_date(v.day)}"
+    label, unit = gettext(TLS_ANALYTE_LABELS[v.analyte]), TLS_UNITS[v.analyte]
+    head = gettext("%(analyte)s %(value)s %(unit)s on %(day)s") % {
+        "analyte": label,
+        "value": _fmt(v.value),
+        "unit": unit,
+        "day": shown_date(v.day),
+    }
     limit = {URIC_ACID: c.uric_acid_min, POTASSIUM: c.potassium_min, PHOSPHATE: c.phosphate_min}.get(v.analyte)
     if v.analyte == CALCIUM:
         if at_most(v.value, c.calcium_max):
-            return f"{head} (at or below {_fmt(c.calcium_max)} {unit})"
+            return gettext("%(value)s (at or below %(limit)s %(unit)s)") % {
+                "value": head,
+                "limit": _fmt(c.calcium_max),
+                "unit": unit,
+            }
     elif at_least(v.value, limit):
-        return f"{head} (at or above {_fmt(limit)} {unit})"
+        return gettext("%(value)s (at or above %(limit)s %(unit)s)") % {
+            "value": head,
+            "limit": _fmt(limit),
+            "unit": unit,
+        }
     if base is None or v.day <= base.day or base.value <= 0:
         return None
     change = (v.value - base.value) / base.value
@@ -133,7 +148,13 @@ def _criterion(v: TlsLabValue, base: TlsLabValue | None, c: TlsCriteria) -> str 
         met = at_least(v.value, base.value * (1 + c.change_fraction))
     if not met:
         return None
-    return f"{head} ({change * 100:+.0f} % from baseline {_fmt(base.value)} {unit} on {shown_date(base.day)})"
+    return gettext("%(value)s (%(change)s %% from baseline %(baseline)s %(unit)s on %(day)s)") % {
+        "value": head,
+        "change": f"{change * 100:+.0f}",
+        "baseline": _fmt(base.value),
+        "unit": unit,
+        "day": shown_date(base.day),
+    }
 
 
 def tls_assessment(
@@ -162,10 +183,14 @@ def tls_assessment(
     for v in in_window:
         if v.analyte == CREATININE:
             if creatinine_reason is None and at_least(v.value, creatinine_limit):
-                creatinine_reason = (
-                    f"Creatinine {_fmt(v.value)} µmol/L on {shown_date(v.day)} (at or above "
-                    f"{_fmt(criteria.creatinine_uln_multiple)} x ULN = {_fmt(round(creatinine_limit, 6))} µmol/L)"
-                )
+                creatinine_reason = gettext(
+                    "Creatinine %(value)s µmol/L on %(day)s (at or above %(multiple)s x ULN = %(limit)s µmol/L)"
+                ) % {
+                    "value": _fmt(v.value),
+                    "day": shown_date(v.day),
+                    "multiple": _fmt(criteria.creatinine_uln_multiple),
+                    "limit": _fmt(round(creatinine_limit, 6)),
+                }
             continue
         reason = _criterion(v, baselines.get(v.analyte), criteria)
         if reason is not None:
@@ -176,7 +201,11 @@ def tls_assessment(
     laboratory = same_day_pairs if criteria.same_day else len(reasons) >= 2
     clinical_reasons = [
         r
-        for r in (creatinine_reason, "Cardiac arrhythmia" if arrhythmia else None, "Seizure" if seizure else None)
+        for r in (
+            creatinine_reason,
+            gettext("Cardiac arrhythmia") if arrhythmia else None,
+            gettext("Seizure") if seizure else None,
+        )
         if r is not None
     ]
     met = tuple(a for a in LAB_ANALYTES if a in reasons)

@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from blinatrial.access import COORDINATOR, DATA_ENTRY_ROLES, DATA_MANAGER, INVESTIGATOR, has_role, role_required
@@ -31,14 +33,14 @@ FORM_TEMPLATE = "safety/record_form.html"
 
 # kind -> (model, form, title); the URL names are "<kind>-add" and "<kind>-edit".
 PARTICIPANT_FORMS = {
-    "ae": (AdverseEvent, forms.AdverseEventForm, "Adverse event"),
-    "chemistry": (ChemistryPanel, forms.ChemistryForm, "Clinical chemistry"),
-    "conmed": (ConcomitantMedication, forms.ConcomitantMedicationForm, "Concomitant medication"),
+    "ae": (AdverseEvent, forms.AdverseEventForm, _("Adverse event")),
+    "chemistry": (ChemistryPanel, forms.ChemistryForm, _("Clinical chemistry")),
+    "conmed": (ConcomitantMedication, forms.ConcomitantMedicationForm, _("Concomitant medication")),
 }
 AE_FORMS = {
-    "crs": (CrsAssessment, forms.CrsAssessmentForm, "CRS assessment (ASTCT 2019)"),
-    "icans": (IcansAssessment, forms.IcansAssessmentForm, "ICANS assessment (ASTCT 2019)"),
-    "saefollowup": (SaeFollowUpReport, forms.SaeFollowUpForm, "SAE follow-up report"),
+    "crs": (CrsAssessment, forms.CrsAssessmentForm, _("CRS assessment (ASTCT 2019)")),
+    "icans": (IcansAssessment, forms.IcansAssessmentForm, _("ICANS assessment (ASTCT 2019)")),
+    "saefollowup": (SaeFollowUpReport, forms.SaeFollowUpForm, _("SAE follow-up report")),
 }
 
 
@@ -74,7 +76,7 @@ def _render_form(request, form, *, participant, title, success_url, adverse_even
         template=FORM_TEMPLATE,
         context=context,
         success_url=success_url,
-        success_message=f"{title} saved.",
+        success_message=gettext("%(title)s saved.") % {"title": title},
     )
 
 

@@ -4,6 +4,7 @@ import pghistory
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from blinatrial.access import SiteScopedQuerySet
 from blinatrial.dates import shown_utc
@@ -14,59 +15,82 @@ from safety.models.terms import CtcaeTerm, GradingScale
 
 
 class Relationship(models.TextChoices):
-    NOT_RELATED = "NOT_RELATED", "Not related"
-    UNLIKELY = "UNLIKELY", "Unlikely"
-    POSSIBLE = "POSSIBLE", "Possible"
-    PROBABLE = "PROBABLE", "Probable"
-    DEFINITE = "DEFINITE", "Definite"
+    NOT_RELATED = "NOT_RELATED", _("Not related")
+    UNLIKELY = "UNLIKELY", _("Unlikely")
+    POSSIBLE = "POSSIBLE", _("Possible")
+    PROBABLE = "PROBABLE", _("Probable")
+    DEFINITE = "DEFINITE", _("Definite")
 
 
 RELATED = (Relationship.POSSIBLE, Relationship.PROBABLE, Relationship.DEFINITE)
 
 
 class ActionTaken(models.TextChoices):
-    NONE = "NONE", "None (dose not changed)"
-    INTERRUPTED = "INTERRUPTED", "Interrupted"
-    REDUCED = "REDUCED", "Dose reduced"
-    WITHDRAWN = "WITHDRAWN", "Withdrawn"
-    NOT_APPLICABLE = "NOT_APPLICABLE", "Not applicable"
+    NONE = "NONE", _("None (dose not changed)")
+    INTERRUPTED = "INTERRUPTED", _("Interrupted")
+    REDUCED = "REDUCED", _("Dose reduced")
+    WITHDRAWN = "WITHDRAWN", _("Withdrawn")
+    NOT_APPLICABLE = "NOT_APPLICABLE", _("Not applicable")
 
 
 class Outcome(models.TextChoices):
-    RECOVERED = "RECOVERED", "Recovered / resolved"
-    RECOVERING = "RECOVERING", "Recovering / resolving"
-    NOT_RECOVERED = "NOT_RECOVERED", "Not recovered / not resolved"
-    RECOVERED_WITH_SEQUELAE = "SEQUELAE", "Recovered with sequelae"
-    FATAL = "FATAL", "Fatal"
-    UNKNOWN = "UNKNOWN", "Unknown"
+    RECOVERED = "RECOVERED", _("Recovered / resolved")
+    RECOVERING = "RECOVERING", _("Recovering / resolving")
+    NOT_RECOVERED = "NOT_RECOVERED", _("Not recovered / not resolved")
+    RECOVERED_WITH_SEQUELAE = "SEQUELAE", _("Recovered with sequelae")
+    FATAL = "FATAL", _("Fatal")
+    UNKNOWN = "UNKNOWN", _("Unknown")
 
 
 # The study drugs an AE's relationship and action are recorded for (field suffix, name shown).
 STUDY_DRUGS = (
-    ("blinatumomab", "Blinatumomab"),
-    ("vindesine", "Vindesine"),
-    ("cyclophosphamide", "Cyclophosphamide"),
-    ("dexamethasone", "Dexamethasone"),
-    ("venetoclax", "Venetoclax"),
+    ("blinatumomab", _("Blinatumomab")),
+    ("vindesine", _("Vindesine")),
+    ("cyclophosphamide", _("Cyclophosphamide")),
+    ("dexamethasone", _("Dexamethasone")),
+    ("venetoclax", _("Venetoclax")),
 )
 SERIOUSNESS_CRITERIA = (
-    ("sae_death", "Results in death"),
-    ("sae_life_threatening", "Life-threatening"),
-    ("sae_hospitalisation", "Requires or prolongs hospitalisation"),
-    ("sae_disability", "Persistent or significant disability / incapacity"),
-    ("sae_congenital_anomaly", "Congenital anomaly / birth defect"),
-    ("sae_important_medical_event", "Important medical event"),
+    ("sae_death", _("Results in death")),
+    ("sae_life_threatening", _("Life-threatening")),
+    ("sae_hospitalisation", _("Requires or prolongs hospitalisation")),
+    ("sae_disability", _("Persistent or significant disability / incapacity")),
+    ("sae_congenital_anomaly", _("Congenital anomaly / birth defect")),
+    ("sae_important_medical_event", _("Important medical event")),
 )
-GRADES = [(g, f"Grade {g}") for g in range(1, 6)]
+GRADES = [
+    (1, _("Grade 1")),
+    (2, _("Grade 2")),
+    (3, _("Grade 3")),
+    (4, _("Grade 4")),
+    (5, _("Grade 5")),
+]
+
+
+# The labels of the per-drug relationship and action fields (one msgid each: word order differs in Chinese).
+RELATIONSHIP_TO = {
+    "Blinatumomab": _("Relationship to blinatumomab"),
+    "Vindesine": _("Relationship to vindesine"),
+    "Cyclophosphamide": _("Relationship to cyclophosphamide"),
+    "Dexamethasone": _("Relationship to dexamethasone"),
+    "Venetoclax": _("Relationship to venetoclax"),
+}
+ACTION_WITH = {
+    "Blinatumomab": _("Action taken with blinatumomab"),
+    "Vindesine": _("Action taken with vindesine"),
+    "Cyclophosphamide": _("Action taken with cyclophosphamide"),
+    "Dexamethasone": _("Action taken with dexamethasone"),
+    "Venetoclax": _("Action taken with venetoclax"),
+}
 
 
 def _relationship(drug: str) -> models.CharField:
-    return models.CharField(f"Relationship to {drug.lower()}", max_length=12, choices=Relationship.choices)
+    return models.CharField(RELATIONSHIP_TO[drug], max_length=12, choices=Relationship.choices)
 
 
 def _action(drug: str) -> models.CharField:
     return models.CharField(
-        f"Action taken with {drug.lower()}",
+        ACTION_WITH[drug],
         max_length=16,
         choices=ActionTaken.choices,
         default=ActionTaken.NOT_APPLICABLE,
@@ -86,34 +110,34 @@ class AdverseEvent(ClinicalRecord):
 
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="adverse_events")
     reference = models.CharField(
-        "AE number", max_length=12, editable=False, help_text="AE-1, AE-2, ... per participant (never reused)."
+        _("AE number"), max_length=12, editable=False, help_text=_("AE-1, AE-2, ... per participant (never reused).")
     )
     term = models.ForeignKey(
         CtcaeTerm,
         on_delete=models.PROTECT,
         related_name="adverse_events",
-        verbose_name="CTCAE term",
-        help_text='Choose the CTCAE v5.0 term; for an event without one, the "Other, specify" term of its SOC.',
+        verbose_name=_("CTCAE term"),
+        help_text=_('Choose the CTCAE v5.0 term; for an event without one, the "Other, specify" term of its SOC.'),
     )
     verbatim_term = models.CharField(
-        "Verbatim term",
+        _("Verbatim term"),
         max_length=200,
         blank=True,
-        help_text='The investigator\'s words; required for an "Other, specify" term.',
+        help_text=_('The investigator\'s words; required for an "Other, specify" term.'),
     )
-    onset_date = models.DateField("Onset date")
+    onset_date = models.DateField(_("Onset date"))
     resolution_date = models.DateField(
-        "Resolution date", null=True, blank=True, help_text="Date of resolution (of death, for a fatal event)."
+        _("Resolution date"), null=True, blank=True, help_text=_("Date of resolution (of death, for a fatal event).")
     )
-    ongoing = models.BooleanField("Ongoing", default=False, help_text="Tick instead of a resolution date.")
+    ongoing = models.BooleanField(_("Ongoing"), default=False, help_text=_("Tick instead of a resolution date."))
     worst_grade = models.PositiveSmallIntegerField(
-        "Worst grade",
+        _("Worst grade"),
         choices=GRADES,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="CTCAE v5.0; CRS and ICANS by ASTCT 2019 (the scale is stored with the grade).",
+        help_text=_("CTCAE v5.0; CRS and ICANS by ASTCT 2019 (the scale is stored with the grade)."),
     )
     grading_scale = models.CharField(max_length=12, choices=GradingScale.choices, editable=False)
-    serious = models.BooleanField("Serious", default=False)
+    serious = models.BooleanField(_("Serious"), default=False)
     sae_death = models.BooleanField(SERIOUSNESS_CRITERIA[0][1], default=False)
     sae_life_threatening = models.BooleanField(SERIOUSNESS_CRITERIA[1][1], default=False)
     sae_hospitalisation = models.BooleanField(SERIOUSNESS_CRITERIA[2][1], default=False)
@@ -121,13 +145,13 @@ class AdverseEvent(ClinicalRecord):
     sae_congenital_anomaly = models.BooleanField(SERIOUSNESS_CRITERIA[4][1], default=False)
     sae_important_medical_event = models.BooleanField(SERIOUSNESS_CRITERIA[5][1], default=False)
     aware_at = models.DateTimeField(
-        "Site aware (UTC)",
+        _("Site aware (UTC)"),
         null=True,
         blank=True,
-        help_text="When the site became aware of the event; a serious event's 24-hour reporting clock starts here.",
+        help_text=_("When the site became aware of the event; a serious event's 24-hour reporting clock starts here."),
     )
     sae_initial_report_at = models.DateTimeField(
-        "SAE initial report sent (UTC)", null=True, blank=True, help_text="When the initial SAE report was sent."
+        _("SAE initial report sent (UTC)"), null=True, blank=True, help_text=_("When the initial SAE report was sent.")
     )
     relationship_blinatumomab = _relationship("Blinatumomab")
     relationship_vindesine = _relationship("Vindesine")
@@ -135,7 +159,7 @@ class AdverseEvent(ClinicalRecord):
     relationship_dexamethasone = _relationship("Dexamethasone")
     relationship_venetoclax = _relationship("Venetoclax")
     relationship_disease = models.CharField(
-        "Relationship to the leukaemia", max_length=12, choices=Relationship.choices
+        _("Relationship to the leukaemia"), max_length=12, choices=Relationship.choices
     )
     action_blinatumomab = _action("Blinatumomab")
     action_vindesine = _action("Vindesine")
@@ -148,10 +172,10 @@ class AdverseEvent(ClinicalRecord):
         null=True,
         blank=True,
         related_name="adverse_events",
-        verbose_name="Blinatumomab infusion interrupted",
-        help_text="The infusion segment that stopped for this event (when blinatumomab was interrupted).",
+        verbose_name=_("Blinatumomab infusion interrupted"),
+        help_text=_("The infusion segment that stopped for this event (when blinatumomab was interrupted)."),
     )
-    treatment_given = models.TextField("Treatment given", blank=True)
+    treatment_given = models.TextField(_("Treatment given"), blank=True)
     outcome = models.CharField(max_length=14, choices=Outcome.choices)
 
     objects = SiteScopedQuerySet.as_manager()
@@ -208,14 +232,14 @@ class SaeFollowUpReport(ClinicalRecord):
     timepoint_lookup = "adverse_event__reference"
 
     adverse_event = models.ForeignKey(AdverseEvent, on_delete=models.PROTECT, related_name="follow_up_reports")
-    sent_at = models.DateTimeField("Follow-up report sent (UTC)")
-    summary = models.TextField("What the follow-up reports", help_text="New information, outcome, causality.")
+    sent_at = models.DateTimeField(_("Follow-up report sent (UTC)"))
+    summary = models.TextField(_("What the follow-up reports"), help_text=_("New information, outcome, causality."))
 
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
         ordering = ["adverse_event_id", "sent_at", "id"]
-        verbose_name = "SAE follow-up report"
+        verbose_name = _("SAE follow-up report")
 
     def __str__(self) -> str:
         return f"follow-up of {self.adverse_event} sent {shown_utc(self.sent_at)}"

@@ -3,6 +3,8 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from blinatrial.access import SiteScopedQuerySet
 from integrity.models import ClinicalRecord, clinical_record
@@ -12,22 +14,22 @@ from safety.models.adverse_events import AdverseEvent
 
 # Field -> (label, unit, plausible entry range). The normal ranges (LLN/ULN) are protocol settings in safety.rules.
 CHEMISTRY_ANALYTES = {
-    "potassium_mmol_per_l": ("Potassium", "mmol/L", (0, 15)),
-    "phosphate_mmol_per_l": ("Phosphate", "mmol/L", (0, 10)),
-    "calcium_mmol_per_l": ("Calcium (albumin-corrected)", "mmol/L", (0, 6)),
-    "uric_acid_umol_per_l": ("Uric acid", "µmol/L", (0, 3000)),
-    "creatinine_umol_per_l": ("Creatinine", "µmol/L", (0, 3000)),
-    "alt_u_per_l": ("ALT", "U/L", (0, 20000)),
-    "ast_u_per_l": ("AST", "U/L", (0, 20000)),
-    "bilirubin_umol_per_l": ("Total bilirubin", "µmol/L", (0, 1500)),
-    "glucose_mmol_per_l": ("Glucose", "mmol/L", (0, 100)),
+    "potassium_mmol_per_l": (_("Potassium"), "mmol/L", (0, 15)),
+    "phosphate_mmol_per_l": (_("Phosphate"), "mmol/L", (0, 10)),
+    "calcium_mmol_per_l": (_("Calcium (albumin-corrected)"), "mmol/L", (0, 6)),
+    "uric_acid_umol_per_l": (_("Uric acid"), "µmol/L", (0, 3000)),
+    "creatinine_umol_per_l": (_("Creatinine"), "µmol/L", (0, 3000)),
+    "alt_u_per_l": (_("ALT"), "U/L", (0, 20000)),
+    "ast_u_per_l": (_("AST"), "U/L", (0, 20000)),
+    "bilirubin_umol_per_l": (_("Total bilirubin"), "µmol/L", (0, 1500)),
+    "glucose_mmol_per_l": (_("Glucose"), "mmol/L", (0, 100)),
 }
 
 
 def _analyte(name: str, digits: int = 7, places: int = 2) -> models.DecimalField:
     label, unit, (low, high) = CHEMISTRY_ANALYTES[name]
     return models.DecimalField(
-        f"{label} ({unit})",
+        format_lazy("{} ({})", label, unit),
         max_digits=digits,
         decimal_places=places,
         null=True,
@@ -47,7 +49,7 @@ class ChemistryPanel(ClinicalRecord):
     field_units = {name: unit for name, (_, unit, _) in CHEMISTRY_ANALYTES.items()}
 
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="chemistry")
-    sample_date = models.DateField("Sample date")
+    sample_date = models.DateField(_("Sample date"))
     potassium_mmol_per_l = _analyte("potassium_mmol_per_l")
     phosphate_mmol_per_l = _analyte("phosphate_mmol_per_l")
     calcium_mmol_per_l = _analyte("calcium_mmol_per_l")
@@ -82,26 +84,26 @@ class DoseUnit(models.TextChoices):
     MG_PER_M2 = "mg/m2", "mg/m²"
     IU = "IU", "IU"
     ML = "mL", "mL"
-    TABLET = "tablet", "tablet(s)"
+    TABLET = "tablet", _("tablet(s)")
 
 
 class MedicationRoute(models.TextChoices):
-    ORAL = "PO", "Oral"
-    IV = "IV", "Intravenous"
-    SC = "SC", "Subcutaneous"
-    IM = "IM", "Intramuscular"
-    INHALED = "INH", "Inhaled"
-    TOPICAL = "TOP", "Topical"
-    INTRATHECAL = "IT", "Intrathecal"
-    OTHER = "OTHER", "Other"
+    ORAL = "PO", _("Oral")
+    IV = "IV", _("Intravenous")
+    SC = "SC", _("Subcutaneous")
+    IM = "IM", _("Intramuscular")
+    INHALED = "INH", _("Inhaled")
+    TOPICAL = "TOP", _("Topical")
+    INTRATHECAL = "IT", _("Intrathecal")
+    OTHER = "OTHER", _("Other")
 
 
 CONMED_FLAGS = (
-    ("is_tocilizumab", "Tocilizumab"),
-    ("is_corticosteroid", "Corticosteroid"),
-    ("is_antimicrobial_prophylaxis", "Antimicrobial prophylaxis"),
-    ("is_gcsf", "G-CSF"),
-    ("is_tls_prophylaxis", "TLS prophylaxis"),
+    ("is_tocilizumab", _("Tocilizumab")),
+    ("is_corticosteroid", _("Corticosteroid")),
+    ("is_antimicrobial_prophylaxis", _("Antimicrobial prophylaxis")),
+    ("is_gcsf", _("G-CSF")),
+    ("is_tls_prophylaxis", _("TLS prophylaxis")),
 )
 
 
@@ -117,37 +119,37 @@ class ConcomitantMedication(ClinicalRecord):
     participant = models.ForeignKey(
         "enrollment.Participant", on_delete=models.PROTECT, related_name="concomitant_medications"
     )
-    drug_name = models.CharField("Medication", max_length=120, help_text="Generic name, e.g. tocilizumab.")
-    indication = models.CharField("Indication", max_length=200, blank=True)
+    drug_name = models.CharField(_("Medication"), max_length=120, help_text=_("Generic name, e.g. tocilizumab."))
+    indication = models.CharField(_("Indication"), max_length=200, blank=True)
     adverse_event = models.ForeignKey(
         AdverseEvent,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="concomitant_medications",
-        verbose_name="Adverse event treated",
-        help_text="The AE this medication treats, if any.",
+        verbose_name=_("Adverse event treated"),
+        help_text=_("The AE this medication treats, if any."),
     )
     dose = models.DecimalField(
-        "Dose",
+        _("Dose"),
         max_digits=9,
         decimal_places=3,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text="Per administration, in the unit chosen next.",
+        help_text=_("Per administration, in the unit chosen next."),
     )
-    dose_unit = models.CharField("Dose unit", max_length=8, choices=DoseUnit.choices, blank=True)
+    dose_unit = models.CharField(_("Dose unit"), max_length=8, choices=DoseUnit.choices, blank=True)
     route = models.CharField(max_length=6, choices=MedicationRoute.choices)
-    frequency = models.CharField(max_length=60, blank=True, help_text="e.g. once daily, 8-hourly, single dose.")
-    start_date = models.DateField("Start date")
-    stop_date = models.DateField("Stop date", null=True, blank=True)
-    ongoing = models.BooleanField("Ongoing", default=False)
-    is_tocilizumab = models.BooleanField("Tocilizumab", default=False)
-    is_corticosteroid = models.BooleanField("Corticosteroid", default=False)
-    is_antimicrobial_prophylaxis = models.BooleanField("Antimicrobial prophylaxis", default=False)
-    is_gcsf = models.BooleanField("G-CSF", default=False)
-    is_tls_prophylaxis = models.BooleanField("TLS prophylaxis", default=False)
+    frequency = models.CharField(max_length=60, blank=True, help_text=_("e.g. once daily, 8-hourly, single dose."))
+    start_date = models.DateField(_("Start date"))
+    stop_date = models.DateField(_("Stop date"), null=True, blank=True)
+    ongoing = models.BooleanField(_("Ongoing"), default=False)
+    is_tocilizumab = models.BooleanField(_("Tocilizumab"), default=False)
+    is_corticosteroid = models.BooleanField(_("Corticosteroid"), default=False)
+    is_antimicrobial_prophylaxis = models.BooleanField(_("Antimicrobial prophylaxis"), default=False)
+    is_gcsf = models.BooleanField(_("G-CSF"), default=False)
+    is_tls_prophylaxis = models.BooleanField(_("TLS prophylaxis"), default=False)
 
     objects = SiteScopedQuerySet.as_manager()
 

@@ -3,6 +3,8 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from blinatrial.access import SiteScopedQuerySet
 from blinatrial.dates import shown_utc
@@ -15,7 +17,7 @@ from safety.models.adverse_events import AdverseEvent
 
 def _choices(name: str, labels: dict[str, str]) -> type[models.TextChoices]:
     """TextChoices from a code -> label table of safety.rules (the codes and words have one home there)."""
-    return models.TextChoices(name, [(str(code).upper(), (str(code), label)) for code, label in labels.items()])
+    return models.TextChoices(name, [(str(code).upper(), (str(code), _(label))) for code, label in labels.items()])
 
 
 O2Device = _choices("O2Device", rules.O2_DEVICE_LABELS)
@@ -44,46 +46,52 @@ class CrsAssessment(AeChildRecord):
     field_units = {"vasopressors_excl_vasopressin": "count of vasopressors (vasopressin not counted)"}
 
     adverse_event = models.ForeignKey(AdverseEvent, on_delete=models.PROTECT, related_name="crs_assessments")
-    assessed_at = models.DateTimeField("Assessed (UTC)")
+    assessed_at = models.DateTimeField(_("Assessed (UTC)"))
     max_temp_c = models.DecimalField(
-        "Maximum temperature (°C)",
+        _("Maximum temperature (°C)"),
         max_digits=3,
         decimal_places=1,
         null=True,
         blank=True,
         validators=[MinValueValidator(TEMP_LOW_C), MaxValueValidator(TEMP_HIGH_C)],
-        help_text=f"°C, highest in the 24 hours before the assessment ({TEMP_LOW_C:g}-{TEMP_HIGH_C:g}).",
+        help_text=format_lazy(
+            _("°C, highest in the 24 hours before the assessment ({low}-{high})."),
+            low=f"{TEMP_LOW_C:g}",
+            high=f"{TEMP_HIGH_C:g}",
+        ),
     )
     fever_masked = models.BooleanField(
-        "Fever masked", default=False, help_text="Antipyretic, tocilizumab or corticosteroid given after CRS onset."
+        _("Fever masked"),
+        default=False,
+        help_text=_("Antipyretic, tocilizumab or corticosteroid given after CRS onset."),
     )
-    hypotension = models.BooleanField("Hypotension", default=False, help_text="Systolic BP < 90 mmHg.")
+    hypotension = models.BooleanField(_("Hypotension"), default=False, help_text=_("Systolic BP < 90 mmHg."))
     vasopressors_excl_vasopressin = models.PositiveSmallIntegerField(
-        "Vasopressors (not counting vasopressin)",
+        _("Vasopressors (not counting vasopressin)"),
         default=0,
         validators=[MaxValueValidator(6)],
-        help_text="Number of vasopressors other than vasopressin (0-6).",
+        help_text=_("Number of vasopressors other than vasopressin (0-6)."),
     )
-    vasopressin = models.BooleanField("Vasopressin", default=False)
-    o2_device = models.CharField("Oxygen device", max_length=20, choices=O2Device.choices, default=O2Device.NONE)
+    vasopressin = models.BooleanField(_("Vasopressin"), default=False)
+    o2_device = models.CharField(_("Oxygen device"), max_length=20, choices=O2Device.choices, default=O2Device.NONE)
     o2_flow_l_min = models.DecimalField(
-        "Oxygen flow (L/min)",
+        _("Oxygen flow (L/min)"),
         max_digits=4,
         decimal_places=1,
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(80)],
-        help_text="L/min (0-80), for a nasal cannula.",
+        help_text=_("L/min (0-80), for a nasal cannula."),
     )
-    tocilizumab_given = models.BooleanField("Tocilizumab given", default=False)
-    corticosteroids_given = models.BooleanField("Corticosteroids given", default=False)
-    died_of_crs = models.BooleanField("Died of CRS", default=False)
+    tocilizumab_given = models.BooleanField(_("Tocilizumab given"), default=False)
+    corticosteroids_given = models.BooleanField(_("Corticosteroids given"), default=False)
+    died_of_crs = models.BooleanField(_("Died of CRS"), default=False)
 
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(AeChildRecord.Meta):
         ordering = ["adverse_event_id", "assessed_at", "id"]
-        verbose_name = "CRS assessment"
+        verbose_name = _("CRS assessment")
 
     def __str__(self) -> str:
         return f"CRS assessment of {self.adverse_event} at {shown_utc(self.assessed_at)}"
@@ -96,10 +104,13 @@ class CrsAssessment(AeChildRecord):
 ICE_FIELDS = tuple((f"ice_{code}", label, points) for code, label, points in rules.ICE_ITEMS)
 
 
+ICE_ITEM_HELP = {1: _("0 to 1 point.")}
+
+
 def _ice_item(index: int) -> models.PositiveSmallIntegerField:
-    _, label, points = ICE_FIELDS[index]
+    label, points = ICE_FIELDS[index][1:]
     return models.PositiveSmallIntegerField(
-        label, null=True, blank=True, validators=[MaxValueValidator(points)], help_text=f"0 to {points} point."
+        _(label), null=True, blank=True, validators=[MaxValueValidator(points)], help_text=ICE_ITEM_HELP[points]
     )
 
 
@@ -112,7 +123,7 @@ class IcansAssessment(AeChildRecord):
     field_units = {name: f"ICE points (0-{points})" for name, _, points in ICE_FIELDS}
 
     adverse_event = models.ForeignKey(AdverseEvent, on_delete=models.PROTECT, related_name="icans_assessments")
-    assessed_at = models.DateTimeField("Assessed (UTC)")
+    assessed_at = models.DateTimeField(_("Assessed (UTC)"))
     ice_orientation_year = _ice_item(0)
     ice_orientation_month = _ice_item(1)
     ice_orientation_city = _ice_item(2)
@@ -124,27 +135,27 @@ class IcansAssessment(AeChildRecord):
     ice_writes_sentence = _ice_item(8)
     ice_counts_back_by_10 = _ice_item(9)
     unable_to_perform_ice = models.BooleanField(
-        "Unable to perform ICE (unarousable)",
+        _("Unable to perform ICE (unarousable)"),
         default=False,
-        help_text="Tick when the participant cannot be assessed because unarousable; leave the ICE items empty.",
+        help_text=_("Tick when the participant cannot be assessed because unarousable; leave the ICE items empty."),
     )
     consciousness = models.CharField(
-        "Level of consciousness", max_length=24, choices=Consciousness.choices, default=Consciousness.ALERT
+        _("Level of consciousness"), max_length=24, choices=Consciousness.choices, default=Consciousness.ALERT
     )
     seizure = models.CharField(max_length=24, choices=Seizure.choices, default=Seizure.NONE)
     deep_focal_motor_weakness = models.BooleanField(
-        "Deep focal motor weakness", default=False, help_text="Hemiparesis or paraparesis."
+        _("Deep focal motor weakness"), default=False, help_text=_("Hemiparesis or paraparesis.")
     )
     icp = models.CharField(
-        "Raised ICP / cerebral oedema", max_length=24, choices=RaisedIcp.choices, default=RaisedIcp.NONE
+        _("Raised ICP / cerebral oedema"), max_length=24, choices=RaisedIcp.choices, default=RaisedIcp.NONE
     )
-    died_of_icans = models.BooleanField("Died of ICANS", default=False)
+    died_of_icans = models.BooleanField(_("Died of ICANS"), default=False)
 
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(AeChildRecord.Meta):
         ordering = ["adverse_event_id", "assessed_at", "id"]
-        verbose_name = "ICANS assessment"
+        verbose_name = _("ICANS assessment")
 
     def __str__(self) -> str:
         return f"ICANS assessment of {self.adverse_event} at {shown_utc(self.assessed_at)}"

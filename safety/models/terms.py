@@ -2,13 +2,14 @@
 
 import pghistory
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # --- Reference data: the CTCAE term list -------------------------------------------------------------------
 
 
 class GradingScale(models.TextChoices):
-    CTCAE_5 = "CTCAE_5.0", "CTCAE v5.0"
-    ASTCT_2019 = "ASTCT_2019", "ASTCT 2019 consensus"
+    CTCAE_5 = "CTCAE_5.0", _("CTCAE v5.0")
+    ASTCT_2019 = "ASTCT_2019", _("ASTCT 2019 consensus")
 
 
 @pghistory.track()
