@@ -77,24 +77,34 @@ BUILD_TIME_LIMIT_SECONDS = 3600
 EXPORT_ROLES = (DATA_MANAGER, MONITOR)
 
 DICTIONARY_COLUMNS = (
-    Column("file", TEXT, "File in the snapshot"),
-    Column("column", TEXT, "Column name (header)"),
-    Column("label", TEXT, "What the column holds"),
-    Column("label_zh", TEXT, "What the column holds, in Simplified Chinese (the English label where none exists)"),
-    Column("type", CODE, "Type", allowed_values="; ".join(f"{k}={v}" for k, v in TYPE_DESCRIPTIONS.items())),
-    Column("unit", TEXT, "Unit of a number"),
-    Column("allowed_values", TEXT, "Codes allowed (code=label; ...)"),
-    Column("minimum", DECIMAL, "Smallest allowed value"),
-    Column("maximum", DECIMAL, "Largest allowed value"),
-    Column("note", TEXT, "Notes and help text"),
+    Column("file", TEXT, gettext_noop("File in the snapshot")),
+    Column("column", TEXT, gettext_noop("Column name (header)")),
+    Column("label", TEXT, gettext_noop("What the column holds")),
+    Column(
+        "label_zh",
+        TEXT,
+        gettext_noop("What the column holds, in Simplified Chinese (the English label where none exists)"),
+    ),
+    Column(
+        "type", CODE, gettext_noop("Type"), allowed_values="; ".join(f"{k}={v}" for k, v in TYPE_DESCRIPTIONS.items())
+    ),
+    Column("unit", TEXT, gettext_noop("Unit of a number")),
+    Column("allowed_values", TEXT, gettext_noop("Codes allowed (code=label; ...)")),
+    Column("minimum", DECIMAL, gettext_noop("Smallest allowed value")),
+    Column("maximum", DECIMAL, gettext_noop("Largest allowed value")),
+    Column("note", TEXT, gettext_noop("Notes and help text")),
 )
 
 CODE_COLUMNS = (
-    Column("file", TEXT, "File in the snapshot"),
-    Column("column", TEXT, "Column name (header)"),
-    Column("value", TEXT, "A code as it is written in the file"),
-    Column("label_en", TEXT, "What the code means, in English"),
-    Column("label_zh", TEXT, "What the code means, in Simplified Chinese (the English label where none exists)"),
+    Column("file", TEXT, gettext_noop("File in the snapshot")),
+    Column("column", TEXT, gettext_noop("Column name (header)")),
+    Column("value", TEXT, gettext_noop("A code as it is written in the file")),
+    Column("label_en", TEXT, gettext_noop("What the code means, in English")),
+    Column(
+        "label_zh",
+        TEXT,
+        gettext_noop("What the code means, in Simplified Chinese (the English label where none exists)"),
+    ),
 )
 
 CONVENTIONS = {
