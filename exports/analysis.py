@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext_noop
+
 from assessments.rules import (
     MRD_NE,
     MRD_NEG,
@@ -52,8 +54,8 @@ PARAMS = {
 }
 COMPETING_RISK_PARAMS = (calc.PARAM_CIR, calc.PARAM_CIR_HSCT)
 
-_ID = Column("USUBJID", TEXT, "Participant ID")
-_SITE = Column("SITEID", TEXT, "Site code")
+_ID = Column("USUBJID", TEXT, gettext_noop("Participant ID"))
+_SITE = Column("SITEID", TEXT, gettext_noop("Site code"))
 
 
 def _eoc_columns(tp: str) -> list[Column]:
@@ -70,65 +72,83 @@ def _eoc_columns(tp: str) -> list[Column]:
 ADSL_COLUMNS = (
     _ID,
     _SITE,
-    Column("TRTFL", CODE, "Treated (any dose on or before the cut-off)", allowed_values=YES_NO),
-    Column("TRTSDT", DATE, "First dose of study treatment (C1D1, day 1)"),
+    Column("TRTFL", CODE, gettext_noop("Treated (any dose on or before the cut-off)"), allowed_values=YES_NO),
+    Column("TRTSDT", DATE, gettext_noop("First dose of study treatment (C1D1, day 1)")),
     *_eoc_columns("EOC1"),
     *_eoc_columns("EOC2"),
-    Column("BESTRSP", CODE, "Best response by EOC2", allowed_values=f"{RESPONSE_CODES}; {calc.PENDING_RESPONSE}"),
-    Column("CRCRIFL", CODE, "CR/CRi (CR, CRh or CRi) by EOC2", allowed_values=YES_NO),
-    Column("PRIMFL", CODE, "MRD-negative CR (primary responder) by EOC2", allowed_values=YES_NO),
-    Column("HSCTDT", DATE, "Allogeneic HSCT date (on or before the cut-off)"),
-    Column("DTHDT", DATE, "Death date (on or before the cut-off)"),
-    Column("DERIVERR", TEXT, "Derivation error (the participant's data could not be derived)"),
+    Column(
+        "BESTRSP",
+        CODE,
+        gettext_noop("Best response by EOC2"),
+        allowed_values=f"{RESPONSE_CODES}; {calc.PENDING_RESPONSE}",
+    ),
+    Column("CRCRIFL", CODE, gettext_noop("CR/CRi (CR, CRh or CRi) by EOC2"), allowed_values=YES_NO),
+    Column("PRIMFL", CODE, gettext_noop("MRD-negative CR (primary responder) by EOC2"), allowed_values=YES_NO),
+    Column("HSCTDT", DATE, gettext_noop("Allogeneic HSCT date (on or before the cut-off)")),
+    Column("DTHDT", DATE, gettext_noop("Death date (on or before the cut-off)")),
+    Column("DERIVERR", TEXT, gettext_noop("Derivation error (the participant's data could not be derived)")),
 )
 
 ADRS_COLUMNS = (
     _ID,
     _SITE,
-    Column("AVISIT", CODE, "Timepoint", allowed_values=TIMEPOINT_CODES),
-    Column("ADT", DATE, "Marrow date (empty for BY_EOC2)"),
-    Column("AVALC", CODE, "Response", allowed_values=f"{RESPONSE_CODES}; {calc.PENDING_RESPONSE}"),
-    Column("MRDFLOW", CODE, "Flow MRD class (protocol cut-off)", allowed_values=MRD_CODES),
-    Column("PRIMSTAT", CODE, "Primary endpoint status", allowed_values=PRIMARY_CODES),
-    Column("PRIMFL", CODE, "MRD-negative CR (primary responder)", allowed_values=YES_NO),
-    Column("CRCRIFL", CODE, "CR/CRi (CR, CRh or CRi)", allowed_values=YES_NO),
-    Column("NERSN", TEXT, "Why not evaluable"),
-    Column("MRDPNDFL", CODE, "Pending: no marrow and the landmark after the cut-off", allowed_values=YES_NO),
-    Column("MRDFLVAL", FLOAT, "Flow MRD value (empty: not detected or no result)", unit="%"),
-    Column("MRDFLLOD", FLOAT, "Flow MRD limit of detection", unit="%"),
-    Column("MRDFLRSN", TEXT, "Why flow MRD is not evaluable at 0.1 %"),
-    Column("MRDFL4", CODE, "Flow MRD class at the 0.01 % reporting cut-off", allowed_values=MRD_CODES),
-    Column("MRDFL4RS", TEXT, "Why flow MRD is not evaluable at 0.01 %"),
-    Column("MRDNGS", CODE, "NGS MRD class at 1e-6", allowed_values=MRD_CODES),
-    Column("MRDNGVAL", FLOAT, "NGS MRD value (empty: not detected or no result)", unit="fraction of cells"),
-    Column("MRDNGLOD", FLOAT, "NGS MRD limit of detection", unit="fraction of cells"),
-    Column("MRDNGBND", CODE, "NGS MRD band", allowed_values=NGS_BAND_CODES),
-    Column("MRDNGRSN", TEXT, "Why NGS MRD is not evaluable (e.g. NO_TRACKABLE_CLONE, INSUFFICIENT_SENSITIVITY)"),
+    Column("AVISIT", CODE, gettext_noop("Timepoint"), allowed_values=TIMEPOINT_CODES),
+    Column("ADT", DATE, gettext_noop("Marrow date (empty for BY_EOC2)")),
+    Column("AVALC", CODE, gettext_noop("Response"), allowed_values=f"{RESPONSE_CODES}; {calc.PENDING_RESPONSE}"),
+    Column("MRDFLOW", CODE, gettext_noop("Flow MRD class (protocol cut-off)"), allowed_values=MRD_CODES),
+    Column("PRIMSTAT", CODE, gettext_noop("Primary endpoint status"), allowed_values=PRIMARY_CODES),
+    Column("PRIMFL", CODE, gettext_noop("MRD-negative CR (primary responder)"), allowed_values=YES_NO),
+    Column("CRCRIFL", CODE, gettext_noop("CR/CRi (CR, CRh or CRi)"), allowed_values=YES_NO),
+    Column("NERSN", TEXT, gettext_noop("Why not evaluable")),
+    Column(
+        "MRDPNDFL", CODE, gettext_noop("Pending: no marrow and the landmark after the cut-off"), allowed_values=YES_NO
+    ),
+    Column("MRDFLVAL", FLOAT, gettext_noop("Flow MRD value (empty: not detected or no result)"), unit="%"),
+    Column("MRDFLLOD", FLOAT, gettext_noop("Flow MRD limit of detection"), unit="%"),
+    Column("MRDFLRSN", TEXT, gettext_noop("Why flow MRD is not evaluable at 0.1 %")),
+    # xgettext:no-python-format
+    Column("MRDFL4", CODE, gettext_noop("Flow MRD class at the 0.01 % reporting cut-off"), allowed_values=MRD_CODES),
+    Column("MRDFL4RS", TEXT, gettext_noop("Why flow MRD is not evaluable at 0.01 %")),
+    Column("MRDNGS", CODE, gettext_noop("NGS MRD class at 1e-6"), allowed_values=MRD_CODES),
+    Column(
+        "MRDNGVAL", FLOAT, gettext_noop("NGS MRD value (empty: not detected or no result)"), unit="fraction of cells"
+    ),
+    Column("MRDNGLOD", FLOAT, gettext_noop("NGS MRD limit of detection"), unit="fraction of cells"),
+    Column("MRDNGBND", CODE, gettext_noop("NGS MRD band"), allowed_values=NGS_BAND_CODES),
+    Column(
+        "MRDNGRSN",
+        TEXT,
+        gettext_noop("Why NGS MRD is not evaluable (e.g. NO_TRACKABLE_CLONE, INSUFFICIENT_SENSITIVITY)"),
+    ),
 )
 
 ADTTE_COLUMNS = (
     _ID,
     _SITE,
-    Column("PARAMCD", CODE, "Parameter code", allowed_values="; ".join(f"{k}={v}" for k, v in PARAMS.items())),
-    Column("PARAM", TEXT, "Parameter"),
-    Column("STARTDT", DATE, "Time origin (C1D1, day 1; the first CR/CRh/CRi marrow for RFS, DOR and CIR)"),
-    Column("ADT", DATE, "Date of event or censoring"),
-    Column("AVAL", INTEGER, "Time to event or censoring (days, day 1 = STARTDT)", unit="days"),
-    Column("AVALMO", FLOAT, "Time to event or censoring (months = days / 30.4375)", unit="months"),
+    Column(
+        "PARAMCD", CODE, gettext_noop("Parameter code"), allowed_values="; ".join(f"{k}={v}" for k, v in PARAMS.items())
+    ),
+    Column("PARAM", TEXT, gettext_noop("Parameter")),
+    Column(
+        "STARTDT", DATE, gettext_noop("Time origin (C1D1, day 1; the first CR/CRh/CRi marrow for RFS, DOR and CIR)")
+    ),
+    Column("ADT", DATE, gettext_noop("Date of event or censoring")),
+    Column("AVAL", INTEGER, gettext_noop("Time to event or censoring (days, day 1 = STARTDT)"), unit="days"),
+    Column("AVALMO", FLOAT, gettext_noop("Time to event or censoring (months = days / 30.4375)"), unit="months"),
     Column(
         "CNSR",
         INTEGER,
-        "Censored",
+        gettext_noop("Censored"),
         allowed_values="0=event; 1=censored; 2=competing event (CIR: death in remission)",
         minimum="0",
         maximum="2",
     ),
-    Column("EVNTDESC", TEXT, "Event description (CNSR = 0, or the competing event, CNSR = 2)"),
-    Column("CNSDTDSC", TEXT, "Censoring date description (CNSR = 1)"),
+    Column("EVNTDESC", TEXT, gettext_noop("Event description (CNSR = 0, or the competing event, CNSR = 2)")),
+    Column("CNSDTDSC", TEXT, gettext_noop("Censoring date description (CNSR = 1)")),
     Column(
         "CMPEVCD",
         INTEGER,
-        "Competing-risks event code (CIR rows only)",
+        gettext_noop("Competing-risks event code (CIR rows only)"),
         allowed_values="0=censored; 1=relapse (event of interest); 2=death in remission (competing event)",
         minimum="0",
         maximum="2",
@@ -140,17 +160,23 @@ RELATIONSHIP_CODES = "; ".join(f"{k}={v}" for k, v in RELATIONSHIP_LABELS.items(
 ADAE_COLUMNS = (
     _ID,
     _SITE,
-    Column("AESPID", TEXT, "AE number within the participant"),
-    Column("AEDECOD", TEXT, "CTCAE term"),
-    Column("AEBODSYS", TEXT, "System organ class"),
-    Column("ASTDT", DATE, "Onset date"),
-    Column("AENDT", DATE, "Resolution date (on or before the cut-off; empty: ongoing at the cut-off)"),
-    Column("ASTDY", INTEGER, "Study day of onset (day 1 = C1D1, no day 0)", unit="days"),
-    Column("ACYCLE", INTEGER, "Cycle of onset"),
-    Column("ATOXGR", INTEGER, "Worst grade (CTCAE v5.0; CRS and ICANS by ASTCT 2019)", minimum="1", maximum="5"),
-    Column("AESER", CODE, "Serious", allowed_values=YES_NO),
-    Column("TRTEMFL", CODE, "Treatment-emergent", allowed_values=YES_NO),
-    Column("AESI", TEXT, "AE of special interest groups"),
+    Column("AESPID", TEXT, gettext_noop("AE number within the participant")),
+    Column("AEDECOD", TEXT, gettext_noop("CTCAE term")),
+    Column("AEBODSYS", TEXT, gettext_noop("System organ class")),
+    Column("ASTDT", DATE, gettext_noop("Onset date")),
+    Column("AENDT", DATE, gettext_noop("Resolution date (on or before the cut-off; empty: ongoing at the cut-off)")),
+    Column("ASTDY", INTEGER, gettext_noop("Study day of onset (day 1 = C1D1, no day 0)"), unit="days"),
+    Column("ACYCLE", INTEGER, gettext_noop("Cycle of onset")),
+    Column(
+        "ATOXGR",
+        INTEGER,
+        gettext_noop("Worst grade (CTCAE v5.0; CRS and ICANS by ASTCT 2019)"),
+        minimum="1",
+        maximum="5",
+    ),
+    Column("AESER", CODE, gettext_noop("Serious"), allowed_values=YES_NO),
+    Column("TRTEMFL", CODE, gettext_noop("Treatment-emergent"), allowed_values=YES_NO),
+    Column("AESI", TEXT, gettext_noop("AE of special interest groups")),
     *(
         Column(f"AREL{drug[:4].upper()}", CODE, f"Relationship to {label}", allowed_values=RELATIONSHIP_CODES)
         for drug, label in DRUG_LABELS.items()

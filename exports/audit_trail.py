@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import CharField, F, TextField, Value
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_noop
 from pghistory.core import event_models
 
 from exports.datasets import HIDDEN_FIELDS, TRAILING_FIELDS, FormFile, field_kind
@@ -20,18 +21,22 @@ from integrity.audit import diff_events
 from integrity.cells import DATETIME, FORMATTED, INTEGER, JSON, TEXT, Column, format_cell
 
 AUDIT_COLUMNS = (
-    Column("record_type", TEXT, "Form file the record is in (without .csv)"),
-    Column("record_id", INTEGER, "record_id of the record in that file"),
-    Column("participant_id", TEXT, "Participant ID"),
-    Column("site", TEXT, "Site code"),
-    Column("field", TEXT, "Field (column name in the form file)"),
-    Column("old_value", FORMATTED, "Value before the change (empty at insert)"),
-    Column("new_value", FORMATTED, "Value after the change"),
-    Column("user", TEXT, "Username of the person who made the change (empty: no user context)"),
-    Column("changed_at", DATETIME, "When the change was saved (UTC)"),
-    Column("action", TEXT, "insert, update or delete", allowed_values="insert; update; delete"),
-    Column("reason", TEXT, "Reason for change as entered"),
-    Column("api_token", TEXT, "Name of the API token the change was made with (empty: made in the app's pages)"),
+    Column("record_type", TEXT, gettext_noop("Form file the record is in (without .csv)")),
+    Column("record_id", INTEGER, gettext_noop("record_id of the record in that file")),
+    Column("participant_id", TEXT, gettext_noop("Participant ID")),
+    Column("site", TEXT, gettext_noop("Site code")),
+    Column("field", TEXT, gettext_noop("Field (column name in the form file)")),
+    Column("old_value", FORMATTED, gettext_noop("Value before the change (empty at insert)")),
+    Column("new_value", FORMATTED, gettext_noop("Value after the change")),
+    Column("user", TEXT, gettext_noop("Username of the person who made the change (empty: no user context)")),
+    Column("changed_at", DATETIME, gettext_noop("When the change was saved (UTC)")),
+    Column("action", TEXT, gettext_noop("insert, update or delete"), allowed_values="insert; update; delete"),
+    Column("reason", TEXT, gettext_noop("Reason for change as entered")),
+    Column(
+        "api_token",
+        TEXT,
+        gettext_noop("Name of the API token the change was made with (empty: made in the app's pages)"),
+    ),
 )
 # The bookkeeping that every save changes: not a change of data.
 _SKIPPED = HIDDEN_FIELDS | set(TRAILING_FIELDS)

@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import F
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 
 from integrity.cells import (
     BOOLEAN,
@@ -186,15 +187,17 @@ class FormFile:
 
     @cached_property
     def key_columns(self) -> tuple[Column, ...]:
-        keys = [Column("record_id", INTEGER, "Record id (stable, never reused)", lookup="pk")]
+        keys = [Column("record_id", INTEGER, gettext_noop("Record id (stable, never reused)"), lookup="pk")]
         if (path := participant_path(self.model)) is not None:
-            keys.append(Column("participant_id", TEXT, "Participant ID", lookup=path))
+            keys.append(Column("participant_id", TEXT, gettext_noop("Participant ID"), lookup=path))
         if (path := site_path(self.model)) is not None:
-            keys.append(Column("site", TEXT, "Site code", lookup=path))
+            keys.append(Column("site", TEXT, gettext_noop("Site code"), lookup=path))
         if (path := cycle_path(self.model)) is not None:
-            keys.append(Column("cycle", INTEGER, "Cycle number", lookup=path))
+            keys.append(Column("cycle", INTEGER, gettext_noop("Cycle number"), lookup=path))
         if (path := timepoint_path(self.model)) is not None:
-            keys.append(Column("timepoint", CODE, "Timepoint", lookup=path, **self._timepoint_codes(path)))
+            keys.append(
+                Column("timepoint", CODE, gettext_noop("Timepoint"), lookup=path, **self._timepoint_codes(path))
+            )
         return tuple(keys)
 
     def _timepoint_codes(self, path: str) -> dict:

@@ -10,15 +10,17 @@ import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from blinatrial.dates import shown_utc
 
 
 class SnapshotStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 @pghistory.track(
@@ -39,7 +41,7 @@ class Snapshot(models.Model):
     status = models.CharField(max_length=10, choices=SnapshotStatus.choices, default=SnapshotStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)], help_text="%")
     progress_label = models.CharField(max_length=200, blank=True)
-    cutoff = models.DateField("data cut-off")
+    cutoff = models.DateField(_("data cut-off"))
     sites = models.JSONField(null=True, blank=True, help_text="Site codes exported; empty (null) means every site.")
     data_version = models.BigIntegerField(null=True, blank=True)
     calc_version = models.CharField(max_length=20, blank=True)
@@ -63,7 +65,7 @@ class Snapshot(models.Model):
 
     @property
     def sites_label(self) -> str:
-        return ", ".join(self.sites) if self.sites else "All sites"
+        return ", ".join(self.sites) if self.sites else gettext("All sites")
 
     @property
     def is_finished(self) -> bool:

@@ -2,9 +2,11 @@
 
 from datetime import date
 
+from django.utils.translation import gettext
+
 
 def cutoff_problem(cutoff: date | None, today: date) -> str | None:
     """A data cut-off must not be in the future: nothing after today exists yet to be cut off."""
     if cutoff is not None and cutoff > today:
-        return "The data cut-off cannot be after today."
+        return gettext("The data cut-off cannot be after today.")
     return None

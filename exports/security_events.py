@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_noop
 
 from enrollment.models import Site
 from integrity.cells import CODE, DATETIME, TEXT, Column
@@ -15,18 +16,20 @@ from integrity.models import SecurityEvent, SecurityEventKind
 
 SECURITY_EVENTS = "security_events.csv"
 SECURITY_EVENT_COLUMNS = (
-    Column("occurred_at", DATETIME, "When the event happened (UTC)"),
+    Column("occurred_at", DATETIME, gettext_noop("When the event happened (UTC)")),
     Column(
         "event",
         CODE,
-        "What happened",
+        gettext_noop("What happened"),
         allowed_values="; ".join(f"{value}={label}" for value, label in SecurityEventKind.choices),
     ),
-    Column("username", TEXT, "The account concerned (as typed, for a failed sign-in)"),
-    Column("site", TEXT, "Site codes of the account (within the snapshot's sites), ';'-separated"),
-    Column("by", TEXT, "Who made the change, when not the account itself (e.g. an administrator's reset)"),
-    Column("ip_address", TEXT, "The client's address"),
-    Column("detail", TEXT, "Detail (role, site, device, snapshot)"),
+    Column("username", TEXT, gettext_noop("The account concerned (as typed, for a failed sign-in)")),
+    Column("site", TEXT, gettext_noop("Site codes of the account (within the snapshot's sites), ';'-separated")),
+    Column(
+        "by", TEXT, gettext_noop("Who made the change, when not the account itself (e.g. an administrator's reset)")
+    ),
+    Column("ip_address", TEXT, gettext_noop("The client's address")),
+    Column("detail", TEXT, gettext_noop("Detail (role, site, device, snapshot)")),
 )
 
 

@@ -26,11 +26,12 @@ from pathlib import Path
 
 import pghistory
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.storage import FileSystemStorage
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from kombu.exceptions import OperationalError as BrokerError
 
 from blinatrial.access import DATA_MANAGER, MONITOR, has_role, visible_site_ids
@@ -63,6 +64,7 @@ log = logging.getLogger(__name__)
 FORMAT = "BlinaTrial EDC snapshot, format 1"
 MANIFEST = "manifest.json"
 DICTIONARY = "data_dictionary.csv"
+DICTIONARY_CODES = "data_dictionary_codes.csv"
 AUDIT_TRAIL = "audit_trail.csv"
 ANALYSIS_FILES = ("adsl.csv", "adrs.csv", "adtte.csv", "adae.csv")
 ODM_FILE = "odm.xml"
@@ -75,15 +77,34 @@ BUILD_TIME_LIMIT_SECONDS = 3600
 EXPORT_ROLES = (DATA_MANAGER, MONITOR)
 
 DICTIONARY_COLUMNS = (
-    Column("file", TEXT, "File in the snapshot"),
-    Column("column", TEXT, "Column name (header)"),
-    Column("label", TEXT, "What the column holds"),
-    Column("type", CODE, "Type", allowed_values="; ".join(f"{k}={v}" for k, v in TYPE_DESCRIPTIONS.items())),
-    Column("unit", TEXT, "Unit of a number"),
-    Column("allowed_values", TEXT, "Codes allowed (code=label; ...)"),
-    Column("minimum", DECIMAL, "Smallest allowed value"),
-    Column("maximum", DECIMAL, "Largest allowed value"),
-    Column("note", TEXT, "Notes and help text"),
+    Column("file", TEXT, gettext_noop("File in the snapshot")),
+    Column("column", TEXT, gettext_noop("Column name (header)")),
+    Column("label", TEXT, gettext_noop("What the column holds")),
+    Column(
+        "label_zh",
+        TEXT,
+        gettext_noop("What the column holds, in Simplified Chinese (the English label where none exists)"),
+    ),
+    Column(
+        "type", CODE, gettext_noop("Type"), allowed_values="; ".join(f"{k}={v}" for k, v in TYPE_DESCRIPTIONS.items())
+    ),
+    Column("unit", TEXT, gettext_noop("Unit of a number")),
+    Column("allowed_values", TEXT, gettext_noop("Codes allowed (code=label; ...)")),
+    Column("minimum", DECIMAL, gettext_noop("Smallest allowed value")),
+    Column("maximum", DECIMAL, gettext_noop("Largest allowed value")),
+    Column("note", TEXT, gettext_noop("Notes and help text")),
+)
+
+CODE_COLUMNS = (
+    Column("file", TEXT, gettext_noop("File in the snapshot")),
+    Column("column", TEXT, gettext_noop("Column name (header)")),
+    Column("value", TEXT, gettext_noop("A code as it is written in the file")),
+    Column("label_en", TEXT, gettext_noop("What the code means, in English")),
+    Column(
+        "label_zh",
+        TEXT,
+        gettext_noop("What the code means, in Simplified Chinese (the English label where none exists)"),
+    ),
 )
 
 CONVENTIONS = {
@@ -91,7 +112,15 @@ CONVENTIONS = {
     "missing": "an empty cell is a missing value (NULL, or blank text)",
     "dates": "ISO 8601: dates YYYY-MM-DD, date-times in UTC as YYYY-MM-DDTHH:MM:SS[.ffffff]Z",
     "numbers": "'.' is the decimal point; numbers are written exactly as stored and never escaped",
-    "codes": "codes are stored values; data_dictionary.csv lists each code with its label",
+    "codes": (
+        "codes are stored values; data_dictionary.csv lists each code with its label, and "
+        "data_dictionary_codes.csv each code with its English and Simplified Chinese labels"
+    ),
+    "languages": (
+        "every file is written in English whatever the language of the user who asked for the snapshot; "
+        "free text is written as typed, in any language; only data_dictionary.csv (label_zh) and "
+        "data_dictionary_codes.csv (label_zh) add Simplified Chinese"
+    ),
     "formula_escape": (
         "a text or code cell starting with one of = + - @ TAB CR or ' is written with one extra ' in front; "
         "remove one leading ' from such a cell to recover the stored text"
@@ -143,9 +172,9 @@ def resolve_sites(user, requested: list[str] | None) -> list[str] | None:
     if allowed is None:
         return requested or None
     if not allowed:
-        raise PermissionDenied("You are not assigned to any site.")
+        raise PermissionDenied(gettext("You are not assigned to any site."))
     if set(requested) - set(allowed):
-        raise PermissionDenied("You may only export your own sites.")
+        raise PermissionDenied(gettext("You may only export your own sites."))
     return requested or allowed
 
 
@@ -165,7 +194,7 @@ def visible_snapshots(user) -> QuerySet:
 def request_snapshot(*, user, cutoff: date, sites: list[str] | None) -> Snapshot:
     """Record the request and queue the build (after commit: the worker must find the row)."""
     if not may_export(user):
-        raise PermissionDenied("Your role does not allow exports.")
+        raise PermissionDenied(gettext("Your role does not allow exports."))
     snapshot = Snapshot.objects.create(created_by=user, cutoff=cutoff, sites=resolve_sites(user, sites))
 
     def enqueue() -> None:
@@ -173,7 +202,8 @@ def request_snapshot(*, user, cutoff: date, sites: list[str] | None) -> Snapshot
             send("exports.tasks.build_snapshot", [snapshot.pk])
         except BrokerError as exc:  # the row stays, marked failed: the user sees why and may retry
             log.warning("Could not queue snapshot %s: %s", snapshot.pk, exc)
-            _finish(snapshot.pk, status=SnapshotStatus.FAILED, error="The task queue is unreachable; try again.")
+            error = gettext_noop("The task queue is unreachable; try again.")
+            _finish(snapshot.pk, status=SnapshotStatus.FAILED, error=error)
 
     transaction.on_commit(enqueue)
     return snapshot
@@ -185,7 +215,7 @@ def expire_stalled_builds() -> int:
     return Snapshot.objects.filter(status=SnapshotStatus.RUNNING, started_at__lt=too_old).update(
         status=SnapshotStatus.FAILED,
         finished_at=timezone.now(),
-        error="The build stopped before finishing (time limit or lost worker); make a new snapshot.",
+        error=gettext_noop("The build stopped before finishing (time limit or lost worker); make a new snapshot."),
     )
 
 
@@ -274,6 +304,77 @@ def software_version() -> str:
         return "unknown"
 
 
+def chinese_label(text) -> str:
+    """The Simplified Chinese of an English label as the interface translates it (a field's label is matched with
+    its first letter in lower case too); the English label when the catalogue has none."""
+    text = str(text)
+    if not text:
+        return ""
+    with translation.override("zh-hans"):
+        for candidate in dict.fromkeys((text, text[:1].lower() + text[1:])):
+            if (translated := gettext(candidate)) != candidate:
+                return translated
+    return text
+
+
+def _dictionary_row(file_name: str, c: Column) -> tuple:
+    return (
+        file_name,
+        c.name,
+        c.label,
+        chinese_label(c.label),
+        c.kind,
+        c.unit,
+        c.allowed_values,
+        c.minimum,
+        c.maximum,
+        c.note,
+    )
+
+
+def parse_allowed_values(allowed: str) -> Iterator[tuple[str, str]]:
+    """(code, label) of a dictionary's `allowed_values` text, "code=label; code=label" (a bare code is its label)."""
+    for part in allowed.split("; "):
+        code, sep, label = part.partition("=")
+        if code.strip():
+            yield code.strip(), (label.strip() if sep else code.strip())
+
+
+def _field_choices(form: FormFile, column: Column) -> list[tuple[str, str, str]] | None:
+    """(code, English label, Chinese label) of a form column's model field, None if it has no choices."""
+    try:
+        field = form.model._meta.get_field(column.lookup)
+    except FieldDoesNotExist:
+        return None
+    if not field.choices:
+        return None
+    codes = [(code, label) for code, label in field.flatchoices if code not in ("", None)]
+    with translation.override("zh-hans"):
+        chinese = [str(label) for _code, label in codes]
+    rows = []
+    for (code, label), label_zh in zip(codes, chinese, strict=True):
+        english = str(label)
+        rows.append((str(code), english, label_zh if label_zh != english else chinese_label(english)))
+    return rows
+
+
+def code_rows(forms: list[FormFile], dictionary: list[tuple]) -> Iterator[tuple]:
+    """Each code of each coded column, with its English and Chinese labels: the form files' from the models'
+    choices, the other files' from their dictionary entry."""
+    by_column = {(f.file_name, c.name): (f, c) for f in forms for c in f.columns}
+    for row in dictionary:
+        file_name, column, kind, allowed = row[0], row[1], row[4], row[6]
+        if kind != CODE or not allowed:
+            continue
+        choices = None
+        if (file_name, column) in by_column:
+            choices = _field_choices(*by_column[(file_name, column)])
+        if choices is None:
+            choices = [(code, label, chinese_label(label)) for code, label in parse_allowed_values(allowed)]
+        for code, label, label_zh in choices:
+            yield (file_name, column, code, label, label_zh)
+
+
 def dictionary_rows(forms: list[FormFile]) -> Iterator[tuple]:
     files = [
         *[(f.file_name, f.columns) for f in forms],
@@ -284,10 +385,11 @@ def dictionary_rows(forms: list[FormFile]) -> Iterator[tuple]:
         (AUDIT_TRAIL, AUDIT_COLUMNS),
         (SECURITY_EVENTS, SECURITY_EVENT_COLUMNS),
         (DICTIONARY, DICTIONARY_COLUMNS),
+        (DICTIONARY_CODES, CODE_COLUMNS),
     ]
     for name, columns in files:
         for c in columns:
-            yield (name, c.name, c.label, c.kind, c.unit, c.allowed_values, c.minimum, c.maximum, c.note)
+            yield _dictionary_row(name, c)
 
 
 def _dicts(columns, rows) -> list[dict]:
@@ -331,13 +433,22 @@ def write_formats(archive, folder: str, table: formats.Table, created: datetime,
 def _table_dictionary_rows(tables: list[formats.Table], folder: str) -> Iterator[tuple]:
     for table in tables:
         for c in table.columns:
-            name = f"{folder}/{table.name.lower()}.csv"
-            yield (name, c.name, c.label, c.kind, c.unit, c.allowed_values, c.minimum, c.maximum, c.note)
+            yield _dictionary_row(f"{folder}/{table.name.lower()}.csv", c)
     for c in sdtm.DEFINE_COLUMNS:
-        yield (DEFINE, c.name, c.label, c.kind, c.unit, c.allowed_values, c.minimum, c.maximum, c.note)
+        yield _dictionary_row(DEFINE, c)
 
 
-def write_contents(
+def write_contents(archive: zipfile.ZipFile, **options) -> dict:
+    """Write every file of a snapshot into `archive`; return the manifest (written last).
+
+    The content is language-neutral: written in English whatever the language of the user who asked (the data
+    dictionary adds the Chinese labels of its own accord).
+    """
+    with translation.override("en-gb"):
+        return _write_contents(archive, **options)
+
+
+def _write_contents(
     archive: zipfile.ZipFile,
     *,
     cutoff: date,
@@ -346,7 +457,6 @@ def write_contents(
     created_by: str,
     reporter: ProgressReporter | None = None,
 ) -> dict:
-    """Write every file of a snapshot into `archive`; return the manifest (written last)."""
     forms = form_files()
     if reporter is not None:
         reporter.plan(len(forms) + 9)
@@ -359,10 +469,10 @@ def write_contents(
             site_ids = list(Site.objects.filter(code__in=site_codes).values_list("pk", flat=True))
         with connection.cursor() as cursor:
             for form in forms:
-                step(f"Writing {form.file_name}")
+                step(gettext_noop("Writing %(file)s") % {"file": form.file_name})
                 sql, params = form.copy_sql(site_ids)
                 written.append(write_copy(archive, form.file_name, form.columns, cursor.cursor, sql, params))
-        step("Deriving the analysis datasets")
+        step(gettext_noop("Deriving the analysis datasets"))
         cohort = load_cohort(cutoff)
         participants = [
             p for p in cohort.participants if site_codes is None or cohort.site_of[p.participant_id] in site_codes
@@ -375,15 +485,15 @@ def write_contents(
             strict=True,
         ):
             written.append(write_rows(archive, name, columns, rows))
-        step("Writing the audit trail")
+        step(gettext_noop("Writing the audit trail"))
         usernames = all_usernames()
         changes = odm.LastChanges()  # the last change of each value, for the ODM's audit records
         audit = changes.watch(audit_rows(forms, site_ids, usernames))
         written.append(write_rows(archive, AUDIT_TRAIL, AUDIT_COLUMNS, audit))
-        step("Writing the security event log")
+        step(gettext_noop("Writing the security event log"))
         events = security_event_rows(site_ids, usernames)
         written.append(write_rows(archive, SECURITY_EVENTS, SECURITY_EVENT_COLUMNS, events))
-        step("Writing the CDISC ODM")
+        step(gettext_noop("Writing the CDISC ODM"))
         records = participant_records(forms, site_ids)
         site_of = sites_of_participants(site_ids)
         odm_input = odm.OdmInput(
@@ -399,7 +509,7 @@ def write_contents(
         )
         entry = ZipEntry(archive, ODM_FILE)
         written.append(entry.close(odm.write_odm(odm_input, entry.write)))
-        step("Writing the SDTM domains")
+        step(gettext_noop("Writing the SDTM domains"))
         domains = sdtm.sdtm_domains(
             sdtm.SdtmInput(
                 records={r.stem: r.dicts() for r in records.values()},
@@ -414,7 +524,7 @@ def write_contents(
     for table in domains:
         written.extend(write_formats(archive, SDTM_FOLDER, table, created, csv_too=True))
     written.append(write_rows(archive, DEFINE, sdtm.DEFINE_COLUMNS, sdtm.define_rows(domains)))
-    step("Writing the analysis datasets in other formats")
+    step(gettext_noop("Writing the analysis datasets in other formats"))
     for table in adam_tables(datasets):
         written.extend(write_formats(archive, ADAM_FOLDER, table, created, csv_too=False))
         stem = f"{ANALYSIS_FOLDER}/{table.name.lower()}"
@@ -422,10 +532,11 @@ def write_contents(
         written.append(write_bytes(archive, f"{stem}.dta", formats.dta_bytes(table), rows=len(table.rows)))
     for name, source in LOADERS.items():
         written.append(write_bytes(archive, f"{ANALYSIS_FOLDER}/{name}", (Path(__file__).parent / source).read_bytes()))
-    step("Writing the data dictionary")
+    step(gettext_noop("Writing the data dictionary"))
     dictionary = [*dictionary_rows(forms), *_table_dictionary_rows(domains, SDTM_FOLDER)]
     written.append(write_rows(archive, DICTIONARY, DICTIONARY_COLUMNS, dictionary))
-    step("Writing the manifest")
+    written.append(write_rows(archive, DICTIONARY_CODES, CODE_COLUMNS, list(code_rows(forms, dictionary))))
+    step(gettext_noop("Writing the manifest"))
     manifest = {
         "format": FORMAT,
         "created_at": created_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
@@ -506,17 +617,22 @@ def check_creator_may_export(snapshot: Snapshot) -> None:
     if user is None:  # the command line: the operator has the database anyway
         return
     if not may_export(user):
-        raise PermissionDenied(f"{user.get_username()} may no longer export snapshots.")
+        raise PermissionDenied(gettext_noop("%(user)s may no longer export snapshots.") % {"user": user.get_username()})
     allowed = exportable_site_codes(user)
     if allowed is not None and (snapshot.sites is None or not set(snapshot.sites) <= set(allowed)):
-        raise PermissionDenied(f"{user.get_username()} may not export the sites of this snapshot.")
+        raise PermissionDenied(
+            gettext_noop("%(user)s may not export the sites of this snapshot.") % {"user": user.get_username()}
+        )
 
 
 def claim(snapshot_id: int) -> bool:
     """Queued -> running, once: a redelivered task message finds nothing to claim."""
     return (
         Snapshot.objects.filter(pk=snapshot_id, status=SnapshotStatus.QUEUED).update(
-            status=SnapshotStatus.RUNNING, started_at=timezone.now(), progress=0, progress_label="Starting"
+            status=SnapshotStatus.RUNNING,
+            started_at=timezone.now(),
+            progress=0,
+            progress_label=gettext_noop("Starting"),
         )
         == 1
     )
@@ -543,7 +659,7 @@ def build_snapshot(snapshot_id: int) -> str:
         _finish(
             snapshot_id,
             status=SnapshotStatus.FAILED,
-            progress_label="Failed",
+            progress_label=gettext_noop("Failed"),
             error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         return SnapshotStatus.FAILED
@@ -553,7 +669,7 @@ def build_snapshot(snapshot_id: int) -> str:
         snapshot_id,
         status=SnapshotStatus.DONE,
         progress=100,
-        progress_label="Done",
+        progress_label=gettext_noop("Done"),
         data_version=built.manifest["data_version"],
         calc_version=built.manifest["calc_version"],
         software_version=built.manifest["software_version"][:80],

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -13,6 +15,7 @@ from blinatrial.dates import shown_date
 from exports import services
 from exports.forms import SnapshotForm
 from exports.models import SnapshotDownload, SnapshotStatus
+from exports.presenters import shown_error, shown_stored_text
 from integrity.models import SecurityEventKind
 from integrity.security_log import record_security_event
 
@@ -39,7 +42,7 @@ def snapshot_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error("sites", str(exc))
         else:
-            messages.success(request, f"Snapshot {snapshot.pk} requested.")
+            messages.success(request, gettext("Snapshot %(id)s requested.") % {"id": snapshot.pk})
             return redirect("exports:snapshot-detail", pk=snapshot.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "exports/snapshot_form.html", {"form": form}, status=status)
@@ -50,7 +53,13 @@ def snapshot_create(request: HttpRequest) -> HttpResponse:
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = get_object_or_404(services.visible_snapshots(request.user), pk=pk)
     downloads = snapshot.downloads.select_related("user")[:LIST_LIMIT]
-    context = {"snapshot": snapshot, "done": SnapshotStatus.DONE, "downloads": downloads}
+    context = {
+        "snapshot": snapshot,
+        "done": SnapshotStatus.DONE,
+        "downloads": downloads,
+        "progress_label": shown_stored_text(snapshot.progress_label),
+        "error": shown_error(snapshot.error),
+    }
     return render(request, "exports/snapshot_detail.html", context)
 
 
@@ -67,8 +76,8 @@ def snapshot_status(request: HttpRequest, pk: int) -> JsonResponse:
             "status": snapshot.status,
             "status_label": snapshot.get_status_display(),
             "progress": snapshot.progress,
-            "label": snapshot.progress_label,
-            "error": snapshot.error,
+            "label": shown_stored_text(snapshot.progress_label),
+            "error": shown_error(snapshot.error),
             "finished": snapshot.is_finished,
             "size_bytes": snapshot.size_bytes,
             "sha256": snapshot.sha256,
@@ -87,11 +96,13 @@ def snapshot_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("The snapshot file is missing from the export storage.") from None
     SnapshotDownload.objects.create(snapshot=snapshot, user=request.user)
     sites = ",".join(snapshot.sites) if snapshot.sites else "all sites"
+    with translation.override("en-gb"):  # stored: in English, whatever the user's language
+        cutoff = shown_date(snapshot.cutoff)
     record_security_event(
         SecurityEventKind.SNAPSHOT_DOWNLOADED,
         user=request.user,
         request=request,
-        detail=f"snapshot {snapshot.pk} ({sites}, cut-off {shown_date(snapshot.cutoff)})",
+        detail=f"snapshot {snapshot.pk} ({sites}, cut-off {cutoff})",
     )
     return FileResponse(
         handle, as_attachment=True, filename=snapshot.file_name.rsplit("/", 1)[-1], content_type="application/zip"

@@ -80,3 +80,54 @@ def test_each_form_file_is_keyed_by_record_site_and_participant(model):
         assert "cycle" in keys
     if any(f.name == "timepoint" for f in model._meta.concrete_fields):
         assert "timepoint" in keys
+
+
+def test_the_dictionary_has_the_chinese_labels_next_to_the_english(archive):
+    from django.utils import translation
+
+    from exports.services import chinese_label
+
+    dictionary = read(archive, "data_dictionary.csv")
+    assert list(dictionary[0])[:4] == ["file", "column", "label", "label_zh"]
+    assert all(row["label_zh"] for row in dictionary)
+    entries = {(row["file"], row["column"]): row for row in dictionary}
+    participant = entries[("participants.csv", "participant_id")]
+    assert (participant["label"], participant["label_zh"]) == ("Participant ID", "受试者编号")
+    assert entries[("audit_trail.csv", "reason")]["label_zh"] == "所录入的修改原因"
+    assert entries[("data_dictionary.csv", "label_zh")]["label_zh"].startswith("该列的内容")
+    # a form field's label: the interface's translation of its verbose name (the English where none exists yet)
+    height = entries[("participants.csv", "height_cm")]
+    with translation.override("zh-hans"):
+        from enrollment.models import Participant
+
+        interface = str(Participant._meta.get_field("height_cm").verbose_name)
+    assert height["label_zh"] in (interface, chinese_label(height["label"]))
+
+
+def test_every_code_is_listed_with_both_labels(archive):
+    from django.utils import translation
+
+    from enrollment.models import ScreeningRecord
+
+    codes = read(archive, "data_dictionary_codes.csv")
+    assert list(codes[0]) == ["file", "column", "value", "label_en", "label_zh"]
+    coded = {
+        (row["file"], row["column"]): row["allowed_values"]
+        for row in read(archive, "data_dictionary.csv")
+        if row["type"] == "code" and row["allowed_values"]
+    }
+    assert {(row["file"], row["column"]) for row in codes} == set(coded)
+    for form in form_files():  # the form files: every code of the field's choices, in order
+        for column in form.columns:
+            if (form.file_name, column.name) not in coded:
+                continue
+            field = form.model._meta.get_field(column.lookup)
+            expected = [str(code) for code, _label in field.flatchoices if code not in ("", None)]
+            listed = [row["value"] for row in codes if (row["file"], row["column"]) == (form.file_name, column.name)]
+            assert listed == expected, (form.file_name, column.name)
+    sex = {row["value"]: row for row in codes if (row["file"], row["column"]) == ("screening_records.csv", "sex")}
+    assert [(v, r["label_en"]) for v, r in sex.items()] == [("F", "Female"), ("M", "Male")]
+    with translation.override("zh-hans"):
+        female = str(dict(ScreeningRecord._meta.get_field("sex").flatchoices)["F"])
+    assert sex["F"]["label_zh"] == female
+    assert all(row["label_zh"] for row in codes)

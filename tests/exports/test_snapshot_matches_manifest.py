@@ -30,6 +30,7 @@ FIXED_FILES = {
     "audit_trail.csv",
     "security_events.csv",
     "data_dictionary.csv",
+    "data_dictionary_codes.csv",
     "manifest.json",
     "odm.xml",
 }
