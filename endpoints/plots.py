@@ -54,8 +54,7 @@ plt.rcParams.update(
         "svg.fonttype": "none",
         "font.size": 9,
         "svg.hashsalt": "blinatrial",
-        "font.family": "sans-serif",
-        "font.sans-serif": [*FONT_FAMILY, *plt.rcParams["font.sans-serif"]],
+        "font.family": FONT_FAMILY,  # a list of names: matplotlib (>= 3.6) falls back glyph by glyph along it
     }
 )
 
@@ -190,8 +189,11 @@ def mrd_svg(participants: list[dict[str, Any]]) -> str:
     fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.6))
     tips = Tips()
     shown = participants[:MRD_MAX_LINES]
+    # xgettext:no-python-format
+    cut_label = gettext("0.1 % cut-off")
     specs = (
-        (gettext("Flow MRD (% of cells)"), "flow_value_pct", "flow_lod_pct", [(0.1, gettext("0.1 % cut-off"))]),
+        # xgettext:no-python-format
+        (gettext("Flow MRD (% of cells)"), "flow_value_pct", "flow_lod_pct", [(0.1, cut_label)]),
         (gettext("NGS MRD (fraction)"), "ngs_value", "ngs_lod", [(1e-4, "10⁻⁴"), (1e-6, "10⁻⁶")]),
     )
     for ax, (label, key, lod_key, cuts) in zip(axes, specs, strict=True):

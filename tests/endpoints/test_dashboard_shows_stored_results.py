@@ -32,8 +32,8 @@ def test_plots_are_stored_svgs_served_by_url_when_snapshot_stored(data_manager_c
     assert panel.html in html  # the stored block is served as it was rendered, nothing recomputed
     version = f"{hand_snapshot.data_version}-{hand_snapshot.calc_version}"
     for name in ("os", "efs", "mrd", "swimmer"):
-        url = reverse("endpoints:plot", args=[HAND_CUTOFF.isoformat(), "ALL", name]) + f"?v={version}"
-        assert f'src="{url}"' in html
+        url = reverse("endpoints:plot", args=[HAND_CUTOFF.isoformat(), "ALL", name]) + f"?v={version}&lang=en-gb"
+        assert f'src="{url.replace("&", "&amp;")}"' in html  # the plot of the page's language
         response = data_manager_client.get(url)
         assert response["Content-Type"].startswith("image/svg+xml")
         assert response.content.decode() == panel.plots[name] and panel.plots[name].startswith("<svg")
