@@ -119,6 +119,36 @@ def reason_text(reason: str | None) -> str:
     return primary_reason(reason) if reason else "—"
 
 
+def _default_language() -> bool:
+    return translation.get_language() in (None, settings.LANGUAGE_CODE)
+
+
+def class_code_text(code: str | None) -> str | None:
+    """A stored MRD class (NEG, POS, NE) as the page shows it: the code in the default language, words in another."""
+    if code is None or _default_language():
+        return code
+    return str(CLASS_WORDS.get(code, code))
+
+
+def reason_code_text(code: str | None) -> str | None:
+    """A stored not-evaluable reason: integrity.words' spelling in the default language (as before), words in
+    another."""
+    if code is None:
+        return None
+    if _default_language():
+        from integrity.words import words
+
+        return words(code)
+    return reason_text(code)
+
+
+def status_code_text(code: str | None) -> str | None:
+    """A stored primary-endpoint status (RESPONDER...): as stored in the default language, words in another."""
+    if code is None or _default_language():
+        return code
+    return str(STATUS_TEXT.get(code, code))
+
+
 def _inputs(m) -> dict[str, Any]:
     cbc = m.cbc
     emd = m.emd_record
@@ -130,7 +160,7 @@ def _inputs(m) -> dict[str, Any]:
         "cbc": ({"date": cbc.sample_date, "anc": cbc.anc, "plt": cbc.plt, "pb_blasts": cbc.pb_blasts} if cbc else None),
         "emd": {"date": emd.sample_date, "status": emd.status, "cns": emd.cns_status} if emd else None,
         "derived_response": m.derived_response,
-        "ne_reason": m.ne_reason,
+        "ne_reason": reason_code_text(m.ne_reason),
         "investigator_call": m.investigator_call,
         "disagreement": m.disagreement,
         "flow": (
@@ -138,10 +168,10 @@ def _inputs(m) -> dict[str, Any]:
                 "result_type": m.flow.result_type,
                 "value_pct": m.flow.value_pct,
                 "lod_pct": m.flow.lod_pct,
-                "class": m.flow_class,
+                "class": class_code_text(m.flow_class),
                 "label": m.flow_label,
-                "reporting": m.flow_class_reporting,
-                "ne_reason": m.flow_ne_reason,
+                "reporting": class_code_text(m.flow_class_reporting),
+                "ne_reason": reason_code_text(m.flow_ne_reason),
             }
             if m.flow
             else None
@@ -152,7 +182,7 @@ def _inputs(m) -> dict[str, Any]:
                 "detected": m.ngs.detected,
                 "fraction": m.ngs.fraction,
                 "lod": m.ngs.lod_fraction,
-                "class": m.ngs_class,
+                "class": class_code_text(m.ngs_class),
                 "band": m.ngs_band,
                 "ne_reason": m.ngs_ne_reason,
             }
@@ -242,8 +272,10 @@ def explain_participant(participant_pk: int, snapshot: dict[str, Any] | None, cu
                 "inputs": _inputs(m) if m else None,
                 "stored": stored,
                 "status_text": str(STATUS_TEXT.get(status, "—")),
+                "flow_class_text": class_code_text(stored.get("flow_class")),
+                "ne_reason_text": reason_code_text(stored.get("ne_reason")),
                 "primary_rule": primary_rule_text(
-                    status, stored.get("response"), stored.get("flow_class"), stored.get("ne_reason")
+                    status, stored.get("response"), class_code_text(stored.get("flow_class")), stored.get("ne_reason")
                 ),
                 "differs": bool(m and stored and m.derived_response != stored.get("response")),
             }
@@ -252,6 +284,7 @@ def explain_participant(participant_pk: int, snapshot: dict[str, Any] | None, cu
         "timepoints": timepoints,
         "entry": entry,
         "mrd_kinetics": mrd_kinetics(entry) if entry else [],
+        "primary_by_eoc2": status_code_text(entry.get("primary_by_eoc2")),
         "response_rule": response_rule_text(),
         "mrd_rule": mrd_rule_text(),
         "relapse_dates": derived.relapse_dates,

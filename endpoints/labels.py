@@ -6,7 +6,9 @@ A key the function does not know is shown as it is stored.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from safety.calculations import DEATH_WINDOWS_DAYS, DRUG_LABELS, SAFETY_GROUP_PREFIX, BoundarySettings
@@ -143,6 +145,47 @@ def _safety_label(rest: str) -> str | None:
     return None
 
 
+PRIMARY_STATUSES = {
+    "RESPONDER": _("responders"),
+    "NON_RESPONDER": _("non-responders"),
+    "NOT_EVALUABLE": _("not evaluable"),
+    "PENDING": _("pending"),
+}
+RESPONSE_CATEGORIES = {
+    "RELAPSE": pgettext_lazy("response", "RELAPSE"),
+    "missing": pgettext_lazy("response", "missing"),
+    "pending": pgettext_lazy("response", "pending"),
+    "CR_CRI": "CR/CRh/CRi",
+}
+
+
+def _translated_only(parts: list[str]) -> str | None:
+    """Keys the English page shows as stored ('treated', 'primary.EOC1.RESPONDER'), in words in another language."""
+    from endpoints.presenters import reason_words  # deferred: presenters loads matplotlib
+
+    if parts == ["all"]:
+        return gettext("all enrolled participants")
+    if parts == ["treated"]:
+        return gettext("treated participants")
+    if parts[0] in ("primary", "primary_cri") and len(parts) >= 3:
+        what = gettext("primary endpoint") if parts[0] == "primary" else gettext("primary endpoint (CR, CRh or CRi)")
+        tp = str(TIMEPOINTS.get(parts[1], parts[1]))
+        if parts[2] == "NE" and len(parts) >= 4:
+            reason = ".".join(parts[3:])
+            code_tp, sep, code = reason.rpartition(": ")
+            status = gettext("not evaluable (%(reason)s)") % {
+                "reason": f"{code_tp}{gettext(': ') if sep else ''}{reason_words(code)}"
+            }
+        else:
+            status = str(PRIMARY_STATUSES.get(parts[2], parts[2]))
+        return gettext("%(what)s at %(timepoint)s: %(status)s") % {"what": what, "timepoint": tp, "status": status}
+    if parts[0] == "response" and len(parts) == 3:
+        tp = str(TIMEPOINTS.get(parts[1], parts[1]))
+        category = str(RESPONSE_CATEGORIES.get(parts[2], parts[2]))
+        return gettext("response at %(timepoint)s: %(category)s") % {"timepoint": tp, "category": category}
+    return None
+
+
 def group_label(key: str) -> str:
     """'mrd.flow1e-3.EOC1.all.NEG' -> 'flow MRD < 0.1 % at EOC1, all treated: negative'."""
     parts = key.split(".")
@@ -164,6 +207,8 @@ def group_label(key: str) -> str:
             label = _safety_label(key.removeprefix(SAFETY_GROUP_PREFIX))
         elif key == "responder":
             label = gettext("In CR, CRh or CRi at EOC1 or EOC2 (responder analyses)")
+        elif translation.get_language() not in (None, settings.LANGUAGE_CODE):
+            label = _translated_only(parts)  # the default language shows these keys as stored
         else:
             label = None
     except KeyError:

@@ -227,6 +227,12 @@ REASON_WORDS = {
     "VALUE_MISSING": _("value missing"),
     "NO_TRACKABLE_CLONE": _("no trackable clone"),
     "RESPONSE_NE": _("response not evaluable"),
+    "HEMODILUTED": _("hemodiluted aspirate"),
+    "MARROW_INADEQUATE": _("marrow inadequate"),
+    "NO_CBC_IN_WINDOW": _("no blood count in the window"),
+    "COUNTS_MISSING": _("counts missing"),
+    "DIFFERENTIAL_MISSING": _("differential missing"),
+    "EMD_NOT_ASSESSED": _("EMD not assessed"),
 }
 FLOW_CUT_LABELS = {calc.FLOW_PROTOCOL: _("< 0.1 % (protocol)"), calc.FLOW_REPORTING: _("< 0.01 % (reporting)")}
 NGS_BAND_LABELS = {
