@@ -28,7 +28,7 @@ def test_placeholder_served_when_worker_has_not_drawn_yet(data_manager_client, h
 def test_task_draws_every_panel_once_when_run_twice(data_manager_client, hand_participants, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     snapshot = _snapshot(hand_participants)
-    assert render_endpoint_plots(HAND_CUTOFF.isoformat(), snapshot.data_version) == 3 * 2  # ALL, 01, 02, each in English and Chinese
+    assert render_endpoint_plots(HAND_CUTOFF.isoformat(), snapshot.data_version) == 3 * 2  # ALL, 01, 02, in 2 languages
     assert render_endpoint_plots(HAND_CUTOFF.isoformat(), snapshot.data_version) == 0
     site_panel = DashboardPanel.objects.get(scope="02", language="en-gb")
     assert "Overall survival (n = 1, events = 0)" in site_panel.plots["os"]  # site 02 drawn from its own data
