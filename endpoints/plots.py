@@ -102,8 +102,13 @@ def _response(code: str | None) -> str:
 
 
 def _date(day: date) -> str:
-    from django.utils.formats import date_format  # the active language's date format (zh: 2026年11月29日)
+    """A marrow date on hover: 05 Feb 2026 in English (as before), the language's date format in another."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.formats import date_format  # zh: 2026年11月29日
 
+    if translation.get_language() in (None, settings.LANGUAGE_CODE):
+        return f"{day:%d %b %Y}"
     return date_format(day, "DATE_FORMAT")
 
 
