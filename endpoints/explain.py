@@ -9,18 +9,55 @@ the snapshot is older than the data (the page says so).
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from assessments import rules
 from assessments.derived import derive_for_participant
 
 STATUS_TEXT = {
-    "RESPONDER": "responder",
-    "NON_RESPONDER": "non-responder",
-    "NOT_EVALUABLE": "not evaluable (counted as non-responder)",
-    "PENDING": "pending (no assessment yet; its landmark is after the cut-off)",
+    "RESPONDER": _("responder"),
+    "NON_RESPONDER": _("non-responder"),
+    "NOT_EVALUABLE": _("not evaluable (counted as non-responder)"),
+    "PENDING": _("pending (no assessment yet; its landmark is after the cut-off)"),
 }
+
+
+_ADTTE_REASON_TEXTS = (
+    gettext_noop("DEATH"),
+    gettext_noop("HEMATOLOGIC RELAPSE"),
+    gettext_noop("TREATMENT FAILURE (NO CR/CRi BY EOC2) - EVENT AT DAY 1"),
+    gettext_noop("DEATH BEFORE LANDMARK WITHOUT RESPONSE - EVENT AT DAY 1"),
+    gettext_noop("NOT EVALUABLE FOR RESPONSE - CENSORED AT DAY 1"),
+    gettext_noop("LAST KNOWN ALIVE"),
+    gettext_noop("DATA CUTOFF"),
+    gettext_noop("LAST ADEQUATE DISEASE ASSESSMENT"),
+    gettext_noop("ALLOGENEIC HSCT (SENSITIVITY)"),
+    gettext_noop("DEATH IN REMISSION"),
+    gettext_noop("DEATH IN REMISSION (CENSORED)"),
+    gettext_noop("ALLOGENEIC HSCT BEFORE REMISSION (SENSITIVITY)"),
+)
+ADTTE_REASONS = {text: _(text) for text in _ADTTE_REASON_TEXTS}
+_CAPPED = re.compile(r"CAPPED AT (\d+) YEARS")
+
+
+def adtte_reason(desc: str | None) -> str:
+    """An ADTTE row's EVNTDESC/CNSDTDSC (stored in English, CDISC style) as the page shows it: in the active
+    language (unchanged in English)."""
+    if not desc:
+        return ""
+    if desc in ADTTE_REASONS:
+        return str(ADTTE_REASONS[desc])
+    capped = _CAPPED.fullmatch(desc)
+    if capped:
+        return gettext("CAPPED AT %(years)s YEARS") % {"years": capped.group(1)}
+    return desc
 
 
 def _cmp(comparator: str) -> str:
@@ -29,35 +66,87 @@ def _cmp(comparator: str) -> str:
 
 def response_rule_text(criteria: rules.ResponseCriteria = rules.DEFAULT_RESPONSE_CRITERIA) -> str:
     c = criteria
-    return (
-        f"Earlier remission and (marrow blasts ≥ {c.relapse_marrow_threshold_pct:g} % or circulating blasts or "
-        f"EMD) → RELAPSE. Marrow blasts < {c.marrow_blast_threshold_pct:g} %, no circulating blasts, no EMD: "
-        f"ANC {_cmp(c.cr_comparator)} {c.cr_anc_min:g} and platelets {_cmp(c.cr_comparator)} {c.cr_plt_min:g} "
-        f"×10⁹/L → CR; ANC {_cmp(c.crh_comparator)} {c.crh_anc_min:g} and platelets "
-        f"{_cmp(c.crh_comparator)} {c.crh_plt_min:g} → CRh; otherwise CRi. Otherwise NR. Missing blasts, counts "
-        f"or differential → NE. Blood counts: the CBC nearest the marrow within −{c.cbc_window_days_before}/"
-        f"+{c.cbc_window_days_after} days."
-    )
+    return gettext(
+        "Earlier remission and (marrow blasts ≥ %(relapse)s %% or circulating blasts or EMD) → RELAPSE. Marrow "
+        "blasts < %(blasts)s %%, no circulating blasts, no EMD: ANC %(cr_cmp)s %(cr_anc)s and platelets %(cr_cmp)s "
+        "%(cr_plt)s ×10⁹/L → CR; ANC %(crh_cmp)s %(crh_anc)s and platelets %(crh_cmp)s %(crh_plt)s → CRh; "
+        "otherwise CRi. Otherwise NR. Missing blasts, counts or differential → NE. Blood counts: the CBC nearest "
+        "the marrow within −%(before)s/+%(after)s days."
+    ) % {
+        "relapse": f"{c.relapse_marrow_threshold_pct:g}",
+        "blasts": f"{c.marrow_blast_threshold_pct:g}",
+        "cr_cmp": _cmp(c.cr_comparator),
+        "cr_anc": f"{c.cr_anc_min:g}",
+        "cr_plt": f"{c.cr_plt_min:g}",
+        "crh_cmp": _cmp(c.crh_comparator),
+        "crh_anc": f"{c.crh_anc_min:g}",
+        "crh_plt": f"{c.crh_plt_min:g}",
+        "before": c.cbc_window_days_before,
+        "after": c.cbc_window_days_after,
+    }
 
 
 def mrd_rule_text(mrd: rules.MrdCriteria = rules.DEFAULT_MRD_CRITERIA) -> str:
-    return (
-        f"Flow MRD negative: < {mrd.flow_cutoff_pct:g} % (exactly {mrd.flow_cutoff_pct:g} % is positive); "
-        f"'not detected' is negative only if the LOD is below {mrd.flow_cutoff_pct:g} %. NGS (exploratory): "
-        f"negative when not detected with LOD ≤ {mrd.ngs_cutoff_fraction:g}; needs a trackable clone."
-    )
+    return gettext(
+        "Flow MRD negative: < %(cut)s %% (exactly %(cut)s %% is positive); 'not detected' is negative only if the "
+        "LOD is below %(cut)s %%. NGS (exploratory): negative when not detected with LOD ≤ %(ngs)s; needs a "
+        "trackable clone."
+    ) % {"cut": f"{mrd.flow_cutoff_pct:g}", "ngs": f"{mrd.ngs_cutoff_fraction:g}"}
 
 
 def primary_rule_text(status: str | None, response: str | None, flow_class: str | None, reason: str | None) -> str:
     if status is None:
         return "—"
     if status == "RESPONDER":
-        return f"{response} and flow MRD {flow_class} → responder (MRD-negative CR)."
+        return gettext("%(response)s and flow MRD %(flow)s → responder (MRD-negative CR).") % {
+            "response": response,
+            "flow": flow_class,
+        }
     if status == "NON_RESPONDER":
         if response != "CR":
-            return f"Response {response} is not CR → non-responder."
-        return f"CR but flow MRD {flow_class} → non-responder."
-    return f"Not evaluable ({reason}) → counted as non-responder, reported by reason."
+            return gettext("Response %(response)s is not CR → non-responder.") % {"response": response}
+        return gettext("CR but flow MRD %(flow)s → non-responder.") % {"flow": flow_class}
+    return gettext("Not evaluable (%(reason)s) → counted as non-responder, reported by reason.") % {
+        "reason": reason_text(reason)
+    }
+
+
+def reason_text(reason: str | None) -> str:
+    """A stored not-evaluable reason ('MRD_NE', 'EOC1: MISSING_ASSESSMENT') as shown: as stored in the default
+    language, in words in another."""
+    from endpoints.presenters import primary_reason  # deferred: presenters loads matplotlib
+
+    return primary_reason(reason) if reason else "—"
+
+
+def _default_language() -> bool:
+    return translation.get_language() in (None, settings.LANGUAGE_CODE)
+
+
+def class_code_text(code: str | None) -> str | None:
+    """A stored MRD class (NEG, POS, NE) as the page shows it: the code in the default language, words in another."""
+    if code is None or _default_language():
+        return code
+    return str(CLASS_WORDS.get(code, code))
+
+
+def reason_code_text(code: str | None) -> str | None:
+    """A stored not-evaluable reason: integrity.words' spelling in the default language (as before), words in
+    another."""
+    if code is None:
+        return None
+    if _default_language():
+        from integrity.words import words
+
+        return words(code)
+    return reason_text(code)
+
+
+def status_code_text(code: str | None) -> str | None:
+    """A stored primary-endpoint status (RESPONDER...): as stored in the default language, words in another."""
+    if code is None or _default_language():
+        return code
+    return str(STATUS_TEXT.get(code, code))
 
 
 def _inputs(m) -> dict[str, Any]:
@@ -71,7 +160,7 @@ def _inputs(m) -> dict[str, Any]:
         "cbc": ({"date": cbc.sample_date, "anc": cbc.anc, "plt": cbc.plt, "pb_blasts": cbc.pb_blasts} if cbc else None),
         "emd": {"date": emd.sample_date, "status": emd.status, "cns": emd.cns_status} if emd else None,
         "derived_response": m.derived_response,
-        "ne_reason": m.ne_reason,
+        "ne_reason": reason_code_text(m.ne_reason),
         "investigator_call": m.investigator_call,
         "disagreement": m.disagreement,
         "flow": (
@@ -79,10 +168,10 @@ def _inputs(m) -> dict[str, Any]:
                 "result_type": m.flow.result_type,
                 "value_pct": m.flow.value_pct,
                 "lod_pct": m.flow.lod_pct,
-                "class": m.flow_class,
+                "class": class_code_text(m.flow_class),
                 "label": m.flow_label,
-                "reporting": m.flow_class_reporting,
-                "ne_reason": m.flow_ne_reason,
+                "reporting": class_code_text(m.flow_class_reporting),
+                "ne_reason": reason_code_text(m.flow_ne_reason),
             }
             if m.flow
             else None
@@ -93,7 +182,7 @@ def _inputs(m) -> dict[str, Any]:
                 "detected": m.ngs.detected,
                 "fraction": m.ngs.fraction,
                 "lod": m.ngs.lod_fraction,
-                "class": m.ngs_class,
+                "class": class_code_text(m.ngs_class),
                 "band": m.ngs_band,
                 "ne_reason": m.ngs_ne_reason,
             }
@@ -104,8 +193,8 @@ def _inputs(m) -> dict[str, Any]:
 
 
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-CLASS_WORDS = {"NEG": "negative", "POS": "positive", "NE": "not evaluable", None: "no result"}
-BAND_WORDS = {"LT_1E-6": "< 10⁻⁶", "1E-6_TO_LT_1E-4": "10⁻⁶ to < 10⁻⁴", "GE_1E-4": "≥ 10⁻⁴", "NE": "—", None: "—"}
+CLASS_WORDS = {"NEG": _("negative"), "POS": _("positive"), "NE": _("not evaluable"), None: _("no result")}
+BAND_WORDS = {"LT_1E-6": "< 10⁻⁶", "1E-6_TO_LT_1E-4": _("10⁻⁶ to < 10⁻⁴"), "GE_1E-4": "≥ 10⁻⁴", "NE": "—", None: "—"}
 
 
 def scientific(value: float | None) -> str:
@@ -123,8 +212,19 @@ def scientific(value: float | None) -> str:
 
 
 def _with_reason(cls: str | None, reason: str | None) -> str:
-    text = CLASS_WORDS.get(cls, cls or "no result")
-    return f"{text} ({reason.replace('_', ' ').lower()})" if cls == "NE" and reason else text
+    text = str(CLASS_WORDS.get(cls, cls or gettext("no result")))
+    if cls == "NE" and reason:
+        return gettext("%(class)s (%(reason)s)") % {"class": text, "reason": _reason_words(reason)}
+    return text
+
+
+def _reason_words(reason: str) -> str:
+    from endpoints.presenters import REASON_WORDS  # deferred: presenters loads matplotlib
+
+    english = reason.replace("_", " ").lower()
+    return english if translation.get_language() in (None, settings.LANGUAGE_CODE) else str(
+        REASON_WORDS.get(reason, english)
+    )
 
 
 def mrd_kinetics(entry: dict[str, Any]) -> list[dict[str, Any]]:
@@ -138,18 +238,20 @@ def mrd_kinetics(entry: dict[str, Any]) -> list[dict[str, Any]]:
                 "timepoint": tp,
                 "marrow_date": e.get("marrow_date"),
                 "pending": e.get("pending", False),
-                "flow_value": f"{flow:g} %" if flow is not None else ("not detected" if flow_lod is not None else "—"),
+                "flow_value": f"{flow:g} %"
+                if flow is not None
+                else (gettext("not detected") if flow_lod is not None else "—"),
                 "flow_lod": f"{flow_lod:g} %" if flow_lod is not None else "—",
                 "flow_protocol": _with_reason(e.get("flow_class"), e.get("flow_ne_reason")),
                 "flow_reporting": _with_reason(e.get("flow_class_reporting"), e.get("flow_reporting_ne_reason")),
                 "ngs_value": scientific(e.get("ngs_value"))
                 if e.get("ngs_value") is not None
-                else ("not detected" if e.get("ngs_lod") is not None else "—"),
+                else (gettext("not detected") if e.get("ngs_lod") is not None else "—"),
                 "ngs_lod": scientific(e.get("ngs_lod")),
-                "ngs_class": "no trackable clone"
+                "ngs_class": gettext("no trackable clone")
                 if e.get("ngs_clone_trackable") is False
                 else _with_reason(e.get("ngs_class"), e.get("ngs_ne_reason")),
-                "ngs_band": BAND_WORDS.get(e.get("ngs_band"), e.get("ngs_band")),
+                "ngs_band": str(BAND_WORDS.get(e.get("ngs_band"), e.get("ngs_band"))),
             }
         )
     return rows
@@ -169,9 +271,11 @@ def explain_participant(participant_pk: int, snapshot: dict[str, Any] | None, cu
                 "timepoint": tp,
                 "inputs": _inputs(m) if m else None,
                 "stored": stored,
-                "status_text": STATUS_TEXT.get(status, "—"),
+                "status_text": str(STATUS_TEXT.get(status, "—")),
+                "flow_class_text": class_code_text(stored.get("flow_class")),
+                "ne_reason_text": reason_code_text(stored.get("ne_reason")),
                 "primary_rule": primary_rule_text(
-                    status, stored.get("response"), stored.get("flow_class"), stored.get("ne_reason")
+                    status, stored.get("response"), class_code_text(stored.get("flow_class")), stored.get("ne_reason")
                 ),
                 "differs": bool(m and stored and m.derived_response != stored.get("response")),
             }
@@ -180,6 +284,7 @@ def explain_participant(participant_pk: int, snapshot: dict[str, Any] | None, cu
         "timepoints": timepoints,
         "entry": entry,
         "mrd_kinetics": mrd_kinetics(entry) if entry else [],
+        "primary_by_eoc2": status_code_text(entry.get("primary_by_eoc2")),
         "response_rule": response_rule_text(),
         "mrd_rule": mrd_rule_text(),
         "relapse_dates": derived.relapse_dates,

@@ -61,14 +61,18 @@ class DashboardPanel(models.Model):
 
     snapshot = models.ForeignKey(EndpointSnapshot, on_delete=models.CASCADE, related_name="panels")
     scope = models.CharField(max_length=8)
+    # the interface language the block and its plots were rendered in (one of settings.LANGUAGES)
+    language = models.CharField(max_length=16, default="en-gb")
     html = models.TextField()
     plots = models.JSONField(default=dict)  # name -> SVG text, served by endpoints:plot
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["snapshot", "scope"], name="one_panel_per_scope")]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "scope", "language"], name="one_panel_per_scope_language")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.scope} panel of {self.snapshot}"
+        return f"{self.scope} panel ({self.language}) of {self.snapshot}"
 
 
 class ParticipantResult(models.Model):

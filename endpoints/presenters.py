@@ -9,19 +9,27 @@ one rendered panel.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from endpoints import calculations as calc
-from endpoints import plots
+from endpoints import loaders, plots
+from endpoints.calculations.mrd import flow_definition_text
 from endpoints.models import DashboardPanel
 from safety.calculations import (
     BOUNDARY_GROUP_KEY,
+    DRUG_LABELS,
     SAE_GROUP_KEY,
+    BoundarySettings,
     ae_group_key,
     crs_icans_group_key,
     death_group_key,
@@ -30,13 +38,18 @@ from safety.calculations import (
 ALL = DashboardPanel.ALL
 PLOT_NAMES = ("os", "efs", "mrd", "swimmer")
 _DRAWING = threading.Lock()
-TIMEPOINT_LABELS = {"EOC1": "EOC1", "EOC2": "EOC2", "BY_EOC2": "By EOC2 (either)"}
+TIMEPOINT_LABELS = {"EOC1": "EOC1", "EOC2": "EOC2", "BY_EOC2": _("By EOC2 (either)")}
 RESPONSE_COLUMNS = ("CR", "CRh", "CRi", "NR", "RELAPSE", "NE", "missing", "pending")
+RESPONSE_COLUMN_LABELS = {
+    "RELAPSE": pgettext_lazy("response", "RELAPSE"),
+    "missing": pgettext_lazy("response", "missing"),
+    "pending": pgettext_lazy("response", "pending"),
+}
 KM_LABELS = {
-    "OS": "Overall survival",
-    "EFS": "Event-free survival",
-    "OS_HSCT_CENSORED": "OS, censored at HSCT (sensitivity)",
-    "EFS_HSCT_CENSORED": "EFS, censored at HSCT (sensitivity)",
+    "OS": _("Overall survival"),
+    "EFS": _("Event-free survival"),
+    "OS_HSCT_CENSORED": _("OS, censored at HSCT (sensitivity)"),
+    "EFS_HSCT_CENSORED": _("EFS, censored at HSCT (sensitivity)"),
 }
 KM_GROUP_PARAM = {
     "OS": "OS",
@@ -51,20 +64,20 @@ def pct(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{100 * value:.{digits}f}"
 
 
-def rate_rest(x: int, n: int, ci: list[float], empty: str = "none treated") -> str:
+def rate_rest(x: int, n: int, ci: list[float], empty: str | None = None) -> str:
     """What follows 'x/N': ' = p % (95 % CI a–b)'."""
     if n == 0:
-        return f" ({empty})"
+        return f" ({empty or gettext('none treated')})"
     return f" = {pct(x / n)} % (95 % CI {pct(ci[0])}–{pct(ci[1])})"
 
 
-def rate_text(x: int, n: int, ci: list[float], empty: str = "none treated") -> str:
+def rate_text(x: int, n: int, ci: list[float], empty: str | None = None) -> str:
     """'x/N = p % (95 % CI a–b)', the form the investigators read (DOMAIN 5.1)."""
     return f"{x}/{n}{rate_rest(x, n, ci, empty)}"
 
 
 def months_text(value: float | None) -> str:
-    return "not reached" if value is None else f"{value:.1f}"
+    return gettext("not reached") if value is None else f"{value:.1f}"
 
 
 def _link(cutoff: date, scope: str, key: str) -> str:
@@ -91,13 +104,22 @@ def _primary(block: dict[str, Any], prefix: str, cutoff: date, scope: str) -> li
                 "pending_url": _link(cutoff, scope, f"{prefix}.{tp}.PENDING"),
                 "ne_url": _link(cutoff, scope, f"{prefix}.{tp}.NOT_EVALUABLE"),
                 "ne_reasons": [
-                    {"reason": reason, "n": n, "url": _link(cutoff, scope, f"{prefix}.{tp}.NE.{reason}")}
+                    {
+                        "reason": primary_reason(reason),
+                        "n": n,
+                        "url": _link(cutoff, scope, f"{prefix}.{tp}.NE.{reason}"),
+                    }
                     for reason, n in pe["ne_by_reason"].items()
                 ],
                 "evaluable_text": rate_text(
-                    pe["n_responders"], pe["n_evaluable"], pe["ci95_evaluable"], "none evaluable"
+                    pe["n_responders"], pe["n_evaluable"], pe["ci95_evaluable"], gettext("none evaluable")
                 ),
-                "definition": pe["definition_text"],
+                "definition": _shown(
+                    pe["definition_text"],
+                    lambda tp=tp, n=pe["n_treated"]: calc.primary_definition_text(
+                        tp, include_cri=prefix == "primary_cri", n_treated=n
+                    ),
+                ),
             }
         )
     return rows
@@ -127,8 +149,12 @@ def _responses(tables: dict[str, Any], cutoff: date, scope: str) -> list[dict[st
 
 def _ci_text(est: float | None, lcl: float | None, ucl: float | None, fmt) -> str:
     if est is None:
-        return "not estimable"
-    return f"{fmt(est)} ({fmt(lcl) if lcl is not None else '–'} to {fmt(ucl) if ucl is not None else '–'})"
+        return gettext("not estimable")
+    return gettext("%(est)s (%(lcl)s to %(ucl)s)") % {
+        "est": fmt(est),
+        "lcl": fmt(lcl) if lcl is not None else "–",
+        "ucl": fmt(ucl) if ucl is not None else "–",
+    }
 
 
 def _km(km_all: dict[str, Any], cutoff: date, scope: str, labels: dict[str, str] = KM_LABELS) -> list[dict[str, Any]]:
@@ -146,7 +172,8 @@ def _km(km_all: dict[str, Any], cutoff: date, scope: str, labels: dict[str, str]
                 "n_censored": km["n_censored"],
                 "events_url": _link(cutoff, scope, f"{param}.event"),
                 "censored_url": _link(cutoff, scope, f"{param}.censored"),
-                "median_text": f"{months_text(med['est'])} ({months_text(med['lcl'])} to {months_text(med['ucl'])})",
+                "median_text": gettext("%(est)s (%(lcl)s to %(ucl)s)")
+                % {"est": months_text(med["est"]), "lcl": months_text(med["lcl"]), "ucl": months_text(med["ucl"])},
                 "landmarks": [
                     {
                         "label": name,
@@ -164,7 +191,11 @@ def _km(km_all: dict[str, Any], cutoff: date, scope: str, labels: dict[str, str]
 def _consort(consort: Any) -> list[dict[str, Any]]:
     """CONSORT funnel rows from results["consort"] (a mapping or a list of steps)."""
     if isinstance(consort, dict):
-        items = [{"label": str(k).replace("_", " "), "n": v} for k, v in consort.items() if isinstance(v, int)]
+        items = [
+            {"label": CONSORT_LABELS.get(str(k), str(k).replace("_", " ")), "n": v}
+            for k, v in consort.items()
+            if isinstance(v, int)
+        ]
     elif isinstance(consort, list):
         items = [
             {"label": str(s.get("label", s.get("key", ""))), "n": s.get("n", s.get("count"))}
@@ -179,40 +210,69 @@ def _consort(consort: Any) -> list[dict[str, Any]]:
     return items
 
 
+CONSORT_LABELS = {
+    "screened": _("screened"),
+    "eligible": _("eligible"),
+    "consented": _("consented"),
+    "enrolled": _("enrolled"),
+    "treated": _("treated"),
+}
 REASON_WORDS = {
-    "MISSING_ASSESSMENT": "no marrow",
-    "MRD_MISSING": "no result",
-    "MRD_NE": "not evaluable",
-    "MRD_NOT_EVALUABLE": "sample not evaluable",
-    "INSUFFICIENT_SENSITIVITY": "insufficient sensitivity",
-    "LOD_MISSING": "LOD missing",
-    "VALUE_MISSING": "value missing",
-    "NO_TRACKABLE_CLONE": "no trackable clone",
+    "MISSING_ASSESSMENT": _("no marrow"),
+    "MRD_MISSING": _("no result"),
+    "MRD_NE": _("not evaluable"),
+    "MRD_NOT_EVALUABLE": _("sample not evaluable"),
+    "INSUFFICIENT_SENSITIVITY": _("insufficient sensitivity"),
+    "LOD_MISSING": _("LOD missing"),
+    "VALUE_MISSING": _("value missing"),
+    "NO_TRACKABLE_CLONE": _("no trackable clone"),
+    "RESPONSE_NE": _("response not evaluable"),
+    "HEMODILUTED": _("hemodiluted aspirate"),
+    "MARROW_INADEQUATE": _("marrow inadequate"),
+    "NO_CBC_IN_WINDOW": _("no blood count in the window"),
+    "COUNTS_MISSING": _("counts missing"),
+    "DIFFERENTIAL_MISSING": _("differential missing"),
+    "EMD_NOT_ASSESSED": _("EMD not assessed"),
 }
-FLOW_CUT_LABELS = {calc.FLOW_PROTOCOL: "< 0.1 % (protocol)", calc.FLOW_REPORTING: "< 0.01 % (reporting)"}
+FLOW_CUT_LABELS = {calc.FLOW_PROTOCOL: _("< 0.1 % (protocol)"), calc.FLOW_REPORTING: _("< 0.01 % (reporting)")}
 NGS_BAND_LABELS = {
-    "LT_1E-6": "< 10⁻⁶ (negative)",
-    "1E-6_TO_LT_1E-4": "10⁻⁶ to < 10⁻⁴",
+    "LT_1E-6": _("< 10⁻⁶ (negative)"),
+    "1E-6_TO_LT_1E-4": _("10⁻⁶ to < 10⁻⁴"),
     "GE_1E-4": "≥ 10⁻⁴",
-    "POS_NQ": "positive, not quantifiable",
+    "POS_NQ": _("positive, not quantifiable"),
 }
-CLASS_WORDS = {"NEG": "negative", "POS": "positive", "NE": "not evaluable or missing"}
+CLASS_WORDS = {"NEG": _("negative"), "POS": _("positive"), "NE": _("not evaluable or missing")}
 RESPONDER_KM_LABELS = {
-    "RFS": "Relapse-free survival",
-    "DOR": "Duration of response",
-    "RFS_HSCT_CENSORED": "RFS, censored at HSCT (sensitivity)",
-    "DOR_HSCT_CENSORED": "DOR, censored at HSCT (sensitivity)",
+    "RFS": _("Relapse-free survival"),
+    "DOR": _("Duration of response"),
+    "RFS_HSCT_CENSORED": _("RFS, censored at HSCT (sensitivity)"),
+    "DOR_HSCT_CENSORED": _("DOR, censored at HSCT (sensitivity)"),
 }
 CIF_LABELS = {
-    "CIR": ("Cumulative incidence of relapse", "CIR"),
-    "CID": ("Death in remission (competing event)", "CIR"),
-    "CIR_HSCT_CENSORED": ("CIR, censored at HSCT (sensitivity)", "CIRHSCT"),
-    "CID_HSCT_CENSORED": ("Death in remission, censored at HSCT (sensitivity)", "CIRHSCT"),
+    "CIR": (_("Cumulative incidence of relapse"), "CIR"),
+    "CID": (_("Death in remission (competing event)"), "CIR"),
+    "CIR_HSCT_CENSORED": (_("CIR, censored at HSCT (sensitivity)"), "CIRHSCT"),
+    "CID_HSCT_CENSORED": (_("Death in remission, censored at HSCT (sensitivity)"), "CIRHSCT"),
 }
+
+
+def _shown(stored: str, again: Callable[[], str]) -> str:
+    """A text stored in English with the results, as the block shows it: as stored in the default language,
+    made again by the same function (which translates its words) in another."""
+    return stored if translation.get_language() in (None, settings.LANGUAGE_CODE) else again()
 
 
 def reason_words(reason: str) -> str:
-    return REASON_WORDS.get(reason, reason.replace("_", " ").lower())
+    return str(REASON_WORDS.get(reason, reason.replace("_", " ").lower()))
+
+
+def primary_reason(reason: str) -> str:
+    """A not-evaluable reason of the primary endpoint ('MISSING_ASSESSMENT', 'EOC1: MRD_NE'): shown as stored in
+    the default language, in words in another."""
+    if translation.get_language() in (None, settings.LANGUAGE_CODE):
+        return reason
+    tp, sep, code = reason.rpartition(": ")
+    return f"{tp}{gettext(': ') if sep else ''}{reason_words(code)}"
 
 
 def _count(n: int, cutoff: date, scope: str, key: str) -> dict[str, Any]:
@@ -225,14 +285,14 @@ def _mrd_rate(block: dict[str, Any], key, denominator_key: str, cutoff: date, sc
     return {
         "negative": _count(n_neg, cutoff, scope, key("NEG")),
         "denominator": _count(n, cutoff, scope, denominator_key),
-        "rest": rate_rest(n_neg, n, block["ci95"], "nobody"),
+        "rest": rate_rest(n_neg, n, block["ci95"], gettext("nobody")),
         "positive": _count(block["n_positive"], cutoff, scope, key("POS")),
         "ne": _count(block["n_not_evaluable"], cutoff, scope, key("NE")),
         "reasons": [
             {"reason": reason_words(r), "n": k, "url": _link(cutoff, scope, key("NE", r))}
             for r, k in block["ne_by_reason"].items()
         ],
-        "evaluable_text": rate_text(n_neg, block["n_evaluable"], block["ci95_evaluable"], "none evaluable"),
+        "evaluable_text": rate_text(n_neg, block["n_evaluable"], block["ci95_evaluable"], gettext("none evaluable")),
     }
 
 
@@ -273,7 +333,7 @@ def _ngs_mrd(ngs: dict[str, Any], cutoff: date, scope: str) -> list[dict[str, An
         row["bands"] = [
             {
                 **_count(band["n"], cutoff, scope, calc.band_key(tp, name)),
-                "rest": rate_rest(band["n"], band["denominator"], band["ci95"], "nobody"),
+                "rest": rate_rest(band["n"], band["denominator"], band["ci95"], gettext("nobody")),
             }
             for name, band in b["bands"].items()
         ]
@@ -301,8 +361,10 @@ def _concordance(tables: dict[str, Any], cutoff: date, scope: str) -> list[dict[
                     for f in calc.MRD_CLASSES
                 ],
                 "n": t["n"],
-                "agreement_text": rate_text(agreement["n"], agreement["denominator"], agreement["ci95"], "no pairs"),
-                "kappa": "not defined" if t["kappa"] is None else f"{t['kappa']:.2f}",
+                "agreement_text": rate_text(
+                    agreement["n"], agreement["denominator"], agreement["ci95"], gettext("no pairs")
+                ),
+                "kappa": gettext("not defined") if t["kappa"] is None else f"{t['kappa']:.2f}",
             }
         )
     return out
@@ -335,8 +397,54 @@ def _responders(block: dict[str, Any], cutoff: date, scope: str) -> dict[str, An
         "n_responders": _count(block["n_responders"], cutoff, scope, "responder"),
         "km": km,
         "cif": cif,
-        "conventions": block["conventions"],
+        "conventions": [gettext(line) for line in block["conventions"]],
     }
+
+
+SAFETY_SUMMARY_LABELS = {
+    "any": _("Participants with any treatment-emergent AE"),
+    "grade3plus": _("Grade 3 or higher"),
+    "grade5": _("Grade 5 (fatal)"),
+    "serious": _("Serious"),
+}
+
+
+def safety_row_label(row: dict[str, Any]) -> str:
+    """The label of an AE table row (made in English by safety.calculations) in the active language: the summary
+    rows by their key; a system organ class or a term is data (MedDRA), shown as stored."""
+    key = row["key"]
+    if row["kind"] != "summary":
+        return row["label"]
+    if key in SAFETY_SUMMARY_LABELS:
+        return str(SAFETY_SUMMARY_LABELS[key])
+    kind, _sep, rest = key.partition(":")
+    if kind == "related" and rest in DRUG_LABELS:
+        return gettext("Related to %(drug)s") % {"drug": gettext(DRUG_LABELS[rest])}
+    return gettext(row["label"])
+
+
+def boundary_definition_text(settings: BoundarySettings | None = None) -> str:
+    """safety.calculations.boundary_definition_text in the active language."""
+    settings = settings or BoundarySettings()
+    terms = gettext(" or ").join(sorted(gettext(t) for t in settings.terms))
+    return gettext(
+        "Participants with a treatment-emergent grade %(grade)s or higher %(terms)s; the boundary is crossed when "
+        "the posterior probability that the true rate exceeds %(threshold)s is above %(cutoff)s "
+        "(Beta(%(a)s, %(b)s) prior)."
+    ) % {
+        "grade": settings.min_grade,
+        "terms": terms,
+        "threshold": f"{settings.threshold:.0%}",
+        "cutoff": f"{settings.cutoff:.0%}",
+        "a": f"{settings.prior_a:g}",
+        "b": f"{settings.prior_b:g}",
+    }
+
+
+def conventions_text() -> str:
+    """The conventions printed beside the results, in the active language (the sources of the last date known
+    alive as enrollment.alive names them)."""
+    return calc.conventions_text(alive_sources=loaders.alive_sources())
 
 
 SAFETY_TOP_ROWS = 12  # SOC and term rows of the AE table shown on the dashboard (most frequent first)
@@ -361,7 +469,7 @@ def _safety(block: dict[str, Any] | None, cutoff: date, scope: str) -> dict[str,
     ae_rows = [
         {
             "key": r["key"],
-            "label": r["label"],
+            "label": safety_row_label(r),
             "kind": r["kind"],
             "any": _safety_count(r["n"], r["pct"], cutoff, scope, ae_group_key(r["key"], "any")),
             "grade3plus": _safety_count(
@@ -371,7 +479,8 @@ def _safety(block: dict[str, Any] | None, cutoff: date, scope: str) -> dict[str,
         for r in (*summary, *by_term)
     ]
     crs_icans = []
-    for key, label in (("crs", "Cytokine release syndrome (CRS)"), ("icans", "Neurotoxicity (ICANS)")):
+    syndromes = (("crs", gettext("Cytokine release syndrome (CRS)")), ("icans", gettext("Neurotoxicity (ICANS)")))
+    for key, label in syndromes:
         c = block[key]
         crs_icans.append(
             {
@@ -406,7 +515,7 @@ def _safety(block: dict[str, Any] | None, cutoff: date, scope: str) -> dict[str,
             "threshold": f"{100 * b['threshold']:g} %",
             "cutoff": f"{100 * b['cutoff']:g} %",
             "crossed": b["crossed"],
-            "definition": b["definition_text"],
+            "definition": _shown(b["definition_text"], boundary_definition_text),
         },
     }
 
@@ -424,21 +533,24 @@ def panel_context(results: dict[str, Any], cutoff: date, scope: str, target: int
         "consort": _consort(results.get("consort")),
         "primary": _primary(results["primary_endpoint"], "primary", cutoff, scope),
         "primary_cri": _primary(results["primary_endpoint_incl_cri"], "primary_cri", cutoff, scope),
-        "response_columns": RESPONSE_COLUMNS,
+        "response_columns": [RESPONSE_COLUMN_LABELS.get(c, c) for c in RESPONSE_COLUMNS],
         "responses": _responses(results["response_tables"], cutoff, scope),
         "km": _km(results["km"], cutoff, scope),
         "flow_mrd": _flow_mrd(results["mrd_flow"], cutoff, scope),
-        "flow_definitions": [blocks["EOC1"]["definition_text"] for blocks in results["mrd_flow"].values()],
+        "flow_definitions": [
+            _shown(blocks["EOC1"]["definition_text"], lambda cut=cut: flow_definition_text(cut))
+            for cut, blocks in results["mrd_flow"].items()
+        ],
         "ngs_mrd": _ngs_mrd(results["mrd_ngs"], cutoff, scope),
         "ngs_band_labels": list(NGS_BAND_LABELS.values()),
-        "ngs_definition": results["mrd_ngs"]["EOC1"]["definition_text"],
+        "ngs_definition": gettext(results["mrd_ngs"]["EOC1"]["definition_text"]),
         "concordance": _concordance(results["concordance"], cutoff, scope),
-        "concordance_definition": results["concordance"]["EOC1"]["definition_text"],
+        "concordance_definition": gettext(results["concordance"]["EOC1"]["definition_text"]),
         "class_words": [CLASS_WORDS[c] for c in calc.MRD_CLASSES],
         "responders": _responders(results["responders"], cutoff, scope),
         "safety": _safety(results.get("safety"), cutoff, scope),
         "has_participants": results["n_treated"] > len(results.get("errors", [])),
-        "conventions": results["conventions_text"].split("\n"),
+        "conventions": _shown(results["conventions_text"], conventions_text).split("\n"),
         "errors": results.get("errors", []),
     }
 
@@ -450,8 +562,8 @@ def render_plots(results: dict[str, Any], participants: list[dict[str, Any]]) ->
     # development server draws on demand in request threads, several <img> requests at once).
     with _DRAWING:
         svgs = {
-            "os": plots.km_svg(results["km"]["OS"], "Overall survival", plots.KM_COLORS["OS"]),
-            "efs": plots.km_svg(results["km"]["EFS"], "Event-free survival", plots.KM_COLORS["EFS"]),
+            "os": plots.km_svg(results["km"]["OS"], gettext("Overall survival"), plots.KM_COLORS["OS"]),
+            "efs": plots.km_svg(results["km"]["EFS"], gettext("Event-free survival"), plots.KM_COLORS["EFS"]),
             "mrd": plots.mrd_svg(participants),
         }
         if participants:
@@ -466,16 +578,24 @@ def render_panel(
     (so a browser may cache them until the result changes). The SVGs are drawn by render_plots in a
     second task (tasks.render_endpoint_plots): drawing takes seconds, the numbers must not wait for it."""
     context = panel_context(results, cutoff, scope, target)
+    language = translation.get_language() or settings.LANGUAGE_CODE
     context["plot_urls"] = {
-        name: reverse("endpoints:plot", args=[cutoff.isoformat(), scope, name]) + f"?v={version}" for name in PLOT_NAMES
+        name: reverse("endpoints:plot", args=[cutoff.isoformat(), scope, name])
+        + "?"
+        + urlencode({"v": version, "lang": language})
+        for name in PLOT_NAMES
     }
     return {"html": render_to_string("endpoints/_panel.html", context)}
 
 
-def render_panels(results: dict[str, Any], cutoff: date, version: str = "") -> dict[str, dict[str, Any]]:
-    """scope -> {"html"}: "ALL" and one per site code (each from that site's own results)."""
+def render_panels(results: dict[str, Any], cutoff: date, version: str = "") -> dict[str, dict[str, dict[str, Any]]]:
+    """scope -> language -> {"html"}: "ALL" and one per site code (each from that site's own results), each
+    rendered in every language of settings.LANGUAGES (the stored results stay in English)."""
     target = results.get("target_enrollment")
-    panels = {ALL: render_panel(results, cutoff, ALL, target, version)}
-    for code, site_results in results.get("by_site", {}).items():
-        panels[code] = render_panel(site_results, cutoff, code, target, version)
+    scopes = {ALL: results, **results.get("by_site", {})}
+    panels: dict[str, dict[str, dict[str, Any]]] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for code, scope_results in scopes.items():
+                panels.setdefault(code, {})[language] = render_panel(scope_results, cutoff, code, target, version)
     return panels

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from blinatrial.broker import redis_client
 from blinatrial.tasking import publish, run_inline
@@ -171,8 +171,8 @@ def store_snapshot(
     are the live ones of `changed_pks`, whose rows they replace (a participant no longer live loses its
     row). `handled_changes`: ParticipantChange ids whose participants the summaries cover; deleted here,
     by id, so a change committed meanwhile stays queued. `funnel` None: the screening funnel did not change
-    since the stored snapshot, whose counts are kept. `render(results, cutoff, version)`: scope ->
-    dashboard panel {"html"}.
+    since the stored snapshot, whose counts are kept. `render(results, cutoff, version)`: scope -> language ->
+    dashboard panel {"html"} (one block per language of settings.LANGUAGES).
     """
     with transaction.atomic():
         _lock(cutoff)
@@ -207,8 +207,11 @@ def store_snapshot(
         )
         snapshot.panels.all().delete()
         DashboardPanel.objects.bulk_create(
-            DashboardPanel(snapshot=snapshot, scope=scope, html=panel["html"], plots=panel.get("plots", {}))
-            for scope, panel in panels.items()
+            DashboardPanel(
+                snapshot=snapshot, scope=scope, language=language, html=panel["html"], plots=panel.get("plots", {})
+            )
+            for scope, by_language in panels.items()
+            for language, panel in by_language.items()
         )
     return RecomputeRun.Outcome.COMPUTED
 
@@ -222,7 +225,8 @@ def participant_entries(cutoff: date, scope: str) -> list[dict]:
 
 
 def store_plots(*, cutoff: date, data_version: int, draw, scopes: list[str] | None = None) -> int:
-    """Draw and store the SVGs of the panels of `cutoff`'s snapshot that have none yet; returns how many.
+    """Draw and store the SVGs of the panels of `cutoff`'s snapshot that have none yet; returns how many
+    (a panel per scope and language, each drawn in its language).
 
     Only for the snapshot computed from `data_version` (a newer one has its own drawing queued); each
     panel is drawn from its own results: the pooled ones for "ALL", results["by_site"][code] for a site.
@@ -234,13 +238,16 @@ def store_plots(*, cutoff: date, data_version: int, draw, scopes: list[str] | No
     if scopes is not None:
         panels = panels.filter(scope__in=scopes)
     drawn = 0
-    for panel_pk, scope in panels.values_list("pk", "scope"):
+    entries: dict[str, list[dict]] = {}
+    for panel_pk, scope, language in panels.values_list("pk", "scope", "language"):
         results = snapshot.results if scope == DashboardPanel.ALL else snapshot.results["by_site"].get(scope)
         if results is None:
             continue
-        drawn += DashboardPanel.objects.filter(pk=panel_pk, snapshot__data_version=data_version).update(
-            plots=draw(results, participant_entries(cutoff, scope))
-        )
+        if scope not in entries:
+            entries[scope] = participant_entries(cutoff, scope)
+        with translation.override(language):  # titles, axis labels and legends in the panel's language
+            svgs = draw(results, entries[scope])
+        drawn += DashboardPanel.objects.filter(pk=panel_pk, snapshot__data_version=data_version).update(plots=svgs)
     return drawn
 
 

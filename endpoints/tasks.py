@@ -7,7 +7,7 @@ from datetime import date
 from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from endpoints import calculations, loaders, presenters, services
 from endpoints.models import RecomputeRun
@@ -25,7 +25,15 @@ log = logging.getLogger(__name__)
     max_retries=8,
 )
 def recompute_endpoints(cutoff_iso: str | None = None) -> str:
-    """Recompute every endpoint for a data cut-off (default: today) and store it; idempotent."""
+    """Recompute every endpoint for a data cut-off (default: today) and store it; idempotent.
+
+    The stored results are language-neutral (English, whoever's save ran it inline); the dashboard blocks
+    and plots are rendered once per interface language (presenters.render_panels)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _recompute_endpoints(cutoff_iso)
+
+
+def _recompute_endpoints(cutoff_iso: str | None) -> str:
     if cutoff_iso is None:
         clear_pending()  # before reading: a commit after this point schedules another run
     cutoff = date.fromisoformat(cutoff_iso) if cutoff_iso else timezone.localdate()

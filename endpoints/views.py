@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 
 from csp.constants import NONE, UNSAFE_INLINE
 from csp.decorators import csp_replace
@@ -28,7 +29,8 @@ from django.db.models.fields.json import KeyTransform
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from blinatrial import page_cache, params
@@ -43,7 +45,7 @@ from blinatrial.access import (
 )
 from blinatrial.params import parse_query
 from endpoints import services
-from endpoints.explain import explain_participant
+from endpoints.explain import adtte_reason, explain_participant
 from endpoints.labels import group_label
 from endpoints.models import GROUP_KEY_MAX_LENGTH, DashboardPanel, EndpointSnapshot, ParticipantResult
 from enrollment.models import Participant, ParticipantStatus, Site
@@ -55,7 +57,7 @@ ADTTE_PARAMS = ("OS", "EFS", "OSHSCT", "EFSHSCT", "RFS", "RFSHSCT", "DOR", "DORH
 PLOT_NAMES = ("os", "efs", "mrd", "swimmer")
 PLACEHOLDER_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="80"><text x="10" y="45" font-family="sans-serif" '
-    'font-size="16" fill="#666">Plot being drawn; reload in a few seconds.</text></svg>'
+    'font-size="16" fill="#666">{text}</text></svg>'
 )  # = presenters.PLOT_NAMES (not imported: it loads matplotlib)
 
 
@@ -86,6 +88,19 @@ class DashboardParams(forms.Form):
     site = params.code("Site")
     g = params.text("Group", max_length=GROUP_KEY_MAX_LENGTH)
     v = params.code("Version", max_length=80)
+    lang = params.code("Language", max_length=16)
+
+
+LANGUAGE_CODES = tuple(code for code, _ in settings.LANGUAGES)
+
+
+def _language(requested: str | None = None) -> str:
+    """The interface language whose stored blocks and plots are shown: `requested` if it is one of
+    settings.LANGUAGES, else the request's active language, else the default."""
+    for language in (requested, translation.get_language()):
+        if language and language.lower() in LANGUAGE_CODES:
+            return language.lower()
+    return settings.LANGUAGE_CODE
 
 
 def _requested_cutoff(request: HttpRequest) -> date:
@@ -93,7 +108,9 @@ def _requested_cutoff(request: HttpRequest) -> date:
     raw = parse_query(request, DashboardParams)["cutoff"]
     cutoff = _parse_cutoff(raw)
     if raw and (cutoff is None or cutoff > today):
-        messages.warning(request, "The data cut-off must be a date (YYYY-MM-DD), today or earlier; showing today.")
+        messages.warning(
+            request, gettext("The data cut-off must be a date (YYYY-MM-DD), today or earlier; showing today.")
+        )
         cutoff = None
     return cutoff or today
 
@@ -170,16 +187,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     snapshot = SnapshotMeta(*snap, current_version=current_version) if snap[0] is not None else None
     stale = snapshot is not None and snapshot.data_version < current_version
     cacheable = snapshot is not None and not stale and not len(messages.get_messages(request))
+    language = _language()
     key = _page_key(
-        request, tuple(roles), tuple(scopes), scope, cutoff, timezone.localdate(), tuple(stored_cutoffs), snapshot
+        request,
+        language,
+        tuple(roles),
+        tuple(scopes),
+        scope,
+        cutoff,
+        timezone.localdate(),
+        tuple(stored_cutoffs),
+        snapshot,
     )
     if cacheable and (content := page_cache.cached(key)) is not None:
         return HttpResponse(content)
-    panel_html = (
-        DashboardPanel.objects.filter(snapshot_id=snapshot.pk, scope=scope).values_list("html", flat=True).first()
+    # the block of the user's language; the default language's while a result stored before it existed is shown
+    blocks = (
+        dict(
+            DashboardPanel.objects.filter(
+                snapshot_id=snapshot.pk, scope=scope, language__in={language, settings.LANGUAGE_CODE}
+            ).values_list("language", "html")
+        )
         if snapshot and scope
-        else None
+        else {}
     )
+    panel_html = blocks.get(language, blocks.get(settings.LANGUAGE_CODE))
     computing = snapshot is None or (panel_html is None and scope == ALL)
     if snapshot is None:
         services.schedule_recompute(cutoff)
@@ -216,8 +248,10 @@ def plot(request: HttpRequest, cutoff: str, scope: str, name: str) -> HttpRespon
     if day is None or name not in PLOT_NAMES:
         raise Http404("No such plot.")
     _scope_or_404(request, scope)
+    query = parse_query(request, DashboardParams)
+    language = _language(query["lang"])
     row = (
-        DashboardPanel.objects.filter(snapshot__cutoff=day, scope=scope)
+        DashboardPanel.objects.filter(snapshot__cutoff=day, scope=scope, language=language)
         .annotate(svg=KeyTransform(name, "plots"))
         .values_list("svg", "snapshot__data_version", "snapshot__calc_version")
         .first()
@@ -230,16 +264,17 @@ def plot(request: HttpRequest, cutoff: str, scope: str, name: str) -> HttpRespon
 
         services.store_plots(cutoff=day, data_version=data_version, draw=render_plots, scopes=[scope])
         svg = (
-            DashboardPanel.objects.filter(snapshot__cutoff=day, scope=scope)
+            DashboardPanel.objects.filter(snapshot__cutoff=day, scope=scope, language=language)
             .values_list(KeyTransform(name, "plots"), flat=True)
             .first()
         )
     if svg is None:  # the worker has not drawn it yet
-        response = HttpResponse(PLACEHOLDER_SVG, content_type="image/svg+xml; charset=utf-8")
+        text = escape(gettext("Plot being drawn; reload in a few seconds."))
+        response = HttpResponse(PLACEHOLDER_SVG.format(text=text), content_type="image/svg+xml; charset=utf-8")
         response["Cache-Control"] = "no-store"
         return response
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    current = parse_query(request, DashboardParams)["v"] == f"{data_version}-{calc_version}"
+    current = query["v"] == f"{data_version}-{calc_version}"
     response["Cache-Control"] = "private, max-age=86400, immutable" if current else "private, no-cache"
     return response
 
@@ -276,7 +311,7 @@ def group(request: HttpRequest, cutoff: str, scope: str) -> HttpResponse:
         .order_by("participant_id")
         .values("pk", "participant_id", "site__code", "status")
     )
-    statuses = dict(ParticipantStatus.choices)
+    statuses = dict(ParticipantStatus.choices)  # labels (translated where the enrollment area marks them)
     participants = _participant_links([{**r, "status": statuses.get(r["status"], r["status"])} for r in rows])
     context = {
         "cutoff": day,
@@ -321,7 +356,11 @@ def participant(request: HttpRequest, pk: int) -> HttpResponse:
         "snapshot": snapshot,
         "stale": snapshot is not None and snapshot["data_version"] < snapshot["current_version"],
         "explanation": explain_participant(p.pk, snapshot, cutoff),
-        "adtte_rows": [adtte[x] for x in ADTTE_PARAMS if x in adtte],
+        "adtte_rows": [
+            {**adtte[x], "reason": adtte_reason(adtte[x].get("EVNTDESC_or_CNSDTDSC"))}
+            for x in ADTTE_PARAMS
+            if x in adtte
+        ],
     }
     try:
         context["casebook_url"] = reverse("enrollment:participant-detail", args=[p.pk])

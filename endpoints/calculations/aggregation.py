@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from assessments.rules import (
     CR,
@@ -69,16 +70,16 @@ from safety.calculations import participant_safety_block, safety_group_keys, saf
 # The records whose dates prove a participant alive, as enrollment.alive.source_labels() names them from the
 # models' declarations (Project decision 11); the services pass that list, this is the default of pure callers.
 DEFAULT_ALIVE_SOURCES = (
-    "non-death status changes (withdrawal included)",
-    "cycle starts",
-    "doses",
-    "blinatumomab infusion starts and stops",
-    "visits",
-    "transplants",
-    "marrow and MRD samples",
-    "blood counts",
-    "EMD assessments",
-    "'alive' follow-up contacts and the relapse and transplant dates they report",
+    gettext_noop("non-death status changes (withdrawal included)"),
+    gettext_noop("cycle starts"),
+    gettext_noop("doses"),
+    gettext_noop("blinatumomab infusion starts and stops"),
+    gettext_noop("visits"),
+    gettext_noop("transplants"),
+    gettext_noop("marrow and MRD samples"),
+    gettext_noop("blood counts"),
+    gettext_noop("EMD assessments"),
+    gettext_noop("'alive' follow-up contacts and the relapse and transplant dates they report"),
 )
 
 
@@ -86,47 +87,78 @@ def conventions_text(
     cap_years: int | None = 5, landmarks: Landmarks = LANDMARKS, alive_sources: Sequence[str] = DEFAULT_ALIVE_SOURCES
 ) -> str:
     """EFS/OS/KM conventions to print beside every result (DOMAIN 5.5 'print the convention'): the landmarks
-    and the sources of the last date known alive included."""
+    and the sources of the last date known alive included.
+
+    In the active language: the task stores it in English (tasks.recompute_endpoints), the dashboard block of
+    another language prints it again in its own (presenters)."""
     eoc1, eoc2 = landmarks.study_day("EOC1"), landmarks.study_day("EOC2")
     cap = (
-        f"Results are capped at {cap_years} years: a date after C1D1 + {cap_years} years is censored there."
+        gettext("Results are capped at %(years)s years: a date after C1D1 + %(years)s years is censored there.")
+        % {"years": cap_years}
         if cap_years is not None
-        else "No cap on follow-up."
+        else gettext("No cap on follow-up.")
     )
     return "\n".join(
         [
-            "Time origin: Day 1 = C1D1 (first dose of any protocol drug). AVAL (days) = ADT - C1D1 + 1; "
-            "months = days / 30.4375.",
-            "Everything dated after the data cut-off is ignored; a participant enrolled after it is not counted.",
-            f"Landmarks: EOC1 = day {landmarks.eoc1_day} + {landmarks.allowed_delay_days} days allowed delay = "
-            f"study day {eoc1}; EOC2 = day {landmarks.eoc2_day} + {landmarks.allowed_delay_days} = study day {eoc2} "
-            "(day 1 = C1D1). At a cut-off before a participant's landmark, a timepoint without an assessment "
-            "is pending: listed apart, neither not evaluable nor missing.",
-            "Last date known alive: the latest date, on or before the cut-off, of "
-            + ", ".join(alive_sources)
-            + " (and C1D1).",
-            "OS: event = death from any cause on/before the cut-off; otherwise censored at the last date "
-            "known alive, or at the cut-off if known alive on/after it (a death after the cut-off is "
-            "censored at the cut-off).",
-            "EFS (ELN-2022 / registration wording): no CR/CRh/CRi by EOC2 (evaluable) = treatment failure, "
-            f"event at day 1; death on or before the EOC2 landmark (day {eoc2}) without any response "
-            "assessment = event at day 1; a later death never evaluable for response, or alive and not "
-            "evaluable = censored at day 1; in CR/CRh/CRi by EOC2 = event at the earliest "
-            "haematologic relapse (date of the documenting sample or exam) or death, otherwise censored at "
-            "the last adequate disease assessment. MRD relapse is not an event.",
-            "Allogeneic HSCT is neither an event nor a censoring in the primary analysis; the sensitivity "
-            "analysis (OSHSCT/EFSHSCT) censors at the HSCT date.",
+            gettext(
+                "Time origin: Day 1 = C1D1 (first dose of any protocol drug). AVAL (days) = ADT - C1D1 + 1; "
+                "months = days / 30.4375."
+            ),
+            gettext(
+                "Everything dated after the data cut-off is ignored; a participant enrolled after it is not counted."
+            ),
+            gettext(
+                "Landmarks: EOC1 = day %(eoc1_day)s + %(delay)s days allowed delay = study day %(eoc1)s; "
+                "EOC2 = day %(eoc2_day)s + %(delay)s = study day %(eoc2)s (day 1 = C1D1). At a cut-off before a "
+                "participant's landmark, a timepoint without an assessment is pending: listed apart, neither not "
+                "evaluable nor missing."
+            )
+            % {
+                "eoc1_day": landmarks.eoc1_day,
+                "delay": landmarks.allowed_delay_days,
+                "eoc1": eoc1,
+                "eoc2_day": landmarks.eoc2_day,
+                "eoc2": eoc2,
+            },
+            gettext("Last date known alive: the latest date, on or before the cut-off, of %(sources)s (and C1D1).")
+            % {"sources": pgettext("list separator", ", ").join(gettext(source) for source in alive_sources)},
+            gettext(
+                "OS: event = death from any cause on/before the cut-off; otherwise censored at the last date "
+                "known alive, or at the cut-off if known alive on/after it (a death after the cut-off is "
+                "censored at the cut-off)."
+            ),
+            gettext(
+                "EFS (ELN-2022 / registration wording): no CR/CRh/CRi by EOC2 (evaluable) = treatment failure, "
+                "event at day 1; death on or before the EOC2 landmark (day %(eoc2)s) without any response "
+                "assessment = event at day 1; a later death never evaluable for response, or alive and not "
+                "evaluable = censored at day 1; in CR/CRh/CRi by EOC2 = event at the earliest "
+                "haematologic relapse (date of the documenting sample or exam) or death, otherwise censored at "
+                "the last adequate disease assessment. MRD relapse is not an event."
+            )
+            % {"eoc2": eoc2},
+            gettext(
+                "Allogeneic HSCT is neither an event nor a censoring in the primary analysis; the sensitivity "
+                "analysis (OSHSCT/EFSHSCT) censors at the HSCT date."
+            ),
             cap,
-            "Kaplan-Meier: product-limit; Greenwood variance; 95 % CI on the log-log scale (undefined where "
-            "S = 1 or 0); median = first time S <= 0.5, its CI = first times the log-log CI curves are "
-            "<= 0.5; landmarks at 12/36/60 months = step function at the last event time <= landmark "
-            "(not estimable beyond the longest follow-up); median follow-up by reverse Kaplan-Meier.",
-            "In the MRD tables pending participants (no marrow by the cut-off, landmark after it) are listed "
-            "apart, outside their denominators.",
-            "Flow MRD by cycle: negative < 0.1 % (protocol) and, beside it, < 0.01 % (reporting); NGS MRD "
-            "negative < 10⁻⁶ with bands 10⁻⁶ to < 10⁻⁴ and ≥ 10⁻⁴; no trackable clone and insufficient "
-            "sensitivity are not-evaluable reasons, never negative.",
-            *RESPONDER_CONVENTIONS,
+            gettext(
+                "Kaplan-Meier: product-limit; Greenwood variance; 95 %% CI on the log-log scale (undefined where "
+                "S = 1 or 0); median = first time S <= 0.5, its CI = first times the log-log CI curves are "
+                "<= 0.5; landmarks at 12/36/60 months = step function at the last event time <= landmark "
+                "(not estimable beyond the longest follow-up); median follow-up by reverse Kaplan-Meier."
+            )
+            % {},
+            gettext(
+                "In the MRD tables pending participants (no marrow by the cut-off, landmark after it) are listed "
+                "apart, outside their denominators."
+            ),
+            gettext(
+                "Flow MRD by cycle: negative < 0.1 %% (protocol) and, beside it, < 0.01 %% (reporting); NGS MRD "
+                "negative < 10⁻⁶ with bands 10⁻⁶ to < 10⁻⁴ and ≥ 10⁻⁴; no trackable clone and insufficient "
+                "sensitivity are not-evaluable reasons, never negative."
+            )
+            % {},
+            *(gettext(line) for line in RESPONDER_CONVENTIONS),
         ]
     )
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext
+
 from assessments.facts import EocAssessment
 from assessments.rules import (
     CR,
@@ -94,24 +96,29 @@ def participant_primary_status(
 def primary_definition_text(
     timepoint: str, include_cri: bool = False, mrd_cut_pct: float = 0.1, n_treated: int | None = None
 ) -> str:
-    """Plain-language definition printed beside the primary endpoint (DOMAIN 3.4, decision 5)."""
-    response = "CR, CRh or CRi" if include_cri else "morphologic CR with full count recovery (CRh/CRi excluded)"
+    """Plain-language definition printed beside the primary endpoint (DOMAIN 3.4, decision 5), in the active
+    language (stored in English by the task)."""
+    response = (
+        gettext("CR, CRh or CRi")
+        if include_cri
+        else gettext("morphologic CR with full count recovery (CRh/CRi excluded)")
+    )
     where = {
-        "EOC1": "on the end-of-cycle-1 (EOC1) marrow",
-        "EOC2": "on the end-of-cycle-2 (EOC2) marrow",
-        "BY_EOC2": "on the same marrow at EOC1 or at EOC2 (responder at either time point)",
+        "EOC1": gettext("on the end-of-cycle-1 (EOC1) marrow"),
+        "EOC2": gettext("on the end-of-cycle-2 (EOC2) marrow"),
+        "BY_EOC2": gettext("on the same marrow at EOC1 or at EOC2 (responder at either time point)"),
     }[timepoint]
-    n_text = f" (N = {n_treated})" if n_treated is not None else ""
-    return (
-        f"MRD-negative CR: {response} and flow MRD < {mrd_cut_pct:g} % "
-        f"(exactly {mrd_cut_pct:g} % is positive; 'not detected' is negative only if the assay LOD "
-        f"is below the cut-off) {where}. "
-        f"Denominator: all participants who received any dose of study treatment by the cut-off{n_text}. "
+    n_text = gettext(" (N = %(n)s)") % {"n": n_treated} if n_treated is not None else ""
+    return gettext(
+        "MRD-negative CR: %(response)s and flow MRD < %(cut)s %% "
+        "(exactly %(cut)s %% is positive; 'not detected' is negative only if the assay LOD "
+        "is below the cut-off) %(where)s. "
+        "Denominator: all participants who received any dose of study treatment by the cut-off%(n_text)s. "
         "Not evaluable or missing assessments count as non-responders and are reported by reason. "
         "Pending: no assessment yet and the timepoint's landmark after the cut-off; listed apart, neither "
         "responder nor not evaluable (the second line gives the rate among those evaluable so far). "
-        "95 % CI: exact Clopper-Pearson."
-    )
+        "95 %% CI: exact Clopper-Pearson."
+    ) % {"response": response, "cut": f"{mrd_cut_pct:g}", "where": where, "n_text": n_text}
 
 
 def primary_endpoint(

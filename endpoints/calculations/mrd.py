@@ -23,6 +23,8 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from assessments.facts import EocAssessment
 from assessments.rules import (
     MRD_NE,
@@ -188,26 +190,31 @@ def _rate_block(counts: Counter, prefix: str, n: int) -> dict[str, Any]:
 
 
 def flow_definition_text(cut: str) -> str:
+    """The definition printed under a flow MRD table, in the active language (stored in English by the task)."""
     pct = FLOW_CUT_PCT[cut]
-    role = "protocol cut-off" if cut == FLOW_PROTOCOL else "reporting cut-off (European consensus 10⁻⁴)"
-    return (
-        f"Flow MRD negative: < {pct:g} % ({role}; exactly {pct:g} % is positive; 'not detected' is negative only "
-        f"if the LOD is below {pct:g} %, otherwise not evaluable for insufficient sensitivity). All treated: the "
-        "primary endpoint's denominator, missing or not-evaluable results counted as not negative and reported "
-        "by reason. In CR/CRh/CRi: those whose marrow at that time point is CR, CRh or CRi. Pending participants "
-        "(landmark after the cut-off, no marrow yet) are listed apart, outside both denominators. "
-        "95 % CI: exact Clopper-Pearson."
+    role = (
+        gettext("protocol cut-off")
+        if cut == FLOW_PROTOCOL
+        else gettext("reporting cut-off (European consensus 10⁻⁴)")
     )
+    return gettext(
+        "Flow MRD negative: < %(pct)s %% (%(role)s; exactly %(pct)s %% is positive; 'not detected' is negative "
+        "only if the LOD is below %(pct)s %%, otherwise not evaluable for insufficient sensitivity). All treated: "
+        "the primary endpoint's denominator, missing or not-evaluable results counted as not negative and "
+        "reported by reason. In CR/CRh/CRi: those whose marrow at that time point is CR, CRh or CRi. Pending "
+        "participants (landmark after the cut-off, no marrow yet) are listed apart, outside both denominators. "
+        "95 %% CI: exact Clopper-Pearson."
+    ) % {"pct": f"{pct:g}", "role": role}
 
 
-NGS_DEFINITION_TEXT = (
+NGS_DEFINITION_TEXT = gettext_noop(
     "NGS MRD (Ig/TCR sequencing): negative = below 10⁻⁶ (not detected with LOD ≤ 10⁻⁶, or a value < 10⁻⁶); "
     "bands < 10⁻⁶, 10⁻⁶ to < 10⁻⁴, ≥ 10⁻⁴, and detected but not quantifiable. No trackable baseline clone "
     "makes the participant not evaluable at every time point; 'not detected' with a LOD above 10⁻⁶ is "
     "insufficient sensitivity; neither is ever negative. Denominator: all treated but pending; exact "
     "Clopper-Pearson 95 % CIs."
 )
-CONCORDANCE_DEFINITION_TEXT = (
+CONCORDANCE_DEFINITION_TEXT = gettext_noop(
     "Participants with a marrow at the time point: flow MRD at 0.1 % by NGS MRD at 10⁻⁶. Missing or "
     "not-evaluable results on either side are counted apart (NE row and column); agreement and Cohen's kappa "
     "use the 2 × 2 table only (exact Clopper-Pearson 95 % CI for the agreement)."

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext_noop
 from lifelines import AalenJohansenFitter
 from scipy import stats
 
@@ -58,21 +59,31 @@ RELAPSE_CODE, COMPETING_CODE = 1, 2  # Aalen-Johansen event codes (0 = censored)
 _TIE_SHIFT = 1e-6
 
 RESPONDER_CONVENTIONS = (
-    "Responder analyses (ELN 2022): participants in CR, CRh or CRi at EOC1 or EOC2 on or before the cut-off; "
-    "time origin = the first CR/CRh/CRi marrow date (day 1); AVAL = ADT - remission date + 1.",
-    "Relapse-free survival (RFS): event = haematologic relapse (date of the documenting sample or exam) or "
-    "death from any cause, whichever comes first (same day: relapse); otherwise censored at the last adequate "
-    "disease assessment. Kaplan-Meier with log-log CI, as OS/EFS.",
-    "Duration of response (DOR): event = haematologic relapse; a death in remission is censored at the death "
-    "date; otherwise censored at the last adequate disease assessment. Kaplan-Meier; not the probability of "
-    "relapse when deaths in remission occur (see CIR).",
-    "Cumulative incidence of relapse (CIR): relapse is the event, death in remission the competing event "
-    "(CNSR 2 in ADTTE), otherwise censored at the last adequate disease assessment; Aalen-Johansen estimate "
-    "(lifelines), never 1 - Kaplan-Meier; 95 % CI on the log(-log) scale (Greenwood-type variance, lifelines' "
-    "formula). The cumulative incidence of death in remission (CID) is shown beside it; CIR + CID = 1 - RFS.",
-    "HSCT sensitivity (RFSHSCT, DORHSCT, CIRHSCT): censored at an allogeneic HSCT before the event (an event "
-    "on the HSCT day stays an event; an HSCT before the remission censors at day 1). Dates after C1D1 + the "
-    "cap are censored at the cap, as for OS/EFS.",
+    gettext_noop(
+        "Responder analyses (ELN 2022): participants in CR, CRh or CRi at EOC1 or EOC2 on or before the cut-off; "
+        "time origin = the first CR/CRh/CRi marrow date (day 1); AVAL = ADT - remission date + 1."
+    ),
+    gettext_noop(
+        "Relapse-free survival (RFS): event = haematologic relapse (date of the documenting sample or exam) or "
+        "death from any cause, whichever comes first (same day: relapse); otherwise censored at the last adequate "
+        "disease assessment. Kaplan-Meier with log-log CI, as OS/EFS."
+    ),
+    gettext_noop(
+        "Duration of response (DOR): event = haematologic relapse; a death in remission is censored at the death "
+        "date; otherwise censored at the last adequate disease assessment. Kaplan-Meier; not the probability of "
+        "relapse when deaths in remission occur (see CIR)."
+    ),
+    gettext_noop(
+        "Cumulative incidence of relapse (CIR): relapse is the event, death in remission the competing event "
+        "(CNSR 2 in ADTTE), otherwise censored at the last adequate disease assessment; Aalen-Johansen estimate "
+        "(lifelines), never 1 - Kaplan-Meier; 95 % CI on the log(-log) scale (Greenwood-type variance, lifelines' "
+        "formula). The cumulative incidence of death in remission (CID) is shown beside it; CIR + CID = 1 - RFS."
+    ),
+    gettext_noop(
+        "HSCT sensitivity (RFSHSCT, DORHSCT, CIRHSCT): censored at an allogeneic HSCT before the event (an event "
+        "on the HSCT day stays an event; an HSCT before the remission censors at day 1). Dates after C1D1 + the "
+        "cap are censored at the cap, as for OS/EFS."
+    ),
 )
 
 

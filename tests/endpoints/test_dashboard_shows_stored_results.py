@@ -28,12 +28,12 @@ def test_survival_medians_and_landmarks_shown_when_snapshot_stored(data_manager_
 
 def test_plots_are_stored_svgs_served_by_url_when_snapshot_stored(data_manager_client, hand_snapshot):
     html = data_manager_client.get(URL).content.decode()
-    panel = DashboardPanel.objects.get(snapshot=hand_snapshot, scope="ALL")
+    panel = DashboardPanel.objects.get(snapshot=hand_snapshot, scope="ALL", language="en-gb")
     assert panel.html in html  # the stored block is served as it was rendered, nothing recomputed
     version = f"{hand_snapshot.data_version}-{hand_snapshot.calc_version}"
     for name in ("os", "efs", "mrd", "swimmer"):
-        url = reverse("endpoints:plot", args=[HAND_CUTOFF.isoformat(), "ALL", name]) + f"?v={version}"
-        assert f'src="{url}"' in html
+        url = reverse("endpoints:plot", args=[HAND_CUTOFF.isoformat(), "ALL", name]) + f"?v={version}&lang=en-gb"
+        assert f'src="{url.replace("&", "&amp;")}"' in html  # the plot of the page's language
         response = data_manager_client.get(url)
         assert response["Content-Type"].startswith("image/svg+xml")
         assert response.content.decode() == panel.plots[name] and panel.plots[name].startswith("<svg")

@@ -28,9 +28,9 @@ def test_placeholder_served_when_worker_has_not_drawn_yet(data_manager_client, h
 def test_task_draws_every_panel_once_when_run_twice(data_manager_client, hand_participants, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     snapshot = _snapshot(hand_participants)
-    assert render_endpoint_plots(HAND_CUTOFF.isoformat(), snapshot.data_version) == 3  # ALL, 01, 02
+    assert render_endpoint_plots(HAND_CUTOFF.isoformat(), snapshot.data_version) == 3 * 2  # ALL, 01, 02, in 2 languages
     assert render_endpoint_plots(HAND_CUTOFF.isoformat(), snapshot.data_version) == 0
-    site_panel = DashboardPanel.objects.get(scope="02")
+    site_panel = DashboardPanel.objects.get(scope="02", language="en-gb")
     assert "Overall survival (n = 1, events = 0)" in site_panel.plots["os"]  # site 02 drawn from its own data
     assert data_manager_client.get(_plot_url("swimmer")).content.decode().startswith("<svg")
 
@@ -58,4 +58,4 @@ def test_plot_drawn_on_first_request_when_no_broker(data_manager_client, hand_pa
     settings.CELERY_TASK_ALWAYS_EAGER = True  # development without a worker: drawn once, then stored
     _snapshot(hand_participants)
     assert data_manager_client.get(_plot_url()).content.decode().startswith("<svg")
-    assert "os" in DashboardPanel.objects.get(scope="ALL").plots
+    assert "os" in DashboardPanel.objects.get(scope="ALL", language="en-gb").plots
