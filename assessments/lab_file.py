@@ -13,8 +13,8 @@ import io
 import json
 from dataclasses import dataclass
 
-from django.utils.translation import gettext, pgettext
-from django.utils.translation import gettext_lazy as _
+from blinatrial.wording import gettext, pgettext
+from blinatrial.wording import gettext_lazy as _
 
 MAX_ROWS = 5000  # a central lab sends a batch, not the trial; a bigger file is refused, not half-read
 

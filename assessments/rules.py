@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from django.utils.translation import gettext
+from blinatrial.wording import gettext
 
 T = TypeVar("T")
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation as _translation
 
 from blinatrial import dates as _dates
+from blinatrial import wording as _wording
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -291,6 +292,12 @@ USE_I18N = True
 LANGUAGES = [("en-gb", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 _dates.set_language_source(_translation.get_language)
+# The pure modules' messages (rules, calculations) in the active language: blinatrial/wording.py.
+_wording.install(
+    gettext=_translation.gettext, pgettext=_translation.pgettext, gettext_lazy=_translation.gettext_lazy,
+    pgettext_lazy=_translation.pgettext_lazy, get_language=_translation.get_language,
+    override=_translation.override,
+)
 USE_TZ = True
 # Dates as a person reads them (29 Nov 2026) on every page: blinatrial/dates.py, through the language's formats.
 FORMAT_MODULE_PATH = ["blinatrial.formats"]

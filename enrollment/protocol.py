@@ -12,7 +12,7 @@ defaults from analogous adult ALL protocols, not from the registration: verify a
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext_noop
+from blinatrial.wording import gettext_noop
 
 
 @dataclass(frozen=True)

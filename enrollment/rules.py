@@ -5,9 +5,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import get_language, gettext, gettext_noop, override, pgettext_lazy
-
 from blinatrial.dates import shown_date
+from blinatrial.wording import get_language, gettext, gettext_noop, override, pgettext_lazy
 from enrollment.protocol import Criterion, EnrollmentProtocol
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.utils.translation import gettext
+from blinatrial.wording import gettext
 
 
 def cutoff_problem(cutoff: date | None, today: date) -> str | None:

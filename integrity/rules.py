@@ -8,7 +8,7 @@ the forms and the flags; this module alone decides the words.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _  # the states' words only (lazy: no settings needed)
+from blinatrial.wording import gettext_lazy as _  # the states' words only (lazy: no settings needed)
 
 NOT_STARTED = "not_started"
 INCOMPLETE = "incomplete"

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext_noop
 from scipy.stats import beta
 
+from blinatrial.wording import gettext_noop
 from enrollment.rules import study_day
 
 from .rules import AESI_LABELS

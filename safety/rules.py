@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from django.utils.translation import gettext, gettext_noop
-
+from blinatrial.wording import gettext, gettext_noop
 from enrollment.rules import study_day  # DOMAIN decision 1 has one home; re-exported here
 
 from .boundaries import above, at_least, at_most

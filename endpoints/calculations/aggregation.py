@@ -10,13 +10,13 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from django.utils.translation import gettext, gettext_noop, pgettext
 
 from assessments.rules import (
     CR,
     RESPONSES,
     composite_cr_cri,
 )
+from blinatrial.wording import gettext, gettext_noop, pgettext
 from endpoints.calculations.common import (
     CALC_VERSION,
     CNSR_COMPETING,

@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.utils.translation import gettext
-
 from assessments.facts import EocAssessment
 from assessments.rules import (
     CR,
@@ -20,6 +18,7 @@ from assessments.rules import (
     composite_cr_cri,
     primary_responder,
 )
+from blinatrial.wording import gettext
 from endpoints.calculations.common import (
     LANDMARKS,
     NON_RESPONDER,

@@ -23,8 +23,6 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from django.utils.translation import gettext, gettext_noop
-
 from assessments.facts import EocAssessment
 from assessments.rules import (
     MRD_NE,
@@ -36,6 +34,7 @@ from assessments.rules import (
     NGS_BAND_MID,
     REMISSION_RESPONSES,
 )
+from blinatrial.wording import gettext, gettext_noop
 from endpoints.calculations.common import (
     PENDING,
     REASON_MISSING_ASSESSMENT,

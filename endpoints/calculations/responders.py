@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from django.utils.translation import gettext_noop
 from lifelines import AalenJohansenFitter
 from scipy import stats
 
@@ -25,6 +24,7 @@ from assessments.rules import (
     last_adequate_disease_assessment,
     relapse_date,
 )
+from blinatrial.wording import gettext_noop
 from endpoints.calculations.common import (
     CNSR_COMPETING,
     DAYS_PER_MONTH,
