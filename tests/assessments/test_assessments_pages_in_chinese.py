@@ -4,14 +4,8 @@ the roles that see it, through `chinese_client`, holds no English left (tests/i1
 terms; the same pages in English still read as before.
 
 What is set aside, and why:
-- only the `<main>` element is read: base.html's menu and footer belong to the shared layout, translated in
-  another area;
-- on the record forms, the parts integrity's template tags and includes print (OTHER_PARTS: the record's audit,
-  query and removal links, the read-only and lock banners, the review panel with its verify buttons);
-- the text that shared parts of other areas print inside `<main>` (OTHER_AREAS): the record form's integrity
-  fields and button (integrity.forms: reason for change, explanation, Save, the decimal box's hint) and the status
-  matrix's states and their meanings (integrity.rules.STATE_LABELS, STATE_MEANINGS). They are translated with
-  the integrity area; once merged this list sets aside nothing more than Chinese;
+- only the `<main>` element is read: base.html's menu and footer are checked by the whole-site walk
+  (tests/foundation/test_pages_in_chinese.py); the record forms' integrity parts, inside `<main>`, are checked here;
 - on the lab import page, the words written IN the results file (FILE_WORDS; its column names are in <code>):
   the values "flow", "ngs", "yes", "no", "quantified", "detected", "not detected", "not evaluable", the file
   types .csv and .json and the encoding UTF-8 are what the file must hold, whatever the page's language.
@@ -25,8 +19,6 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import FlowMrd
-from integrity.forms import CHANGE_REASONS, DecimalTextInput
-from integrity.rules import STATE_LABELS, STATE_MEANINGS
 from tests.assessments.lab_files import as_csv, flow_row
 from tests.factories.api import bearer, make_token
 from tests.factories.assessments import (
@@ -44,13 +36,6 @@ from tests.login import force_verified_login
 
 pytestmark = pytest.mark.django_db
 
-OTHER_AREAS = [
-    "Reason for change", "Explanation", "Save", DecimalTextInput().attrs["title"],
-    *(label for _, label in CHANGE_REASONS if label),
-    *STATE_MEANINGS.values(), *STATE_LABELS.values(),
-]
-# The record form's integrity links, the read-only banners and the review panel (integrity's template tags).
-OTHER_PARTS = ("record-integrity", "record-review", "review-banner", "lock-banner")
 # What the lab's results file holds, written as the file must hold it whatever the page's language: the words of
 # its values, the file types and the encoding.
 FILE_WORDS = {"flow", "ngs", "yes", "no", "quantified", "detected", "not", "evaluable", "csv", "json", "UTF-8"}
@@ -58,8 +43,8 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def set_aside() -> list[str]:
-    """The data (tests/i18n.py) and the other areas' text, longest first."""
-    return sorted({*data_strings(), *OTHER_AREAS}, key=len, reverse=True)
+    """The data (tests/i18n.py), longest first."""
+    return data_strings()
 
 
 def main_of(page: str) -> str:
@@ -67,22 +52,6 @@ def main_of(page: str) -> str:
     found = re.search(r"<main\b.*?</main>", page, flags=re.S)
     assert found, "the page has a <main> element"
     return found.group(0)
-
-
-def without_integrity_parts(main: str) -> str:
-    """`main` without the elements the integrity area's tags and includes print on a record form (OTHER_PARTS)."""
-    for testid in OTHER_PARTS:
-        while (start := main.find(f'data-testid="{testid}"')) != -1:
-            start = main.rfind("<", 0, start)
-            name = re.match(r"<(\w+)", main[start:]).group(1)
-            depth, pos = 0, start
-            for tag in re.finditer(rf"<(/?){name}\b[^>]*>", main[start:]):
-                depth += -1 if tag.group(1) else 1
-                if depth == 0:
-                    pos = start + tag.end()
-                    break
-            main = main[:start] + main[pos:]
-    return main
 
 
 @pytest.fixture
@@ -141,7 +110,7 @@ def _english_on(client: Client, urls: dict[str, str], names) -> dict[str, list[s
     for name in names:
         response = client.get(urls[name])
         assert response.status_code == 200, (name, response.status_code)
-        page = without_integrity_parts(main_of(response.content.decode()))
+        page = main_of(response.content.decode())
         left = [w for w in english_left(page, data) if not (name == "lab import" and w in FILE_WORDS)]
         if left:
             hits[name] = left
