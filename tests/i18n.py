@@ -81,6 +81,8 @@ def data_strings() -> list[str]:
 def english_left(page: str, data: list[str] | None = None) -> list[str]:
     """The Latin-letter words on an HTML page that are neither data, nor allowed codes, units or names."""
     text = visible_text(page)
+    # a stored timestamp shown as stored (before the data: a value may be part of it)
+    text = re.sub(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?", " ", text)
     for value in data if data is not None else data_strings():
         if value in text:
             text = text.replace(value, " ")

@@ -15,7 +15,7 @@ from collections import Counter
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 
 from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, INVESTIGATOR, MONITOR, has_role
 from blinatrial.dates import shown_date
@@ -81,6 +81,8 @@ def _shown(record, name: str) -> object:
     if record._meta.get_field(name).choices:
         return getattr(record, f"get_{name}_display")()
     value = getattr(record, name)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
     return "" if value is None else value
 
 
@@ -100,7 +102,10 @@ def record_review(context, form) -> dict:
         history.setdefault(change.field, []).append(change)
     critical = set(verification.critical_fields(model))
     marks = verification.marks_for(record) if critical else {}
-    names = [n for n in form.fields if n in {f.name for f in model._meta.concrete_fields}]
+    names = [  # what the form shows: hidden bookkeeping (the row version) is not reviewed
+        n for n in form.fields
+        if n in {f.name for f in model._meta.concrete_fields} and not form.fields[n].widget.is_hidden
+    ]
     fields = [
         {
             "name": name,

@@ -3,10 +3,20 @@ test_no_internal_codes_on_pages.py), from each role's home page through the demo
 set to zh-Hans. A page fails on any Latin-letter word that is not data, a code or abbreviation of the trade, a unit
 or a name (tests/i18n.py): an interface string never marked for translation fails here as surely as one marked but
 left untranslated in the catalogue. Every URL pattern must be reached, as in the English sweep.
+
+Issue 21 is not finished: `chinese_walk_still_english.tsv` (beside this module) lists, per page (URL name), the
+English words still shown there today: field and form names the audit and query pages take from the models, the
+lab file's value words, the endpoint inputs' stored codes, a few record titles. The walk fails on any English word
+on a page that the list does not name, and on a listed word that no page shows any more (remove it then): the
+list only shrinks.
 """
 
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlsplit
+
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from tests.foundation.test_no_internal_codes_on_pages import NOT_PAGE_PREFIXES, NOT_PAGES, ROLES, demo_trial, walk
 from tests.i18n import chinese_client, data_strings, english_left
@@ -15,19 +25,34 @@ pytestmark = pytest.mark.django_db
 
 __all__ = ["demo_trial"]  # the fixture, shared with the English sweep
 
+STILL_ENGLISH = Path(__file__).with_name("chinese_walk_still_english.tsv")
+
+
+def still_english() -> set[tuple[str, str]]:
+    rows = [line.split("\t") for line in STILL_ENGLISH.read_text(encoding="utf-8").splitlines()]
+    return {(page, word) for page, word in rows if not page.startswith("#")}
+
 
 def test_every_page_is_in_chinese(demo_trial):
     users, extra = demo_trial
     data = data_strings()
-    hits, reached = {}, set()
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    reached = set()
     for role in ROLES:
         client = chinese_client(users[role])
         role_hits, names = walk(client, [reverse("home"), *extra], check=lambda page: english_left(page, data))
         reached |= names
-        hits.update({f"{role} {url}": found for url, found in role_hits.items()})
-    assert not hits, f"English on {len(hits)} Chinese pages:\n" + "\n".join(
-        f"{k}: {v}" for k, v in sorted(hits.items())
+        for url, words in role_hits.items():
+            name = resolve(urlsplit(url).path).view_name
+            for word in words:
+                found[(name, word)].add(f"{role} {url}")
+    known = still_english()
+    new = sorted(set(found) - known)
+    assert not new, f"English on Chinese pages ({len(new)}):\n" + "\n".join(
+        f"{name}\t{word}\t{sorted(found[(name, word)])[:2]}" for name, word in new
     )
+    gone = sorted({word for _, word in known} - {word for _, word in found})
+    assert not gone, f"translated now, remove from {STILL_ENGLISH.name}: {gone}"
     from tests.foundation.test_login_required_everywhere import ROUTES
 
     expected = {name for route, name in ROUTES if name and not route.startswith(NOT_PAGE_PREFIXES)} - set(NOT_PAGES)
@@ -38,3 +63,4 @@ def test_the_check_finds_english_left_on_a_page():
     page = '<h1>受试者</h1><p title="Open queries">01-003 · CR · 12 mg/m2</p><button>保存</button><a>Save</a>'
     assert english_left(page, data=[]) == ["Open", "Save", "queries"]
     assert english_left('<p>发热 fever</p>', data=["fever"]) == []
+    assert english_left("<p>— → 2026-11-01T08:00:00Z</p>", data=[]) == []  # a stored timestamp is data
