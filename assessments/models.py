@@ -138,6 +138,7 @@ class BoneMarrowAssessment(ClinicalRecord):
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="marrows")
     timepoint = models.CharField(max_length=12, choices=Timepoint.choices)
     cycle_number = models.PositiveSmallIntegerField(
+        _("cycle number"),
         null=True, blank=True, editable=False, help_text=_("1 or 2 for an end-of-cycle marrow.")
     )
     sample_date = models.DateField(_("Aspirate date"))
@@ -160,6 +161,7 @@ class BoneMarrowAssessment(ClinicalRecord):
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("bone marrow assessment")
         ordering = ["sample_date", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -232,6 +234,7 @@ class BloodCount(ClinicalRecord):
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("blood count")
         ordering = ["sample_date", "id"]
         indexes = [models.Index(fields=["participant", "sample_date"])]
 
@@ -265,6 +268,7 @@ class ExtramedullaryDisease(ClinicalRecord):
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("extramedullary disease")
         ordering = ["assessed_on", "id"]
         indexes = [models.Index(fields=["participant", "assessed_on"])]
 
@@ -285,7 +289,12 @@ class FlowMrd(ClinicalRecord):
     timepoint_lookup = "marrow__timepoint"
     field_units = {"cells_analysed": "cells (events acquired)"}
 
-    marrow = models.ForeignKey(BoneMarrowAssessment, on_delete=models.PROTECT, related_name="flow_mrd")
+    marrow = models.ForeignKey(
+        BoneMarrowAssessment,
+        verbose_name=_("bone marrow assessment"),
+        on_delete=models.PROTECT,
+        related_name="flow_mrd",
+    )
     result_type = models.CharField(max_length=14, choices=FlowResultType.choices)
     not_evaluable_reason = models.CharField(max_length=200, blank=True, help_text=_("Required when not evaluable."))
     value_pct = models.FloatField(
@@ -304,6 +313,7 @@ class FlowMrd(ClinicalRecord):
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("flow mrd")
         ordering = ["marrow_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["marrow"], condition=models.Q(is_deleted=False), name="one_live_flow_mrd"),
@@ -326,7 +336,9 @@ class NgsMrd(ClinicalRecord):
     timepoint_lookup = "marrow__timepoint"
     field_units = {"value_fraction": "fraction of nucleated cells", "lod_fraction": "fraction of nucleated cells"}
 
-    marrow = models.ForeignKey(BoneMarrowAssessment, on_delete=models.PROTECT, related_name="ngs_mrd")
+    marrow = models.ForeignKey(
+        BoneMarrowAssessment, verbose_name=_("bone marrow assessment"), on_delete=models.PROTECT, related_name="ngs_mrd"
+    )
     clone_trackable = models.BooleanField(_("Baseline clone trackable"))
     result = models.CharField(max_length=14, choices=NgsResult.choices, blank=True)
     value_fraction = models.FloatField(
@@ -347,6 +359,7 @@ class NgsMrd(ClinicalRecord):
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("ngs mrd")
         ordering = ["marrow_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["marrow"], condition=models.Q(is_deleted=False), name="one_live_ngs_mrd"),
@@ -376,13 +389,19 @@ class ResponseCall(ClinicalRecord):
     participant_lookup = "marrow__participant"
     timepoint_lookup = "marrow__timepoint"
 
-    marrow = models.ForeignKey(BoneMarrowAssessment, on_delete=models.PROTECT, related_name="response_calls")
+    marrow = models.ForeignKey(
+        BoneMarrowAssessment,
+        verbose_name=_("bone marrow assessment"),
+        on_delete=models.PROTECT,
+        related_name="response_calls",
+    )
     response = models.CharField(_("Investigator's response"), max_length=8, choices=ResponseCategory.choices)
     comment = models.CharField(max_length=400, blank=True)
 
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("response call")
         ordering = ["marrow_id", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -408,7 +427,10 @@ class FollowUpContact(ClinicalRecord):
     alive_label = "'alive' follow-up contacts and the relapse and transplant dates they report"
 
     participant = models.ForeignKey(
-        "enrollment.Participant", on_delete=models.PROTECT, related_name="follow_up_contacts"
+        "enrollment.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="follow_up_contacts",
     )
     contact_date = models.DateField()
     method = models.CharField(max_length=10, choices=ContactMethod.choices, default=ContactMethod.VISIT)
@@ -425,6 +447,7 @@ class FollowUpContact(ClinicalRecord):
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("follow up contact")
         ordering = ["contact_date", "id"]
         indexes = [models.Index(fields=["participant", "contact_date"])]
         constraints = [

@@ -29,7 +29,7 @@ class Cycle(ClinicalRecord):
     field_units = {"height_cm": "cm", "weight_kg": "kg", "bsa_m2": "m2"}
 
     participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="cycles")
-    number = models.PositiveSmallIntegerField(editable=False)
+    number = models.PositiveSmallIntegerField(_("cycle number"), editable=False)
     day1_on = models.DateField(_("Day 1 (actual start)"), help_text=_("The date the cycle actually started."))
     planned_day1_on = models.DateField(
         _("Planned day 1"),
@@ -37,7 +37,7 @@ class Cycle(ClinicalRecord):
         help_text=_("Previous cycle's day 1 + cycle length (cycle 1: the actual start)."),
     )
     delay_reason = models.CharField(max_length=300, blank=True, help_text=_("Required when the start is late."))
-    height_cm = models.DecimalField(max_digits=5, decimal_places=1, editable=False)
+    height_cm = models.DecimalField(_("height (cm)"), max_digits=5, decimal_places=1, editable=False)
     weight_kg = models.DecimalField(
         _("Weight at cycle start (kg)"),
         max_digits=5,
@@ -46,12 +46,13 @@ class Cycle(ClinicalRecord):
         help_text=_("kg; the BSA of the cycle's doses is computed from it."),
     )
     bsa_m2 = models.DecimalField(_("BSA (m²)"), max_digits=4, decimal_places=2, editable=False)
-    status = models.CharField(max_length=16, choices=CycleStatus.choices, default=CycleStatus.ONGOING)
+    status = models.CharField(_("status"), max_length=16, choices=CycleStatus.choices, default=CycleStatus.ONGOING)
     status_reason = models.CharField(max_length=300, blank=True, help_text=_("Required when stopped early."))
 
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("cycle")
         ordering = ["participant_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["participant", "number"], name="cycle_number_unique_per_participant")
@@ -99,13 +100,13 @@ class Administration(ClinicalRecord):
         "actual_dose_mg": "mg",
     }
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="administrations")
-    drug_code = models.CharField(max_length=8, editable=False)
-    cycle_day = models.PositiveSmallIntegerField(editable=False)
-    planned_on = models.DateField(editable=False)
-    protocol_dose = models.DecimalField(max_digits=7, decimal_places=2, editable=False)
-    protocol_dose_unit = models.CharField(max_length=10, editable=False)
-    planned_dose_mg = models.DecimalField(max_digits=7, decimal_places=2, editable=False)
+    cycle = models.ForeignKey(Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="administrations")
+    drug_code = models.CharField(_("drug"), max_length=8, editable=False)
+    cycle_day = models.PositiveSmallIntegerField(_("cycle day"), editable=False)
+    planned_on = models.DateField(_("planned on"), editable=False)
+    protocol_dose = models.DecimalField(_("protocol dose"), max_digits=7, decimal_places=2, editable=False)
+    protocol_dose_unit = models.CharField(_("protocol dose unit"), max_length=10, editable=False)
+    planned_dose_mg = models.DecimalField(_("planned dose (mg)"), max_digits=7, decimal_places=2, editable=False)
     given_on = models.DateField(_("Date given"), null=True, blank=True)
     actual_dose_mg = models.DecimalField(
         _("Actual dose (mg)"),
@@ -117,14 +118,18 @@ class Administration(ClinicalRecord):
         help_text=_("mg actually given."),
     )
     route = models.CharField(max_length=2, choices=Route.choices)
-    status = models.CharField(max_length=8, choices=AdministrationStatus.choices, default=AdministrationStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=8, choices=AdministrationStatus.choices, default=AdministrationStatus.PLANNED
+    )
     reason = models.CharField(
+        _("reason"),
         max_length=300, blank=True, help_text=_("Required when held, omitted, or the dose deviates by more than 10 %.")
     )
 
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("administration")
         ordering = ["cycle_id", "planned_on", "drug_code"]
 
     def __str__(self) -> str:
@@ -161,7 +166,7 @@ class BlinatumomabSegment(ClinicalRecord):
     alive_dates = {"started_at": None, "stopped_at": None}
     alive_label = "blinatumomab infusion starts and stops"
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="segments")
+    cycle = models.ForeignKey(Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="segments")
     started_at = models.DateTimeField(_("Start (UTC)"))
     stopped_at = models.DateTimeField(_("Stop (UTC)"), null=True, blank=True, help_text=_("Leave empty while running."))
     rate_mcg_per_day = models.DecimalField(  # 2 decimals: a per-m2 dose below 45 kg, e.g. 5 x 1.29 = 6.45
@@ -179,6 +184,7 @@ class BlinatumomabSegment(ClinicalRecord):
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("blinatumomab segment")
         ordering = ["cycle_id", "started_at"]
 
     def __str__(self) -> str:
@@ -199,14 +205,15 @@ class VisitRecord(ClinicalRecord):
     alive_dates = {"visited_on": None}
     alive_label = "visits"
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="visit_records")
-    visit_code = models.CharField(max_length=8, editable=False)
+    cycle = models.ForeignKey(Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="visit_records")
+    visit_code = models.CharField(_("visit"), max_length=8, editable=False)
     visited_on = models.DateField(_("Visit date"), null=True, blank=True)
     missed_reason = models.CharField(max_length=300, blank=True, help_text=_("Fill in instead of the date if missed."))
 
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("visit record")
         ordering = ["cycle_id", "visit_code"]
         constraints = [models.UniqueConstraint(fields=["cycle", "visit_code"], name="visit_record_unique_per_cycle")]
 
@@ -248,6 +255,7 @@ class Transplant(ClinicalRecord):
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("transplant")
         ordering = ["participant_id", "transplanted_on"]
 
     def __str__(self) -> str:

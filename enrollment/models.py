@@ -132,8 +132,8 @@ class ScreeningRecord(ClinicalRecord):
     )
     site_lookup = "site"
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="screenings")
-    screening_number = models.CharField(max_length=12, unique=True, editable=False)
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="screenings")
+    screening_number = models.CharField(_("screening number"), max_length=12, unique=True, editable=False)
     screened_on = models.DateField()
     initials = models.CharField(
         max_length=3,
@@ -157,16 +157,19 @@ class ScreeningRecord(ClinicalRecord):
     alt_x_uln = _x_uln(_("ALT (x ULN)"))
     creatinine_x_uln = _x_uln(_("Creatinine (x ULN)"))
     criteria = models.JSONField(
+        _("eligibility criteria"),
         default=dict, help_text="criterion code -> met / not_met / not_assessed"
     )
     status = models.CharField(
+        _("status"),
         max_length=16, choices=ScreeningStatus.choices, default=ScreeningStatus.SCREENING
     )
-    screen_fail_reason = models.TextField(blank=True)
+    screen_fail_reason = models.TextField(_("screen-failure reason"), blank=True)
 
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("screening record")
         ordering = ["-screened_on", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -232,7 +235,7 @@ class Consent(ClinicalRecord):
     site_lookup = "screening__site"
 
     screening = models.ForeignKey(
-        ScreeningRecord, on_delete=models.PROTECT, related_name="consents"
+        ScreeningRecord, verbose_name=_("screening record"), on_delete=models.PROTECT, related_name="consents"
     )
     document_version = models.CharField(max_length=20)
     signed_on = models.DateField()
@@ -243,6 +246,7 @@ class Consent(ClinicalRecord):
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("consent")
         ordering = ["signed_on", "id"]
 
     def __str__(self) -> str:
@@ -260,26 +264,32 @@ class ParticipantStatus(models.TextChoices):
 class Participant(ClinicalRecord):
     site_lookup = "site"
 
-    screening = models.OneToOneField(ScreeningRecord, on_delete=models.PROTECT, related_name="participant")
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="participants")
-    participant_id = models.CharField(max_length=12, unique=True, editable=False)
-    sequence = models.PositiveIntegerField(editable=False)
-    enrolled_on = models.DateField()
+    screening = models.OneToOneField(
+        ScreeningRecord, verbose_name=_("screening record"), on_delete=models.PROTECT, related_name="participant"
+    )
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="participants")
+    participant_id = models.CharField(_("participant ID"), max_length=12, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("sequence number"), editable=False)
+    enrolled_on = models.DateField(_("enrolled on"))
     height_cm = models.DecimalField(
+        _("height (cm)"),
         max_digits=5, decimal_places=1, validators=[MinValueValidator(100), MaxValueValidator(250)]
     )
     weight_kg = models.DecimalField(
+        _("weight (kg)"),
         max_digits=5, decimal_places=1, validators=[MinValueValidator(25), MaxValueValidator(300)]
     )
     status = models.CharField(
+        _("status"),
         max_length=16, choices=ParticipantStatus.choices, default=ParticipantStatus.ENROLLED
     )
-    status_on = models.DateField()
-    off_study_reason = models.CharField(max_length=32, blank=True)
+    status_on = models.DateField(_("status since"))
+    off_study_reason = models.CharField(_("off-study reason"), max_length=32, blank=True)
 
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("participant")
         ordering = ["participant_id"]
         constraints = [
             models.UniqueConstraint(fields=["site", "sequence"], name="participant_sequence_per_site")
@@ -301,15 +311,18 @@ class StatusChange(ClinicalRecord):
     alive_dates = {"changed_on": ~models.Q(to_status=rules.OFF_STUDY, reason="death")}
     alive_label = "non-death status changes (withdrawal included)"
 
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField(max_length=16)
-    to_status = models.CharField(max_length=16)
-    changed_on = models.DateField()
-    reason = models.CharField(max_length=500, blank=True)
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.PROTECT, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from status"), max_length=16)
+    to_status = models.CharField(_("to status"), max_length=16)
+    changed_on = models.DateField(_("changed on"))
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("status change")
         ordering = ["changed_on", "id"]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from pghistory.core import event_models
 
 from blinatrial.access import visible_site_ids
+from integrity import labels
 from integrity.cells import TEXT_KINDS, format_cell
 from integrity.model_meta import clinical_models, field_kind, participant_object_path
 from integrity.models import Lock, Signature, SourceVerification
@@ -66,14 +67,16 @@ YES, NO = _("yes"), _("no")
 
 def model_words(model: type[models.Model]) -> str:
     """A model's name as pages show it (capitalised verbose name; the integrity app's own in words)."""
-    return str(OWN_MODEL_NAMES.get(model._meta.label, model._meta.verbose_name)).capitalize()
+    if model._meta.label in OWN_MODEL_NAMES:
+        return str(OWN_MODEL_NAMES[model._meta.label])
+    return labels.model_label(model)
 
 
 def field_words(model: type[models.Model], field: models.Field) -> str:
     """A field's name as pages show it (capitalised verbose name; the integrity app's own in words)."""
     if model._meta.app_label == "integrity" and field.name in OWN_FIELD_NAMES:
         return str(OWN_FIELD_NAMES[field.name])
-    return str(field.verbose_name).capitalize()
+    return labels.field_label(model, field.name)
 
 
 def diff_events(events: Iterable[tuple], n_keys: int = 0) -> Iterator[tuple]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blinatrial import params
 from blinatrial.access import visible_site_ids
-from integrity import rules
+from integrity import labels, rules
 from integrity.audit import audited_models, model_key, model_words
 from integrity.models import LockScope, QueryStatus, SecurityEventKind, SignatureMeaning
 from integrity.rules import DecimalEntryError, normalise_decimal_text
@@ -231,7 +231,7 @@ class QueryRaiseForm(forms.Form):
             for f in type(record)._meta.concrete_fields
             if f.editable and not f.primary_key and f.name not in {"is_deleted", "deleted_at", "deleted_reason"}
         ]
-        self.fields["field_name"].choices = [(f.name, str(f.verbose_name).capitalize()) for f in fields]
+        self.fields["field_name"].choices = [(f.name, labels.field_label(type(record), f.name)) for f in fields]
 
 
 class QueryMessageForm(forms.Form):

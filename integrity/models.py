@@ -28,10 +28,11 @@ DATA_VERSION_SQL = (
 
 
 class ClinicalRecord(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -40,6 +41,7 @@ class ClinicalRecord(models.Model):
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -47,10 +49,10 @@ class ClinicalRecord(models.Model):
         editable=False,
     )
     # Optimistic concurrency: a save must name the version it was edited from.
-    row_version = models.PositiveIntegerField(default=1, editable=False)
-    is_deleted = models.BooleanField(default=False, editable=False)
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    deleted_reason = models.CharField(max_length=500, blank=True, editable=False)
+    row_version = models.PositiveIntegerField(_("row version"), default=1, editable=False)
+    is_deleted = models.BooleanField(_("is deleted"), default=False, editable=False)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+    deleted_reason = models.CharField(_("deleted reason"), max_length=500, blank=True, editable=False)
 
     class Meta:
         abstract = True

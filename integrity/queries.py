@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from blinatrial.access import COORDINATOR, DATA_MANAGER, INVESTIGATOR, MONITOR, has_role
-from integrity import locking, texts
+from integrity import labels, locking, texts
 from integrity.audit_context import own_context
 from integrity.models import DataQuery, QueryMessage, QueryStatus
 
@@ -47,7 +47,7 @@ def site_of(record: models.Model):
 def field_label(record_or_model, field_name: str) -> str:
     model = record_or_model if isinstance(record_or_model, type) else type(record_or_model)
     try:
-        return str(model._meta.get_field(field_name).verbose_name).capitalize()
+        return labels.field_label(model, field_name)
     except Exception:  # noqa: BLE001 - a check may name a derived value rather than a field
         return field_name.replace("_", " ").capitalize()  # a code: data, not interface text
 

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 
 from blinatrial.access import INVESTIGATOR, has_role
-from integrity import locking, texts
+from integrity import labels, locking, texts
 from integrity.audit import BOOKKEEPING, clinical_models
 from integrity.audit_context import own_context
 from integrity.models import Signature
@@ -242,9 +242,9 @@ def signed_records(participant, timepoint: str = CASEBOOK) -> list[tuple[str, st
         model = apps.get_model(label)
         fields = {f.attname: f for f in model._meta.concrete_fields if not f.is_relation}  # no bare row ids
         for key, values in _selected(records, label, timepoint, addition):
-            shown = {str(fields[k].verbose_name).capitalize(): _shown(fields[k], v)
+            shown = {labels.field_label(model, fields[k].name): _shown(fields[k], v)
                      for k, v in values.items() if k in fields and k != "id"}
-            out.append((str(model._meta.verbose_name).capitalize(), key, shown))
+            out.append((labels.model_label(model), key, shown))
     if addition is not None and addition.derived:
         out.append((gettext("Derived from the data"), "", {k: words(v) for k, v in sorted(addition.derived.items())}))
     return out

@@ -24,7 +24,7 @@ from blinatrial.access import (
     visible_site_ids,
 )
 from blinatrial.params import parse_query
-from integrity import audit, locking, queries, services, signatures
+from integrity import audit, labels, locking, queries, services, signatures
 from integrity.cells import escape_text
 from integrity.forms import (
     AuditFilterForm,
@@ -193,7 +193,7 @@ def record_remove(request: HttpRequest, ct_id: int, pk: int) -> HttpResponse:
             form.add_error(None, exc.shown())
         else:
             messages.success(request, gettext("%(form)s %(record)s removed.") % {
-                "form": str(record._meta.verbose_name).capitalize(), "record": record
+                "form": labels.model_label(type(record)), "record": record
             })
             return redirect(_after_removal_url(record))
     status = 400 if request.method == "POST" else 200

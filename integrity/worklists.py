@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from blinatrial.access import COORDINATOR, DATA_MANAGER, MONITOR
 from blinatrial.dates import shown_date
 from blinatrial.worklist import MAX_ITEMS, WorkItem, WorkList, register
+from integrity import labels
 from integrity.models import DataQuery, Lock, QueryStatus
 from integrity.queries import field_label
 
@@ -23,7 +24,7 @@ STALE_AFTER = timedelta(days=7)
 
 def query_item(query: DataQuery, note: str = "") -> WorkItem:
     model = query.content_type.model_class()
-    form = str(model._meta.verbose_name).capitalize() if model else gettext("Record")
+    form = labels.model_label(model) if model else gettext("Record")
     field = field_label(model, query.field_name) if model else gettext("a field")
     label = f"{query.participant.participant_id if query.participant else query.site.code} · {form}: {field}"
     return WorkItem(label=label, url=reverse("integrity:query-detail", args=[query.pk]),

@@ -9,6 +9,7 @@ whether it was marked for translation or never marked at all.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -78,14 +79,23 @@ def data_strings() -> list[str]:
     return sorted(values, key=len, reverse=True)
 
 
+@functools.lru_cache(maxsize=8)
+def _data_pattern(values: tuple[str, ...]) -> re.Pattern | None:
+    """The data values as whole words (initials "AB" are not set aside from inside "ABL1"), longest first."""
+    if not values:
+        return None
+    ordered = sorted(values, key=len, reverse=True)
+    return re.compile("|".join(rf"(?<![A-Za-z0-9]){re.escape(v)}(?![A-Za-z0-9])" for v in ordered))
+
+
 def english_left(page: str, data: list[str] | None = None) -> list[str]:
     """The Latin-letter words on an HTML page that are neither data, nor allowed codes, units or names."""
     text = visible_text(page)
     # a stored timestamp shown as stored (before the data: a value may be part of it)
     text = re.sub(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?", " ", text)
-    for value in data if data is not None else data_strings():
-        if value in text:
-            text = text.replace(value, " ")
+    pattern = _data_pattern(tuple(data if data is not None else data_strings()))
+    if pattern is not None:
+        text = pattern.sub(" ", text)
     text = re.sub(r"\b[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Za-z_]+)?\b", " ", text)  # time zone names
     text = re.sub(r"\b\d{2,4}-\d{3}\b", " ", text)  # participant IDs
     text = re.sub(r"\bS\d{2,4}-\d{3}\b", " ", text)  # screening numbers

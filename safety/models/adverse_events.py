@@ -231,7 +231,9 @@ class SaeFollowUpReport(ClinicalRecord):
     participant_lookup = "adverse_event__participant"
     timepoint_lookup = "adverse_event__reference"
 
-    adverse_event = models.ForeignKey(AdverseEvent, on_delete=models.PROTECT, related_name="follow_up_reports")
+    adverse_event = models.ForeignKey(
+        AdverseEvent, verbose_name=_("adverse event"), on_delete=models.PROTECT, related_name="follow_up_reports"
+    )
     sent_at = models.DateTimeField(_("Follow-up report sent (UTC)"))
     summary = models.TextField(_("What the follow-up reports"), help_text=_("New information, outcome, causality."))
 
@@ -253,7 +255,9 @@ class SaeAlert(models.Model):
     """The notifications of one serious AE (not a clinical record): each is sent once, claimed by a conditional
     UPDATE of its empty time stamp (safety.notifications)."""
 
-    adverse_event = models.OneToOneField(AdverseEvent, on_delete=models.PROTECT, related_name="sae_alert")
+    adverse_event = models.OneToOneField(
+        AdverseEvent, verbose_name=_("adverse event"), on_delete=models.PROTECT, related_name="sae_alert"
+    )
     entry_sent_at = models.DateTimeField(null=True, blank=True)
     overdue_sent_at = models.DateTimeField(null=True, blank=True)
 

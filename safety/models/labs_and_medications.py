@@ -63,6 +63,7 @@ class ChemistryPanel(ClinicalRecord):
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("chemistry panel")
         ordering = ["participant_id", "sample_date", "id"]
         indexes = [models.Index(fields=["participant", "sample_date"])]
 
@@ -117,7 +118,10 @@ class ConcomitantMedication(ClinicalRecord):
     field_units = {"dose": "dose_unit"}
 
     participant = models.ForeignKey(
-        "enrollment.Participant", on_delete=models.PROTECT, related_name="concomitant_medications"
+        "enrollment.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="concomitant_medications",
     )
     drug_name = models.CharField(_("Medication"), max_length=120, help_text=_("Generic name, e.g. tocilizumab."))
     indication = models.CharField(_("Indication"), max_length=200, blank=True)
@@ -154,6 +158,7 @@ class ConcomitantMedication(ClinicalRecord):
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("concomitant medication")
         ordering = ["participant_id", "start_date", "id"]
         indexes = [models.Index(fields=["participant", "start_date"])]
         constraints = [

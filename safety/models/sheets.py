@@ -45,7 +45,9 @@ class CrsAssessment(AeChildRecord):
     export_name = "crs_assessments"
     field_units = {"vasopressors_excl_vasopressin": "count of vasopressors (vasopressin not counted)"}
 
-    adverse_event = models.ForeignKey(AdverseEvent, on_delete=models.PROTECT, related_name="crs_assessments")
+    adverse_event = models.ForeignKey(
+        AdverseEvent, verbose_name=_("adverse event"), on_delete=models.PROTECT, related_name="crs_assessments"
+    )
     assessed_at = models.DateTimeField(_("Assessed (UTC)"))
     max_temp_c = models.DecimalField(
         _("Maximum temperature (°C)"),
@@ -122,7 +124,9 @@ class IcansAssessment(AeChildRecord):
     export_name = "icans_assessments"
     field_units = {name: f"ICE points (0-{points})" for name, _, points in ICE_FIELDS}
 
-    adverse_event = models.ForeignKey(AdverseEvent, on_delete=models.PROTECT, related_name="icans_assessments")
+    adverse_event = models.ForeignKey(
+        AdverseEvent, verbose_name=_("adverse event"), on_delete=models.PROTECT, related_name="icans_assessments"
+    )
     assessed_at = models.DateTimeField(_("Assessed (UTC)"))
     ice_orientation_year = _ice_item(0)
     ice_orientation_month = _ice_item(1)
