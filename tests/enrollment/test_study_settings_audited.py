@@ -36,7 +36,7 @@ def test_a_change_with_a_reason_is_saved_and_audited_with_old_new_reason_and_use
 
     trail = html.unescape(data_manager_client.get(reverse("integrity:audit-list")).content.decode())
     row = next(r for r in trail.split("<tr") if "Amendment 3: four more places" in r)
-    for shown in ("Study settings", "Target enrollment", ">20<", ">24<", data_manager.username):
+    for shown in ("Study settings", "Enrollment target (participants)", ">20<", ">24<", data_manager.username):
         assert shown in row, shown
 
 
