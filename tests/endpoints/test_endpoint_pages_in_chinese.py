@@ -144,8 +144,8 @@ def test_blocks_and_plots_are_stored_per_language_and_the_plot_urls_carry_it(dat
 def test_plots_fall_back_to_the_installed_cjk_font():
     from matplotlib import font_manager
 
-    if plots.CJK_FONT not in {f.name for f in font_manager.fontManager.ttflist}:
-        pytest.skip("fonts-noto-cjk is not installed here")
+    # the set-up scripts install Debian's fonts-noto-cjk with Chromium (scripts/ensure_system_packages.sh)
+    assert plots.CJK_FONT in {f.name for f in font_manager.fontManager.ttflist}, "fonts-noto-cjk is not installed"
     assert plots.FONT_FAMILY == ["DejaVu Sans", "Noto Sans CJK SC"]
     path = font_manager.findfont(font_manager.FontProperties(family=plots.CJK_FONT), fallback_to_default=False)
     assert "NotoSansCJK" in path
