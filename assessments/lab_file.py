@@ -41,25 +41,26 @@ ASSAY_COLUMNS = {"flow": FLOW_COLUMNS, "ngs": NGS_COLUMNS}
 ASSAY_LABELS = {"flow": _("flow MRD"), "ngs": _("NGS MRD")}
 ALL_COLUMNS = (*IDENTITY_COLUMNS, *dict.fromkeys([*FLOW_COLUMNS, *NGS_COLUMNS]))
 
-# The file's columns in words (the import page and the README show them).
+# The file's columns in words (the import page and the README show them): name, assay, meaning, and the words the
+# file may hold in it, shown as literal text to type (they are the file's own vocabulary, the same in any language).
 COLUMN_HELP = (
-    ("assay", "both", _("flow or ngs")),
-    ("participant_id", "both", _("the participant ID, e.g. 01-007")),
-    ("sample_date", "both", _("the aspirate date, YYYY-MM-DD, as on the bone marrow assessment")),
-    ("sample_id", "both", _("the sample ID, as on the bone marrow assessment")),
-    ("result", "both", _("flow: quantified, not detected or not evaluable; NGS: detected or not detected (empty "
-                         "without a trackable clone)")),
+    ("assay", "both", _("the assay"), ("flow", "ngs")),
+    ("participant_id", "both", _("the participant ID, e.g. 01-007"), ()),
+    ("sample_date", "both", _("the aspirate date, YYYY-MM-DD, as on the bone marrow assessment"), ()),
+    ("sample_id", "both", _("the sample ID, as on the bone marrow assessment"), ()),
+    ("result", "flow", _("the flow result"), ("quantified", "not detected", "not evaluable")),
+    ("result", "ngs", _("the NGS result (empty without a trackable clone)"), ("detected", "not detected")),
     # xgettext:no-python-format
-    ("value_pct", "flow", _("MRD value in % of nucleated cells (quantified only)")),
-    ("lod_pct", "flow", _("limit of detection in % (required for not detected)")),
-    ("not_evaluable_reason", "flow", _("why the sample was not evaluable")),
-    ("cells_analysed", "flow", _("events acquired")),
-    ("method_version", "flow", _("the assay's method version")),
-    ("clone_trackable", "ngs", _("yes or no: a trackable baseline clone")),
-    ("value_fraction", "ngs", _("MRD value as a fraction of nucleated cells, e.g. 2e-5")),
-    ("value_cells_per_million", "ngs", _("or the value in cells per million nucleated cells")),
-    ("lod_fraction", "ngs", _("limit of detection as a fraction (required for not detected)")),
-    ("lab", "both", _("the laboratory")),
+    ("value_pct", "flow", _("MRD value in % of nucleated cells (quantified only)"), ()),
+    ("lod_pct", "flow", _("limit of detection in % (required for not detected)"), ()),
+    ("not_evaluable_reason", "flow", _("why the sample was not evaluable"), ()),
+    ("cells_analysed", "flow", _("events acquired"), ()),
+    ("method_version", "flow", _("the assay's method version"), ()),
+    ("clone_trackable", "ngs", _("a trackable baseline clone"), ("yes", "no")),
+    ("value_fraction", "ngs", _("MRD value as a fraction of nucleated cells, e.g. 2e-5"), ()),
+    ("value_cells_per_million", "ngs", _("or the value in cells per million nucleated cells"), ()),
+    ("lod_fraction", "ngs", _("limit of detection as a fraction (required for not detected)"), ()),
+    ("lab", "both", _("the laboratory"), ()),
 )
 
 # What a person writes -> the stored choice.

@@ -7,6 +7,7 @@ suffix cannot say it, ``field_units`` does (exports read it).
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.rules import DEFAULT_ENTRY_LIMITS as LIMITS
@@ -135,7 +136,10 @@ class BoneMarrowAssessment(ClinicalRecord):
     alive_dates = {"sample_date": None}  # dates that prove the participant alive (enrollment.alive)
     alive_label = "marrow and MRD samples"
 
-    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="marrows")
+    participant = models.ForeignKey(
+        "enrollment.Participant", verbose_name=_("participant"),
+        on_delete=models.PROTECT, related_name="marrows"
+    )
     timepoint = models.CharField(max_length=12, choices=Timepoint.choices)
     cycle_number = models.PositiveSmallIntegerField(
         _("cycle number"),
@@ -184,6 +188,11 @@ class BoneMarrowAssessment(ClinicalRecord):
     def __str__(self) -> str:
         return f"{self.participant} marrow {self.timepoint} {self.sample_date}"
 
+    def shown_title(self) -> str:
+        return gettext("%(participant)s marrow %(timepoint)s %(date)s") % {
+            "participant": self.participant, "timepoint": self.timepoint, "date": self.sample_date
+        }
+
     @property
     def is_adequate(self) -> bool:
         return self.aspirate_adequacy == AspirateAdequacy.ADEQUATE
@@ -201,7 +210,10 @@ class BloodCount(ClinicalRecord):
     alive_dates = {"sample_date": None}
     alive_label = "blood counts"
 
-    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="blood_counts")
+    participant = models.ForeignKey(
+        "enrollment.Participant", verbose_name=_("participant"),
+        on_delete=models.PROTECT, related_name="blood_counts"
+    )
     sample_date = models.DateField(_("Sample date"))
     anc_e9_per_l = models.DecimalField(
         _("ANC (x10^9/L)"), max_digits=6, decimal_places=2, validators=_pct(LIMITS.anc_max),
@@ -259,7 +271,10 @@ class ExtramedullaryDisease(ClinicalRecord):
     alive_dates = {"assessed_on": None}
     alive_label = "EMD assessments"
 
-    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="emd_assessments")
+    participant = models.ForeignKey(
+        "enrollment.Participant", verbose_name=_("participant"),
+        on_delete=models.PROTECT, related_name="emd_assessments"
+    )
     assessed_on = models.DateField(_("Assessment date"))
     status = models.CharField(_("Extramedullary disease"), max_length=12, choices=EmdStatus.choices)
     cns_status = models.CharField(_("CNS status"), max_length=12, choices=CnsStatus.choices)
@@ -322,6 +337,9 @@ class FlowMrd(ClinicalRecord):
     def __str__(self) -> str:
         return f"flow MRD of {self.marrow}"
 
+    def shown_title(self) -> str:
+        return gettext("flow MRD of %(marrow)s") % {"marrow": self.marrow.shown_title()}
+
 
 @clinical_record
 class NgsMrd(ClinicalRecord):
@@ -368,6 +386,9 @@ class NgsMrd(ClinicalRecord):
     def __str__(self) -> str:
         return f"NGS MRD of {self.marrow}"
 
+    def shown_title(self) -> str:
+        return gettext("NGS MRD of %(marrow)s") % {"marrow": self.marrow.shown_title()}
+
     @property
     def fraction(self) -> float | None:
         """The value as a fraction, from either entry."""
@@ -411,6 +432,9 @@ class ResponseCall(ClinicalRecord):
 
     def __str__(self) -> str:
         return f"{self.response} at {self.marrow}"
+
+    def shown_title(self) -> str:
+        return gettext("%(response)s at %(marrow)s") % {"response": self.response, "marrow": self.marrow.shown_title()}
 
 
 @clinical_record
@@ -463,3 +487,8 @@ class FollowUpContact(ClinicalRecord):
 
     def __str__(self) -> str:
         return f"{self.participant} follow-up {self.contact_date}"
+
+    def shown_title(self) -> str:
+        return gettext("%(participant)s follow-up %(date)s") % {
+            "participant": self.participant, "date": self.contact_date
+        }

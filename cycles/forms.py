@@ -175,7 +175,7 @@ class AdministrationForm(_ParticipantDatesMixin, ClinicalRecordForm):
 
     @property
     def reason(self) -> str:
-        return "Administration recorded" if self.first_recording else super().reason
+        return services.ADMINISTRATION_RECORDED if self.first_recording else super().reason
 
     def clean(self):
         data = super().clean()

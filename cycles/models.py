@@ -28,7 +28,10 @@ class Cycle(ClinicalRecord):
     alive_label = "cycle starts"
     field_units = {"height_cm": "cm", "weight_kg": "kg", "bsa_m2": "m2"}
 
-    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="cycles")
+    participant = models.ForeignKey(
+        "enrollment.Participant", verbose_name=_("participant"),
+        on_delete=models.PROTECT, related_name="cycles"
+    )
     number = models.PositiveSmallIntegerField(_("cycle number"), editable=False)
     day1_on = models.DateField(_("Day 1 (actual start)"), help_text=_("The date the cycle actually started."))
     planned_day1_on = models.DateField(
@@ -135,6 +138,11 @@ class Administration(ClinicalRecord):
     def __str__(self) -> str:
         return f"{self.cycle} {self.drug_code} day {self.cycle_day}"
 
+    def shown_title(self) -> str:
+        return gettext("%(cycle)s %(drug)s day %(day)s") % {
+            "cycle": self.cycle, "drug": self.drug_name, "day": self.cycle_day
+        }
+
     @property
     def drug_name(self) -> str:
         """The drug's name in the reader's language (exports read REGIMEN.drug_names(), in English)."""
@@ -189,6 +197,11 @@ class BlinatumomabSegment(ClinicalRecord):
 
     def __str__(self) -> str:
         return f"{self.cycle} blinatumomab {self.rate_display} µg/day from {shown_utc(self.started_at)}"
+
+    def shown_title(self) -> str:
+        return gettext("%(cycle)s blinatumomab %(rate)s µg/day from %(start)s") % {
+            "cycle": self.cycle, "rate": self.rate_display, "start": shown_utc(self.started_at)
+        }
 
     @property
     def rate_display(self) -> str:
@@ -245,7 +258,10 @@ class Transplant(ClinicalRecord):
     alive_dates = {"transplanted_on": None}
     alive_label = "transplants"
 
-    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="transplants")
+    participant = models.ForeignKey(
+        "enrollment.Participant", verbose_name=_("participant"),
+        on_delete=models.PROTECT, related_name="transplants"
+    )
     transplanted_on = models.DateField(_("Transplant date (day 0)"))
     donor_type = models.CharField(max_length=24, choices=DonorType.choices)
     conditioning_intensity = models.CharField(max_length=3, choices=ConditioningIntensity.choices)

@@ -14,6 +14,7 @@ import pghistory
 from django.db import transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from cycles import rules
 from cycles.models import (
@@ -29,8 +30,13 @@ from cycles.regimen import REGIMEN
 from enrollment import rules as enrollment_rules
 from enrollment.models import Participant
 from enrollment.services import change_status
-from integrity import locking
+from integrity import locking, texts
 from integrity.services import RecordLocked, refused_by_lock
+
+# Reasons the system writes (stored in English, shown translated: integrity.texts).
+ADMINISTRATION_RECORDED = gettext_noop("Administration recorded")
+FIRST_DOSE = gettext_noop("First dose (C1D1)")
+texts.register(ADMINISTRATION_RECORDED, FIRST_DOSE)
 
 GIVEN_STATUSES = (AdministrationStatus.GIVEN, AdministrationStatus.REDUCED)
 
@@ -159,7 +165,7 @@ def record_administration(
     adm.route = route or adm.route
     adm.row_version += 1
     adm.updated_by = user
-    with pghistory.context(reason="Administration recorded", user=getattr(user, "pk", None)), refused_by_lock():
+    with pghistory.context(reason=ADMINISTRATION_RECORDED, user=getattr(user, "pk", None)), refused_by_lock():
         adm.save()
     mark_on_treatment_if_first_dose(participant=adm.cycle.participant, user=user)
     return adm
@@ -231,7 +237,7 @@ def mark_on_treatment_if_first_dose(*, participant: Participant, user) -> bool:
         participant=participant,
         to_status=enrollment_rules.ON_TREATMENT,
         on=first,
-        reason="First dose (C1D1)",
+        reason=FIRST_DOSE,
         user=user,
     )
     return True

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments import rules
 from assessments.derived import derive_for_participant
+from assessments.models import AspirateAdequacy, EmdStatus, FlowResultType
 
 STATUS_TEXT = {
     "RESPONDER": _("responder"),
@@ -149,23 +150,34 @@ def status_code_text(code: str | None) -> str | None:
     return str(STATUS_TEXT.get(code, code))
 
 
+def _choice_words(choices, value: str | None) -> str | None:
+    """A stored choice code as its label in the reader's language, in lower case as inside a sentence."""
+    if value is None:
+        return None
+    label = dict(choices.choices).get(value)
+    return str(label).lower() if label is not None else value
+
+
 def _inputs(m) -> dict[str, Any]:
     cbc = m.cbc
     emd = m.emd_record
     return {
         "marrow_date": m.marrow_date,
         "blasts_pct": m.blasts_pct,
-        "aspirate_adequacy": m.aspirate_adequacy,
+        "aspirate_adequacy": _choice_words(AspirateAdequacy, m.aspirate_adequacy),
         "prior_remission": m.prior_remission,
         "cbc": ({"date": cbc.sample_date, "anc": cbc.anc, "plt": cbc.plt, "pb_blasts": cbc.pb_blasts} if cbc else None),
-        "emd": {"date": emd.sample_date, "status": emd.status, "cns": emd.cns_status} if emd else None,
+        "emd": (
+            {"date": emd.sample_date, "status": _choice_words(EmdStatus, emd.status), "cns": emd.cns_status}
+            if emd else None
+        ),
         "derived_response": m.derived_response,
         "ne_reason": reason_code_text(m.ne_reason),
         "investigator_call": m.investigator_call,
         "disagreement": m.disagreement,
         "flow": (
             {
-                "result_type": m.flow.result_type,
+                "result_type": _choice_words(FlowResultType, m.flow.result_type),
                 "value_pct": m.flow.value_pct,
                 "lod_pct": m.flow.lod_pct,
                 "class": class_code_text(m.flow_class),

@@ -46,7 +46,7 @@ from blinatrial.access import (
 from blinatrial.params import parse_query
 from endpoints import services
 from endpoints.explain import adtte_reason, explain_participant
-from endpoints.labels import group_label
+from endpoints.labels import ANALYSES, group_label
 from endpoints.models import GROUP_KEY_MAX_LENGTH, DashboardPanel, EndpointSnapshot, ParticipantResult
 from enrollment.models import Participant, ParticipantStatus, Site
 from integrity.models import DataVersion
@@ -357,7 +357,7 @@ def participant(request: HttpRequest, pk: int) -> HttpResponse:
         "stale": snapshot is not None and snapshot["data_version"] < snapshot["current_version"],
         "explanation": explain_participant(p.pk, snapshot, cutoff),
         "adtte_rows": [
-            {**adtte[x], "reason": adtte_reason(adtte[x].get("EVNTDESC_or_CNSDTDSC"))}
+            {**adtte[x], "reason": adtte_reason(adtte[x].get("EVNTDESC_or_CNSDTDSC")), "label": ANALYSES.get(x, x)}
             for x in ADTTE_PARAMS
             if x in adtte
         ],

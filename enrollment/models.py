@@ -252,6 +252,9 @@ class Consent(ClinicalRecord):
     def __str__(self) -> str:
         return f"consent v{self.document_version} {self.signed_on}"
 
+    def shown_title(self) -> str:
+        return gettext("consent v%(version)s %(date)s") % {"version": self.document_version, "date": self.signed_on}
+
 
 class ParticipantStatus(models.TextChoices):
     ENROLLED = rules.ENROLLED, _("Enrolled")

@@ -26,9 +26,16 @@ from enrollment.models import (
     StudySettings,
 )
 from enrollment.protocol import ENROLLMENT_PROTOCOL
-from integrity import locking
+from integrity import locking, texts
 from integrity.models import FormSubmission
 from integrity.services import INITIAL_ENTRY, refused_by_lock
+
+# Audit and status-change reasons the system writes (stored in English, shown translated: integrity.texts).
+CONSENT_RECORDED = gettext_noop("Consent recorded")
+ENROLLED_REASON = gettext_noop("Enrolled")
+SCREEN_FAILED_REASON = gettext_noop("Screen failed: %(reason)s")
+ENROLLED_AS = gettext_noop("Enrolled as %(participant)s")
+texts.register(CONSENT_RECORDED, ENROLLED_REASON, SCREEN_FAILED_REASON, ENROLLED_AS)
 
 
 class StatusChangeRefused(ValueError):
@@ -202,7 +209,7 @@ def screen_fail(*, screening: ScreeningRecord, reason: str, user) -> ScreeningRe
     if (problem := rules.transition_problem(current.status, rules.SCREEN_FAILED)) is not None:
         raise ScreeningRefused(problem)
     return _update_screening(
-        current, reason=f"Screen failed: {reason.strip()}", user=user,
+        current, reason=texts.stored(SCREEN_FAILED_REASON, reason=reason.strip()), user=user,
         status=rules.SCREEN_FAILED, screen_fail_reason=reason.strip(),
     )
 
@@ -243,7 +250,7 @@ def record_consent(
     if screening.criteria.get(ENROLLMENT_PROTOCOL.consent_criterion) != "met":
         criteria = {**screening.criteria, ENROLLMENT_PROTOCOL.consent_criterion: "met"}
         try:
-            _update_screening(screening, reason="Consent recorded", user=user, criteria=criteria)
+            _update_screening(screening, reason=CONSENT_RECORDED, user=user, criteria=criteria)
         except ScreeningRefused as exc:
             raise ConsentRefused(*exc.args) from exc
     _register_submission(consent, submission_token)
@@ -301,11 +308,11 @@ def enroll_participant(
         participant.save()
         StatusChange.objects.create(
             participant=participant, from_status=rules.SCREENING, to_status=rules.ENROLLED,
-            changed_on=enrolled_on, reason="Enrolled", created_by=user, updated_by=user,
+            changed_on=enrolled_on, reason=ENROLLED_REASON, created_by=user, updated_by=user,
         )
     try:
-        _update_screening(screening, reason=f"Enrolled as {participant.participant_id}", user=user,
-                          status=rules.ENROLLED)
+        _update_screening(screening, reason=texts.stored(ENROLLED_AS, participant=participant.participant_id),
+                          user=user, status=rules.ENROLLED)
     except ScreeningRefused as exc:
         raise EnrollmentRefused(*exc.args) from exc
     return participant

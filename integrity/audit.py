@@ -20,7 +20,8 @@ from integrity import labels
 from integrity.cells import TEXT_KINDS, format_cell
 from integrity.model_meta import clinical_models, field_kind, participant_object_path
 from integrity.models import Lock, Signature, SourceVerification
-from integrity.words import mapping_words, words
+from integrity.words import field_words as value_words
+from integrity.words import words
 
 # Bookkeeping that every save changes: not a change of data (soft delete shows as is_deleted / deleted_reason).
 BOOKKEEPING = {"created_at", "updated_at", "row_version", "created_by", "updated_by", "deleted_at"}
@@ -173,9 +174,10 @@ def _shown(field: models.Field, value: object) -> str:
         return str(YES if value else NO)
     if field.choices:
         return str(dict(field.flatchoices).get(value, words(value)))
+    key = f"{field.model._meta.label}.{field.name}"
     if isinstance(value, dict):
-        return mapping_words(value)
-    return str(words(display_value(field, value)))
+        return str(value_words(key, value))
+    return str(value_words(key, display_value(field, value)))
 
 
 def site_path(model: type[models.Model]) -> str | None:

@@ -52,3 +52,10 @@ def field_label(model: type[models.Model], name: str) -> str:
 def model_label(model: type[models.Model]) -> str:
     """The name of a kind of record as a page shows it."""
     return capfirst(str(model._meta.verbose_name))
+
+
+def record_title(record: models.Model) -> str:
+    """A record as a page's title names it, in the reader's language: the model's `shown_title()` where its
+    `__str__` holds English words ("CR at 01-003 marrow EOC1 …"), else `str(record)` (IDs, codes and dates)."""
+    shown = getattr(record, "shown_title", None)
+    return str(shown()) if callable(shown) else str(record)

@@ -35,7 +35,7 @@ from integrity import labels, locking, texts
 from integrity.audit import BOOKKEEPING, clinical_models
 from integrity.audit_context import own_context
 from integrity.models import Signature
-from integrity.words import mapping_words, words
+from integrity.words import field_words, words
 
 CASEBOOK = ""  # the timepoint value of a whole-casebook signature
 _LEFT_OUT = BOOKKEEPING | {"is_deleted", "deleted_reason"}
@@ -228,7 +228,7 @@ def _shown(field, value) -> object:
         return gettext("yes") if value else gettext("no")
     if field.choices and value not in (None, ""):
         return dict(field.flatchoices).get(value, value)
-    return mapping_words(value) if isinstance(value, dict) else words(value)
+    return field_words(f"{field.model._meta.label}.{field.name}", value)
 
 
 def signed_records(participant, timepoint: str = CASEBOOK) -> list[tuple[str, str, dict]]:

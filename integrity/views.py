@@ -150,7 +150,7 @@ def participant_audit(request: HttpRequest, pk: int) -> HttpResponse:
 def record_audit(request: HttpRequest, ct_id: int, pk: int) -> HttpResponse:
     record = _clinical_record(request, ct_id, pk)
     title = gettext("Audit trail of %(form)s %(record)s") % {
-        "form": record._meta.verbose_name, "record": record
+        "form": record._meta.verbose_name, "record": labels.record_title(record)
     }
     record_queries = DataQuery.objects.filter(content_type_id=ct_id, object_id=pk).select_related("raised_by")
     extra = {"record_queries": record_queries, "form_url": queries.form_url(record), "ct_id": ct_id}
@@ -166,7 +166,7 @@ def field_history(request: HttpRequest, ct_id: int, pk: int, field: str) -> Http
     return _audit_page(
         request,
         title=gettext("History of “%(field)s” of %(form)s %(record)s") % {
-            "field": label, "form": record._meta.verbose_name, "record": record
+            "field": label, "form": record._meta.verbose_name, "record": labels.record_title(record)
         },
         record=record,
         field=field,
@@ -193,12 +193,14 @@ def record_remove(request: HttpRequest, ct_id: int, pk: int) -> HttpResponse:
             form.add_error(None, exc.shown())
         else:
             messages.success(request, gettext("%(form)s %(record)s removed.") % {
-                "form": labels.model_label(type(record)), "record": record
+                "form": labels.model_label(type(record)), "record": labels.record_title(record)
             })
             return redirect(_after_removal_url(record))
     status = 400 if request.method == "POST" else 200
     kind = record._meta.verbose_name
-    context = {"form": form, "record": record, "kind": kind, "back_url": _after_removal_url(record)}
+    context = {
+        "form": form, "record": labels.record_title(record), "kind": kind, "back_url": _after_removal_url(record)
+    }
     return render(request, "integrity/record_remove.html", context, status=status)
 
 
@@ -249,7 +251,8 @@ def query_raise(request: HttpRequest, ct_id: int, pk: int) -> HttpResponse:
         messages.success(request, gettext("Query #%(number)s raised.") % {"number": query.pk})
         return redirect("integrity:query-detail", pk=query.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "integrity/query_raise.html", {"form": form, "record": record}, status=status)
+    context = {"form": form, "record": labels.record_title(record)}
+    return render(request, "integrity/query_raise.html", context, status=status)
 
 
 @role_required(*ALL_ROLES)

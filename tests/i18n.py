@@ -30,15 +30,17 @@ ALLOWED_LATIN = {
     "CTCAE", "ASTCT", "ECOG", "Clopper", "Pearson", "Greenwood", "Brookmeyer", "Crowley", "IANA", "UTC",
     # abbreviations written in Latin letters in Chinese clinical text
     "CR", "CRh", "CRi", "NR", "PR", "NE", "MRD", "AE", "SAE", "CRS", "ICANS", "NGS", "ANC", "PLT", "WBC", "Hb",
-    "CBC", "EMD", "EOC", "OS", "EFS", "HSCT", "CRF", "SDV", "ALL", "B-ALL", "Ph", "CI", "ID", "IDs", "ICE",
+    "CBC", "EMD", "EOC", "OS", "EFS", "RFS", "DOR", "CIR", "HSCT", "CRF", "SDV", "ALL", "B-ALL", "Ph", "CI", "ID",
+    "IDs", "ICE",
     "CSV", "API", "JSON", "XML", "PDF", "SVG", "URL", "HTTP", "TOTP", "QR", "IV", "PO", "SC", "CNS", "BCR-ABL",
     "n", "N", "p", "vs", "CNS1", "CNS2", "CNS3", "LOD", "BCR", "ABL1", "FISH", "PCR", "RT-PCR", "NCT", "IP",
-    "SHA-256", "KB", "MB", "U", "MAC", "RIC", "TBI", "Gy", "Ig", "S", "B", "ELN", "CONSORT", "ADTTE", "ADSL",
+    "SHA-256", "UTF-8", "KB", "MB", "U", "MAC", "RIC", "TBI", "Gy", "Ig", "S", "B", "ELN", "CONSORT", "ADTTE",
+    "ADSL",
     "AVAL", "CNSR", "PARAMCD", "USUBJID",
     # names of methods, scales and the libraries the statistics name
     "Mosteller", "Cairo", "Bishop", "Aalen", "Johansen", "Cohen", "lifelines", "scipy", "Wilson",
     # units
-    "mg", "kg", "g", "dL", "L", "mL", "m", "m2", "µg", "μg", "mmol", "µmol", "IU", "h", "min", "s", "d", "x",
+    "mg", "kg", "g", "cm", "dL", "L", "mL", "m", "m2", "µg", "μg", "mmol", "µmol", "IU", "h", "min", "s", "d", "x",
 }
 _LATIN_WORD = re.compile(r"(?<![\w/])[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
 
@@ -101,4 +103,6 @@ def english_left(page: str, data: list[str] | None = None) -> list[str]:
     text = re.sub(r"\bS\d{2,4}-\d{3}\b", " ", text)  # screening numbers
     text = re.sub(r"\b(?:EOC\d+|C\d+D\d+|AD[A-Z]{2,6})\b", " ", text)  # visit codes, ADaM dataset names
     text = re.sub(r"\b[a-z][a-z0-9_]*\.(?:csv|xml|json|xpt|sas7bdat|zip|txt)\b", " ", text)  # file names
+    text = re.sub(r"(?<![\w.])\.(?:csv|xml|json|xpt|zip)\b", " ", text)  # a file name's ending (.csv)
+    text = re.sub(r"\b(?:OS|EFS|RFS|DOR|CIR)HSCT\b", " ", text)  # ADTTE parameter codes (censored at HSCT)
     return sorted({w for w in _LATIN_WORD.findall(text) if w not in ALLOWED_LATIN})

@@ -4,6 +4,7 @@ import pghistory
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from blinatrial.access import SiteScopedQuerySet
@@ -108,7 +109,10 @@ class AdverseEvent(ClinicalRecord):
     timepoint_lookup = "reference"
     field_units = {"worst_grade": "grade (scale in grading_scale)"}
 
-    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="adverse_events")
+    participant = models.ForeignKey(
+        "enrollment.Participant", verbose_name=_("participant"),
+        on_delete=models.PROTECT, related_name="adverse_events"
+    )
     reference = models.CharField(
         _("AE number"), max_length=12, editable=False, help_text=_("AE-1, AE-2, ... per participant (never reused).")
     )
@@ -136,7 +140,9 @@ class AdverseEvent(ClinicalRecord):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("CTCAE v5.0; CRS and ICANS by ASTCT 2019 (the scale is stored with the grade)."),
     )
-    grading_scale = models.CharField(max_length=12, choices=GradingScale.choices, editable=False)
+    grading_scale = models.CharField(
+        _("grading scale"), max_length=12, choices=GradingScale.choices, editable=False
+    )
     serious = models.BooleanField(_("Serious"), default=False)
     sae_death = models.BooleanField(SERIOUSNESS_CRITERIA[0][1], default=False)
     sae_life_threatening = models.BooleanField(SERIOUSNESS_CRITERIA[1][1], default=False)
@@ -181,6 +187,7 @@ class AdverseEvent(ClinicalRecord):
     objects = SiteScopedQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        verbose_name = _("adverse event")
         ordering = ["participant_id", "onset_date", "id"]
         indexes = [models.Index(fields=["participant", "onset_date"]), models.Index(fields=["serious", "aware_at"])]
         constraints = [
@@ -246,6 +253,11 @@ class SaeFollowUpReport(ClinicalRecord):
     def __str__(self) -> str:
         return f"follow-up of {self.adverse_event} sent {shown_utc(self.sent_at)}"
 
+    def shown_title(self) -> str:
+        return gettext("follow-up of %(event)s sent %(sent)s") % {
+            "event": self.adverse_event, "sent": shown_utc(self.sent_at)
+        }
+
     def get_edit_url(self) -> str:
         return reverse("safety:saefollowup-edit", args=[self.pk])
 
@@ -258,8 +270,8 @@ class SaeAlert(models.Model):
     adverse_event = models.OneToOneField(
         AdverseEvent, verbose_name=_("adverse event"), on_delete=models.PROTECT, related_name="sae_alert"
     )
-    entry_sent_at = models.DateTimeField(null=True, blank=True)
-    overdue_sent_at = models.DateTimeField(null=True, blank=True)
+    entry_sent_at = models.DateTimeField(_("SAE notification sent at"), null=True, blank=True)
+    overdue_sent_at = models.DateTimeField(_("overdue reminder sent at"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"SAE notifications of {self.adverse_event_id}"

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from blinatrial.access import SiteScopedQuerySet
@@ -48,7 +49,10 @@ class ChemistryPanel(ClinicalRecord):
     participant_lookup = "participant"
     field_units = {name: unit for name, (_, unit, _) in CHEMISTRY_ANALYTES.items()}
 
-    participant = models.ForeignKey("enrollment.Participant", on_delete=models.PROTECT, related_name="chemistry")
+    participant = models.ForeignKey(
+        "enrollment.Participant", verbose_name=_("participant"),
+        on_delete=models.PROTECT, related_name="chemistry"
+    )
     sample_date = models.DateField(_("Sample date"))
     potassium_mmol_per_l = _analyte("potassium_mmol_per_l")
     phosphate_mmol_per_l = _analyte("phosphate_mmol_per_l")
@@ -69,6 +73,11 @@ class ChemistryPanel(ClinicalRecord):
 
     def __str__(self) -> str:
         return f"{self.participant} chemistry {self.sample_date}"
+
+    def shown_title(self) -> str:
+        return gettext("%(participant)s chemistry %(date)s") % {
+            "participant": self.participant, "date": self.sample_date
+        }
 
     def get_edit_url(self) -> str:
         return reverse("safety:chemistry-edit", args=[self.pk])
@@ -170,6 +179,11 @@ class ConcomitantMedication(ClinicalRecord):
 
     def __str__(self) -> str:
         return f"{self.participant} {self.drug_name} from {self.start_date}"
+
+    def shown_title(self) -> str:
+        return gettext("%(participant)s %(drug)s from %(date)s") % {
+            "participant": self.participant, "drug": self.drug_name, "date": self.start_date
+        }
 
     def get_edit_url(self) -> str:
         return reverse("safety:conmed-edit", args=[self.pk])

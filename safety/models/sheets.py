@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from blinatrial.access import SiteScopedQuerySet
@@ -98,6 +99,11 @@ class CrsAssessment(AeChildRecord):
     def __str__(self) -> str:
         return f"CRS assessment of {self.adverse_event} at {shown_utc(self.assessed_at)}"
 
+    def shown_title(self) -> str:
+        return gettext("CRS assessment of %(event)s at %(at)s") % {
+            "event": self.adverse_event, "at": shown_utc(self.assessed_at)
+        }
+
     def get_edit_url(self) -> str:
         return reverse("safety:crs-edit", args=[self.pk])
 
@@ -163,6 +169,11 @@ class IcansAssessment(AeChildRecord):
 
     def __str__(self) -> str:
         return f"ICANS assessment of {self.adverse_event} at {shown_utc(self.assessed_at)}"
+
+    def shown_title(self) -> str:
+        return gettext("ICANS assessment of %(event)s at %(at)s") % {
+            "event": self.adverse_event, "at": shown_utc(self.assessed_at)
+        }
 
     def get_edit_url(self) -> str:
         return reverse("safety:icans-edit", args=[self.pk])

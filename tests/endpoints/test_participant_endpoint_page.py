@@ -41,6 +41,6 @@ def test_participant_page_shows_marrow_inputs_and_rule_when_data_recorded(invest
     text = page_text(investigator_client.get(reverse("endpoints:participant", args=[p.pk])))
     assert "Marrow blasts (%) 1.0" in text
     assert "ANC 2.0, platelets 180.0, circulating blasts absent" in text
-    assert "QUANTIFIED 0.02 %, LOD 0.005 % → class NEG" in text
+    assert "quantified (detected) 0.02 %, LOD 0.005 % → class NEG" in text
     assert "Derived response CR" in text and "CR and flow MRD NEG → responder" in text
     assert f"OS {cycle.day1_on.day} {cycle.day1_on:%b %Y}" in text

@@ -3,16 +3,9 @@ test_no_internal_codes_on_pages.py), from each role's home page through the demo
 set to zh-Hans. A page fails on any Latin-letter word that is not data, a code or abbreviation of the trade, a unit
 or a name (tests/i18n.py): an interface string never marked for translation fails here as surely as one marked but
 left untranslated in the catalogue. Every URL pattern must be reached, as in the English sweep.
-
-Issue 21 is not finished: `chinese_walk_still_english.tsv` (beside this module) lists the English words still
-shown today, with a page where each was seen (URL name): the lab file's value words, the endpoint inputs' stored
-codes, screening-criteria codes in audit values, a few record titles. The walk fails on any English word the list
-does not name. Which audit rows fill the first page of the audit trail varies between runs, so the list is checked
-by word, not by page; remove a word once it is translated.
 """
 
 from collections import defaultdict
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,13 +17,6 @@ from tests.i18n import chinese_client, data_strings, english_left
 pytestmark = pytest.mark.django_db
 
 __all__ = ["demo_trial"]  # the fixture, shared with the English sweep
-
-STILL_ENGLISH = Path(__file__).with_name("chinese_walk_still_english.tsv")
-
-
-def still_english() -> set[str]:
-    rows = [line.split("\t") for line in STILL_ENGLISH.read_text(encoding="utf-8").splitlines()]
-    return {word for page, word in rows if not page.startswith("#")}
 
 
 def test_every_page_is_in_chinese(demo_trial):
@@ -46,10 +32,8 @@ def test_every_page_is_in_chinese(demo_trial):
             name = resolve(urlsplit(url).path).view_name
             for word in words:
                 found[(name, word)].add(f"{role} {url}")
-    known = still_english()
-    new = sorted(key for key in found if key[1] not in known)
-    assert not new, f"English on Chinese pages ({len(new)}):\n" + "\n".join(
-        f"{name}\t{word}\t{sorted(found[(name, word)])[:2]}" for name, word in new
+    assert not found, f"English on Chinese pages ({len(found)}):\n" + "\n".join(
+        f"{name}\t{word}\t{sorted(found[(name, word)])[:2]}" for name, word in sorted(found)
     )
     from tests.foundation.test_login_required_everywhere import ROUTES
 
