@@ -48,6 +48,7 @@ from assessments.models import (
     Timepoint,
     VitalStatus,
 )
+from blinatrial.request_memo import memoized
 from enrollment.alive import latest_alive_dates
 
 EOC_TIMEPOINTS = (Timepoint.EOC1.value, Timepoint.EOC2.value)
@@ -249,8 +250,26 @@ def _live(model, **filters):
     return model.objects.live().filter(**filters)
 
 
-def _load(ids: list[int] | QuerySet, cutoff: date | None) -> dict[str, Any]:
-    """Seven queries: one per assessment model."""
+CBC_VALUES = ("id", "participant_id", "sample_date", "anc_e9_per_l", "platelets_e9_per_l", "circulating_blasts",
+              "circulating_blasts_pct")
+
+
+def participant_blood_counts(participant_id: int) -> list[BloodCount]:
+    """A participant's live blood counts by sample date (one query), read once per page within a
+    ``blinatrial.request_memo.shared_loads`` scope: the casebook's assessments and safety sections share them."""
+    return memoized(
+        ("assessments.blood_counts", participant_id),
+        lambda: list(_live(BloodCount, participant_id=participant_id).order_by("sample_date", "id")),
+    )
+
+
+def cbc_values(counts: Iterable[BloodCount]) -> list[dict]:
+    """Blood counts as the rows ``_load`` reads (CBC_VALUES)."""
+    return [{name: getattr(c, name) for name in CBC_VALUES} for c in counts]
+
+
+def _load(ids: list[int] | QuerySet, cutoff: date | None, cbc_rows: list[dict] | None = None) -> dict[str, Any]:
+    """Seven queries: one per assessment model (six when the blood counts are given as `cbc_rows`)."""
     date_cut = (lambda name: {f"{name}__lte": cutoff}) if cutoff else (lambda name: {})
     marrows = list(
         _live(BoneMarrowAssessment, participant_id__in=ids, **date_cut("sample_date"))
@@ -273,12 +292,9 @@ def _load(ids: list[int] | QuerySet, cutoff: date | None) -> dict[str, Any]:
     }
     calls = {r["marrow_id"]: r for r in _live(ResponseCall, **marrow_filter).order_by("id").values("id", "marrow_id",
                                                                                                       "response")}
-    cbcs = _by_participant(
-        _live(BloodCount, participant_id__in=ids)
-        .order_by("sample_date", "id")
-        .values("id", "participant_id", "sample_date", "anc_e9_per_l", "platelets_e9_per_l", "circulating_blasts",
-                "circulating_blasts_pct")
-    )
+    if cbc_rows is None:
+        cbc_rows = _live(BloodCount, participant_id__in=ids).order_by("sample_date", "id").values(*CBC_VALUES)
+    cbcs = _by_participant(cbc_rows)
     emds = _by_participant(
         _live(ExtramedullaryDisease, participant_id__in=ids)
         .order_by("assessed_on", "id")
@@ -401,13 +417,15 @@ def derive_for_participants(
     criteria: rules.ResponseCriteria = rules.DEFAULT_RESPONSE_CRITERIA,
     mrd: rules.MrdCriteria = rules.DEFAULT_MRD_CRITERIA,
     among: QuerySet | None = None,
+    cbc_rows: list[dict] | None = None,
 ) -> dict[int, ParticipantAssessments]:
     """participant pk -> ParticipantAssessments, in 8 SQL queries whatever the number of participants.
-    `among`: the same participants as a queryset of pks, to select them in SQL instead of by a list."""
+    `among`: the same participants as a queryset of pks, to select them in SQL instead of by a list.
+    `cbc_rows`: these participants' live blood counts already read (``cbc_values``), in place of their query."""
     ids = sorted(set(participant_ids))
     if not ids:
         return {}
-    data = _load(among if among is not None else ids, cutoff)
+    data = _load(among if among is not None else ids, cutoff, cbc_rows)
     last_alive = latest_alive_dates(among if among is not None else ids)
     out: dict[int, ParticipantAssessments] = {}
     for pid in ids:
@@ -430,5 +448,12 @@ def derive_for_participants(
 
 
 def derive_for_participant(participant_id: int, cutoff: date | None = None) -> ParticipantAssessments:
-    """One participant (same 8 queries)."""
-    return derive_for_participants([participant_id], cutoff)[participant_id]
+    """One participant (same 8 queries), derived once per page within a ``blinatrial.request_memo.shared_loads``
+    scope: the casebook's assessments section and its signatures' validity (assessments.signing) share it."""
+    return memoized(("assessments.derived", participant_id, cutoff), lambda: _derive_one(participant_id, cutoff))
+
+
+def _derive_one(participant_id: int, cutoff: date | None) -> ParticipantAssessments:
+    # the blood counts are shared with the page's other sections (safety)
+    cbc_rows = cbc_values(participant_blood_counts(participant_id))
+    return derive_for_participants([participant_id], cutoff, cbc_rows=cbc_rows)[participant_id]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, has_role, role_required, visible_site_ids
 from blinatrial.params import parse_query
+from blinatrial.request_memo import shared_loads
 from enrollment import presenters, rules, services
 from enrollment.casebook import SECTION_PROVIDERS, CasebookSection, TimelineEntry
 from enrollment.forms import (
@@ -382,8 +383,14 @@ def _current_cycle(participant: Participant, timeline: list[TimelineEntry], toda
 def _sections(participant: Participant, request: HttpRequest) -> tuple[list[CasebookSection], list[str]]:
     """Sections of the providers that exist in this build (an app not written yet is listed, not fatal).
 
-    Each section's template is rendered with the section's context as its top-level variables.
+    Each section's template is rendered with the section's context as its top-level variables. The sections
+    share the records more than one of them reads (``blinatrial.request_memo``), loaded once for this page.
     """
+    with shared_loads():
+        return _provided_sections(participant, request)
+
+
+def _provided_sections(participant: Participant, request: HttpRequest) -> tuple[list[CasebookSection], list[str]]:
     sections, unavailable = [], []
     for path in SECTION_PROVIDERS:
         try:

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from assessments.derived import participant_blood_counts
 from assessments.models import BloodCount
 from cycles.models import Administration, BlinatumomabSegment, Cycle
-from cycles.services import GIVEN_STATUSES
+from cycles.services import GIVEN_STATUSES, participant_treatment
 from safety import labgrades, rules, services, tls
 from safety.calculations import AeFact, CrsIcansEvent, ParticipantSafetyFacts
 from safety.models import (
@@ -207,12 +208,38 @@ def dose_dates(participant_ids) -> dict[int, tuple[date, date | None]]:
     return {pid: (day, None if pid in running else last.get(pid)) for pid, day in first.items()}
 
 
-def _sheet_rows(ae_ids: list[int]) -> tuple[dict[int, list[SheetRow]], dict[int, list[SheetRow]]]:
+def treatment_span(
+    given_on: list[date | None], segments: list[tuple[datetime, datetime | None]]
+) -> tuple[date | None, date | None]:
+    """(first, last) treatment day of one participant from the given doses' dates and the blinatumomab
+    segments' (start, stop), as ``dose_dates`` computes them in SQL: (None, None) untreated, last None while an
+    infusion runs."""
+    days = [d for d in given_on if d is not None]
+    first, last = (min(days), max(days)) if days else (None, None)
+    running = False
+    for started, stopped in segments:
+        start_day = timezone.localtime(started).date()
+        first = start_day if first is None else min(first, start_day)
+        if stopped is None:
+            running = True
+            continue
+        day = timezone.localtime(max(started, stopped)).date()
+        last = day if last is None else max(last, day)
+    if first is None:
+        return None, None
+    return first, None if running else last
+
+
+def _sheet_rows(
+    ae_ids: list[int], icans_sheets: list[IcansAssessment]
+) -> tuple[dict[int, list[SheetRow]], dict[int, list[SheetRow]]]:
+    """The CRS sheets of these AEs (one query) and their ICANS sheets among `icans_sheets` (already read,
+    ordered by assessment time)."""
     crs: dict[int, list[SheetRow]] = {pk: [] for pk in ae_ids}
     icans: dict[int, list[SheetRow]] = {pk: [] for pk in ae_ids}
     for a in CrsAssessment.objects.live().filter(adverse_event_id__in=ae_ids).order_by("assessed_at", "id"):
         crs[a.adverse_event_id].append(SheetRow(a.pk, a.assessed_at, services.crs_grade(a), crs_summary(a)))
-    for a in IcansAssessment.objects.live().filter(adverse_event_id__in=ae_ids).order_by("assessed_at", "id"):
+    for a in (a for a in icans_sheets if a.adverse_event_id in icans):
         score = None if a.unable_to_perform_ice else services.ice_score_of(a)
         icans[a.adverse_event_id].append(
             SheetRow(a.pk, a.assessed_at, services.icans_grade(a), icans_summary(a, score), score)
@@ -340,9 +367,17 @@ def derive_for_participant(
     """Everything the safety section shows for one participant (a fixed number of queries)."""
     pid, now = participant.pk, now or timezone.now()
     aes = list(AdverseEvent.objects.live().filter(participant_id=pid).select_related("term", "participant"))
-    crs, icans = _sheet_rows([ae.pk for ae in aes])
-    c1d1, last = dose_dates([pid]).get(pid, (None, None))
-    cycles = list(Cycle.objects.live().filter(participant_id=pid).values_list("number", "day1_on"))
+    # every live ICANS sheet of the participant, once: the AEs' sheets and the seizure days (of any AE) for TLS
+    icans_sheets = list(
+        IcansAssessment.objects.live().filter(adverse_event__participant_id=pid).order_by("assessed_at", "id")
+    )
+    crs, icans = _sheet_rows([ae.pk for ae in aes], icans_sheets)
+    treatment = participant_treatment(pid)  # the casebook's treatment section reads the same rows
+    c1d1, last = treatment_span(
+        [a.given_on for a in treatment.administrations if a.status in GIVEN_STATUSES],
+        [(s.started_at, s.stopped_at) for segments in treatment.segments.values() for s in segments],
+    )
+    cycles = [(c.number, c.day1_on) for c in treatment.cycles]
     rows = []
     for ae in sorted(aes, key=lambda a: (a.onset_date, a.pk)):
         groups = rules.aesi_groups(ae.term.code, ae.term.soc)
@@ -359,11 +394,8 @@ def derive_for_participant(
             )
         )
     chemistry = list(ChemistryPanel.objects.live().filter(participant_id=pid).order_by("sample_date", "id"))
-    cbcs = list(BloodCount.objects.live().filter(participant_id=pid).order_by("sample_date", "id"))
-    seizure_days = [
-        timezone.localtime(a.assessed_at).date()
-        for a in IcansAssessment.objects.live().filter(adverse_event__participant_id=pid).exclude(seizure="none")
-    ]
+    cbcs = participant_blood_counts(pid)  # the casebook's assessments section reads the same rows
+    seizure_days = [timezone.localtime(a.assessed_at).date() for a in icans_sheets if a.seizure != "none"]
     medications = list(
         ConcomitantMedication.objects.live()
         .filter(participant_id=pid)

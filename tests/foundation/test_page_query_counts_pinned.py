@@ -19,7 +19,9 @@ PINNED = {
     "B1 (one COUNT)": 3,  # the session, the user with its roles and sites (blinatrial.auth), the COUNT
     "participant list": 4,  # session, user, the page's rows, the open-query counts
     "screening log": 4,
-    "casebook": 26,  # the sections' own loads (cycles, derived assessments, safety, integrity); see issue 18
+    "casebook": 22,  # the sections' own loads (cycles, derived assessments, safety, integrity); see issue 18.
+    # The sections share what more than one reads (blinatrial.request_memo): the treatment rows (cycles, safety),
+    # the blood counts (assessments, safety), the derived assessments (assessments, signatures' validity)
     "CRF form GET": 6,  # a follow-up contact's edit form: the record, its site's time zone, locks, open queries
     "CRF save POST": 23,  # its audited edit: lock walk, row version, audit context, the checks a field affects,
     # the source data verifications it may clear (the lock is looked at once: the trigger refuses, in words)
