@@ -146,9 +146,9 @@ def follow_up_before_c1d1(contact, cache) -> str | None:
 
 @register("DATE_ORDER_BLOOD_COUNT", model="assessments.BloodCount", field="sample_date", reads=ENROLLMENT_DATES)
 def blood_count_before_consent(cbc, cache) -> str | None:
-    return date_order_problem(cbc.sample_date, trial_dates(cache), "consent_on", "The sample date")
+    return date_order_problem(cbc.sample_date, trial_dates(cache, "consent_on"), "consent_on", "The sample date")
 
 
 @register("DATE_ORDER_EMD", model="assessments.ExtramedullaryDisease", field="assessed_on", reads=ENROLLMENT_DATES)
 def emd_before_consent(emd, cache) -> str | None:
-    return date_order_problem(emd.assessed_on, trial_dates(cache), "consent_on", "The assessment date")
+    return date_order_problem(emd.assessed_on, trial_dates(cache, "consent_on"), "consent_on", "The assessment date")

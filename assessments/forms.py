@@ -88,6 +88,14 @@ class ParticipantRecordForm(ClinicalRecordForm):
     def consent_on(self) -> date | None:
         return self.trial_dates().consent_on
 
+    def edit_check_cache(self) -> dict | None:
+        """The trial dates validation read (an assessment never changes them), keyed as cycles.checks.trial_dates
+        keeps them: with C1D1 only when the form's dates follow it."""
+        if self._dates is None:
+            return None
+        key = "trial_dates_c1d1" if self.not_before == "c1d1" else "trial_dates"
+        return {"participant": self.participant, key: self._dates}
+
     def clean(self):
         data = super().clean()
         if (problem := not_enrolled_problem(self.participant)) is not None:

@@ -34,8 +34,14 @@ def _in_english(func):
     return check
 
 
-def trial_dates(cache: dict) -> enrollment_rules.TrialDates:
-    """The participant's screening, consent, enrollment dates and C1D1, once per edit-check run."""
+def trial_dates(cache: dict, not_before: str = "c1d1") -> enrollment_rules.TrialDates:
+    """The participant's screening, consent, enrollment dates and C1D1, once per edit-check run. A check whose
+    dates must not precede an earlier date than C1D1 (`not_before`; enrollment_rules.date_order_problem reads
+    no later date) does not need C1D1: its three queries are left out, unless another check has read it."""
+    if not_before != "c1d1" and "trial_dates_c1d1" not in cache:
+        if "trial_dates" not in cache:
+            cache["trial_dates"] = enrollment_checks.trial_dates(cache["participant"])
+        return cache["trial_dates"]
     if "trial_dates_c1d1" not in cache:
         participant = cache["participant"]
         cache["trial_dates_c1d1"] = enrollment_checks.trial_dates(
@@ -52,7 +58,9 @@ def _local_date(value):
 @_in_english
 def cycle_before_enrollment(cycle, cache) -> str | None:
     """A cycle's day 1 on or after the enrollment (and so consent and screening) date."""
-    return enrollment_rules.date_order_problem(cycle.day1_on, trial_dates(cache), "enrolled_on", "Day 1")
+    return enrollment_rules.date_order_problem(
+        cycle.day1_on, trial_dates(cache, "enrolled_on"), "enrolled_on", "Day 1"
+    )
 
 
 def _given_doses(participant):
@@ -70,7 +78,9 @@ def _given_doses(participant):
 )
 @_in_english
 def dose_before_enrollment(adm, cache) -> str | None:
-    return enrollment_rules.date_order_problem(adm.given_on, trial_dates(cache), "enrolled_on", "The date given")
+    return enrollment_rules.date_order_problem(
+        adm.given_on, trial_dates(cache, "enrolled_on"), "enrolled_on", "The date given"
+    )
 
 
 def _segments(participant):

@@ -7,12 +7,13 @@ trigger (integrity.lock_triggers) stays the last line.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pghistory
 from django.db import transaction
-from django.db.models import Min, QuerySet
+from django.db.models import DateTimeField, Min, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -202,26 +203,30 @@ def add_segment(
 
 
 def first_dose_dates(participant_ids: list[int], among: QuerySet | None = None) -> dict[int, date]:
-    """C1D1 per participant: the first date any protocol drug was given (2 queries). `among`: the same
-    participants as a queryset of pks, to select them in SQL instead of sending the list."""
-    firsts: dict[int, date] = {}
+    """C1D1 per participant: the first date any protocol drug was given (one statement: the first given dose
+    and the first infusion start per participant, UNION ALL). `among`: the same participants as a queryset of
+    pks, to select them in SQL instead of sending the list."""
     participant_ids = among if among is not None else participant_ids
     given = (
         Administration.objects.live()
         .filter(cycle__participant_id__in=participant_ids, cycle__is_deleted=False, status__in=GIVEN_STATUSES)
         .values("cycle__participant_id")
-        .annotate(first=Min("given_on"))
+        .annotate(first=Cast(Min("given_on"), DateTimeField()), infusion=Value(False))  # a date: midnight UTC
+        .values_list("cycle__participant_id", "first", "infusion")
     )
-    for row in given:
-        firsts[row["cycle__participant_id"]] = row["first"]
     segs = (
         BlinatumomabSegment.objects.live()
         .filter(cycle__participant_id__in=participant_ids, cycle__is_deleted=False)
         .values("cycle__participant_id")
-        .annotate(first=Min("started_at"))
+        .annotate(first=Min("started_at"), infusion=Value(True))
+        .values_list("cycle__participant_id", "first", "infusion")
     )
-    for row in segs:
-        pid, on = row["cycle__participant_id"], timezone.localtime(row["first"]).date()
+    firsts: dict[int, date] = {}
+    for pid, first, infusion in given.union(segs, all=True):
+        if first is None:
+            continue
+        # a dose's date as entered (the cast's UTC midnight); an infusion's start on the local calendar
+        on = timezone.localtime(first).date() if infusion else first.astimezone(UTC).date()
         firsts[pid] = min(on, firsts.get(pid, on))
     return firsts
 
@@ -252,7 +257,7 @@ class TreatmentDates:
 
 
 def treatment_dates(participant_ids: list[int], among: QuerySet | None = None) -> dict[int, TreatmentDates]:
-    """C1D1, each cycle's actual day 1 and the HSCT date for every participant id (4 queries in all).
+    """C1D1, each cycle's actual day 1 and the HSCT date for every participant id (3 queries in all).
     `among`: as for first_dose_dates."""
     out = {pid: TreatmentDates() for pid in participant_ids}
     ids = among if among is not None else list(participant_ids)
@@ -415,7 +420,7 @@ def next_day1(cycle: Cycle) -> date | None:
 
 
 def c1d1_anchor(participant_id: int) -> date | None:
-    """C1D1 for the date order (3 queries): the first dose of any protocol drug, or cycle 1's day 1 when that
+    """C1D1 for the date order (2 queries): the first dose of any protocol drug, or cycle 1's day 1 when that
     is earlier or nothing is given yet (a cycle-1 day-1 visit precedes a first dose held on day 1)."""
     first = first_dose_dates([participant_id]).get(participant_id)
     day1 = (

@@ -123,11 +123,24 @@ def _records(check: EditCheck, model: type[models.Model], participant) -> models
     return qs.filter(pk=participant.pk) if path == "" else qs.filter(**{path: participant})
 
 
-@transaction.atomic
-def run_for_participant(participant, checks: list[EditCheck] | None = None) -> tuple[int, int]:
-    """Run the checks on the participant's records; returns (queries raised, queries closed)."""
+def run_for_participant(
+    participant, checks: list[EditCheck] | None = None, known: dict | None = None
+) -> tuple[int, int]:
+    """Run the checks on the participant's records; returns (queries raised, queries closed). `known`: values
+    the caller has already read for this participant this request (seeds the checks' per-run cache, see
+    `ClinicalRecordForm.edit_check_cache`); ignored when it names another participant.
+
+    One transaction, and no savepoint of its own inside a caller's (the save path's): a failing check fails the
+    caller's whole transaction, which is what the save path wants (a refused save changes nothing)."""
+    with transaction.atomic(savepoint=False):
+        return _run(participant, checks, known)
+
+
+def _run(participant, checks: list[EditCheck] | None, known: dict | None) -> tuple[int, int]:
     raised = closed = 0
     cache: dict = {"participant": participant}
+    if known and getattr(known.get("participant"), "pk", None) == participant.pk:
+        cache = {**known, "participant": participant}
     for check in checks if checks is not None else list(REGISTRY.values()):
         model = _model(check)
         if model is None:
@@ -157,16 +170,19 @@ def run_for_participant(participant, checks: list[EditCheck] | None = None) -> t
     return raised, closed
 
 
-def run_for_record(record: models.Model, changed: frozenset[str] | None = None) -> tuple[int, int]:
+def run_for_record(
+    record: models.Model, changed: frozenset[str] | None = None, known: dict | None = None
+) -> tuple[int, int]:
     """After a save: run, for the record's participant (if it has one), the checks the change can affect
-    (`changed`: the fields that changed; None for a new record or when unknown)."""
+    (`changed`: the fields that changed; None for a new record or when unknown; `known`: as for
+    run_for_participant)."""
     checks = [check for check in REGISTRY.values() if check.needed_after(record, changed)]
     if not checks:
         return 0, 0
     participant = locking.participant_of(record)
     if participant is None:
         return 0, 0
-    return run_for_participant(participant, checks)
+    return run_for_participant(participant, checks, known)
 
 
 def sweep() -> tuple[int, int]:

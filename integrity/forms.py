@@ -160,6 +160,12 @@ class ClinicalRecordForm(forms.ModelForm, metaclass=ClinicalFormMetaclass):
         self.helper.form_tag = False  # templates/includes/record_form.html owns the <form>
         self.helper.add_input(Submit("save", self.submit_label))
 
+    def edit_check_cache(self) -> dict | None:
+        """Values this form has read while validating that the automatic edit checks run after its save read
+        too (their per-run cache, integrity.edit_checks.run_for_participant), so the save does not read them
+        again; None: nothing. Only values the saved record cannot change belong here."""
+        return None
+
     def clean(self):
         data = super().clean()
         other = data.get("change_reason") == "Other"

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError, connection, models, transaction
 from django.forms import ModelForm
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, override
@@ -92,7 +93,10 @@ def _differences(form: ModelForm, current: models.Model) -> dict[str, tuple[obje
     }
 
 
-@transaction.atomic
+class _SubmissionRaced(Exception):
+    """The submission token was claimed by a second request after this one looked it up."""
+
+
 def save_record(
     form: ModelForm,
     *,
@@ -102,6 +106,40 @@ def save_record(
     submission_token: uuid.UUID | None = None,
 ) -> models.Model:
     """Save a validated ModelForm's instance with audit context; refuse locked data and stale edits."""
+    try:
+        return _save_record(
+            form, user=user, reason=reason, expected_version=expected_version, submission_token=submission_token
+        )
+    except _SubmissionRaced:
+        # The whole save was rolled back (the atomic block of _save_record): keep the first record only.
+        return FormSubmission.find(submission_token)
+
+
+def claim_submission(token: uuid.UUID, obj: models.Model) -> bool:
+    """Record `token` as the submission that made `obj`: one INSERT ... ON CONFLICT DO NOTHING, so a token
+    already taken (a double submit that raced in) answers False without an error, and the transaction needs no
+    savepoint around it. A concurrent claim of the same token waits for the other transaction to end."""
+    meta, quote = FormSubmission._meta, connection.ops.quote_name
+    table, token_column = quote(meta.db_table), quote(meta.get_field("token").column)
+    names = ("token", "content_type", "object_id", "created_at")
+    columns = ", ".join(quote(meta.get_field(name).column) for name in names)
+    values = "%s, %s, %s, %s"  # the names above are the model's own, quoted; every value is a parameter
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({token_column}) DO NOTHING RETURNING 1"  # noqa: S608  # nosec B608
+    content_type = ContentType.objects.get_for_model(obj)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token, content_type.pk, obj.pk, timezone.now()])
+        return cursor.fetchone() is not None
+
+
+@transaction.atomic
+def _save_record(
+    form: ModelForm,
+    *,
+    user,
+    reason: str,
+    expected_version: int | None,
+    submission_token: uuid.UUID | None,
+) -> models.Model:
     instance = form.instance
     model = type(instance)
     if instance._state.adding:
@@ -116,15 +154,9 @@ def save_record(
         # A first entry needs no reason; a batch (the lab import) names itself.
         with own_context(reason=reason.strip() or INITIAL_ENTRY, user=user.pk), refused_by_lock():
             obj = form.save()
-        _after_change(obj)
-        if submission_token is not None:
-            try:
-                with transaction.atomic():
-                    FormSubmission.objects.create(token=submission_token, content_object=obj)
-            except IntegrityError:
-                # The same token raced in from a second request: keep the first record only.
-                transaction.set_rollback(True)
-                return FormSubmission.find(submission_token)
+        _after_change(obj, known=_known(form))
+        if submission_token is not None and not claim_submission(submission_token, obj):
+            raise _SubmissionRaced  # rolls back this whole save (record, audit rows, queries) in _save_record
         return obj
 
     current = model._base_manager.select_for_update().get(pk=instance.pk)
@@ -141,8 +173,14 @@ def save_record(
     instance.updated_by = user
     with own_context(reason=reason.strip(), user=user.pk), refused_by_lock():
         obj = form.save()
-    _after_change(obj, changed)
+    _after_change(obj, changed, _known(form))
     return obj
+
+
+def _known(form: ModelForm) -> dict | None:
+    """What the form read while validating (ClinicalRecordForm.edit_check_cache), for the edit checks."""
+    cache = getattr(form, "edit_check_cache", None)
+    return cache() if callable(cache) else None
 
 
 BOOKKEEPING_FIELDS = frozenset({"row_version", "updated_by", "updated_at", "created_by", "created_at"})
@@ -185,10 +223,11 @@ def soft_delete_record(instance: models.Model, *, user, reason: str) -> models.M
     return current
 
 
-def _after_change(obj: models.Model, changed: frozenset[str] | None = None) -> None:
+def _after_change(obj: models.Model, changed: frozenset[str] | None = None, known: dict | None = None) -> None:
     """Consequences of a change, in the same transaction but outside its audit context (their own
     audit rows carry their own reason): the automatic edit checks a changed field can affect (`changed`:
-    None for a new or removed record), signatures the change breaks, source data verifications it makes stale."""
-    edit_checks.run_for_record(obj, changed)
+    None for a new or removed record; `known`: what the form has read already, edit_checks.run_for_participant),
+    signatures the change breaks, source data verifications it makes stale."""
+    edit_checks.run_for_record(obj, changed, known)
     signatures.check_after_change(obj)
     verification.clear_after_change(obj)

@@ -23,9 +23,14 @@ PINNED = {
     # The sections share what more than one reads (blinatrial.request_memo): the treatment rows (cycles, safety),
     # the blood counts (assessments, safety), the derived assessments (assessments, signatures' validity)
     "CRF form GET": 6,  # a follow-up contact's edit form: the record, its site's time zone, locks, open queries
-    "CRF save POST": 23,  # its audited edit: lock walk, row version, audit context, the checks a field affects,
-    # the source data verifications it may clear (the lock is looked at once: the trigger refuses, in words)
-    "new blood count POST": 25,  # the benchmark's save; dated outside every marrow window, it derives no response
+    "CRF save POST": 21,  # its audited edit: lock walk, row version, audit context, the checks a field affects,
+    # the source data verifications it may clear (the lock is looked at once: the trigger refuses, in words);
+    # the form's C1D1 is 2 statements (first dose and first infusion in one, cycle 1's day 1)
+    "new blood count POST": 17,  # the benchmark's save; dated outside every marrow window, it derives no response:
+    # session, user, participant, site, lock, screening status, consent (read once: the form's trial dates seed
+    # the checks), transaction, token look-up, INSERT, marrow dates, the blood counts and their open queries (the
+    # date-order check: no C1D1, it needs none), signatures, source verifications, token claimed (ON CONFLICT, no
+    # savepoint), end; the edit checks run in the save's transaction without a savepoint of their own
 }
 
 
