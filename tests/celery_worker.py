@@ -80,10 +80,12 @@ def running_worker(
         broker_url=broker_url, result_backend=broker_url, task_always_eager=False, task_default_queue=queue
     )
     _reset_connections()  # an earlier test may have left pools bound to another broker
-    output = open(log_file, "ab") if log_file else None  # noqa: SIM115 - closed in the finally below
+    # The worker's output always goes to a file, so a worker that does not answer can be shown in the failure.
+    log_path = log_file or Path(tempfile.gettempdir()) / f"celery-{queue}.log"
+    output = open(log_path, "ab")  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, start_new_session=True, stdout=output, stderr=output)  # noqa: S603
     try:
-        _wait_ready(proc)
+        _wait_ready(proc, log_path)
         yield proc
     finally:
         _signal_group(proc, signal.SIGTERM)
@@ -94,8 +96,9 @@ def running_worker(
             proc.wait()
         celery_app.conf.update(saved)
         _reset_connections()
-        if output is not None:
-            output.close()
+        output.close()
+        if log_file is None:
+            log_path.unlink(missing_ok=True)
 
 
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
@@ -113,16 +116,38 @@ def _reset_connections() -> None:
     celery_app._backend_cache = None
 
 
-def _wait_ready(proc: subprocess.Popen, timeout: float = 30.0) -> None:
+READY_SECONDS = 90.0  # about 3.5 s on an idle machine; a loaded 2-core CI runner is far slower
+
+
+def _wait_ready(proc: subprocess.Popen, log_path: Path, timeout: float = READY_SECONDS) -> None:
     from blinatrial.tasks import ping
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"celery worker exited with {proc.returncode}")
+            raise RuntimeError(f"celery worker exited with {proc.returncode}\n{_diagnosis(log_path)}")
         try:
             if ping.apply_async().get(timeout=2) == "pong":
                 return
         except Exception:  # noqa: S112 - the worker is still starting
             continue
-    raise RuntimeError("celery worker did not answer within 30 s")
+    raise RuntimeError(f"celery worker did not answer within {timeout:.0f} s\n{_diagnosis(log_path)}")
+
+
+def _diagnosis(log_path: Path) -> str:
+    """What the worker printed, and what the database's other sessions were doing (a held lock stalls a solo
+    worker's start-up reconciliation, and with it every ping queued behind it)."""
+    try:
+        printed = log_path.read_text(errors="replace")[-6000:]
+    except OSError as error:
+        printed = f"(no worker output: {error})"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, state, wait_event_type, wait_event, now() - xact_start, left(query, 200) "
+                "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            sessions = "\n".join(repr(row) for row in cursor.fetchall()) or "(none)"
+    except Exception as error:  # noqa: BLE001 - a diagnosis must not hide the failure it explains
+        sessions = f"(could not read pg_stat_activity: {error})"
+    return f"--- worker output ---\n{printed}\n--- other database sessions ---\n{sessions}"
