@@ -42,6 +42,7 @@ from httpbench import Client, Timing, csrf_token, measure  # noqa: E402
 
 BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blinatrial_bench")
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+BENCH_CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/12")
 PASSWORD = "blina-demo-2026"  # noqa: S105 - the demo password, printed by `manage.py demo`
 SECRET_KEY = secrets.token_urlsafe(50)  # one per run: the sessions signed in once outlive a server restart
 
@@ -67,6 +68,7 @@ def server_env(port: int, static_root: str) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": BENCH_DATABASE_URL,
         "CELERY_BROKER_URL": BENCH_REDIS_URL,
+        "REDIS_CACHE_URL": BENCH_CACHE_URL,  # as in production: the page caches in Redis, shared by both workers
         "CELERY_TASK_DEFAULT_QUEUE": "bench",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": SECRET_KEY,
@@ -295,6 +297,9 @@ def main() -> int:
 
     missed: list[str] = []
     recreate_database(BENCH_DATABASE_URL)
+    import redis
+
+    redis.Redis.from_url(BENCH_CACHE_URL).flushdb()  # pages cached by an earlier run's database of the same versions
     django_setup()
     import bench_data
 

@@ -42,6 +42,11 @@ def shown_date(day: date | None) -> str:
         return ""
     if _chinese():
         return f"{day.year}年{day.month}月{day.day}日"
+    return english_date(day)
+
+
+def english_date(day: date) -> str:
+    """29 Nov 2026, whatever the active language (what a stored English message holds)."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 

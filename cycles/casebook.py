@@ -82,6 +82,7 @@ def section(participant, user) -> CasebookSection:
         order=200,
         timeline=timeline,
         due=due,
+        live=any(seg.stopped_at is None for c in cycles for seg in segs[c.pk]),
     )
 
 

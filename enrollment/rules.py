@@ -3,9 +3,10 @@ the messages in the reader's language: `Message`)."""
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
-from blinatrial.dates import shown_date
+from blinatrial.dates import english_date, shown_date
 from blinatrial.wording import get_language, gettext, gettext_noop, override, pgettext_lazy
 from enrollment.protocol import Criterion, EnrollmentProtocol
 
@@ -20,9 +21,11 @@ class Message(str):
     values: dict
 
     def __new__(cls, template: str, **values):
-        if values:
-            with override("en-gb"):
+        if values and _language_dependent(values.values()):
+            with override("en-gb"):  # a lazy text: English, whatever the reader's language
                 text = _render(template, values, translate=False)
+        elif values:  # plain text, numbers and other Messages read the same in every language: no switch
+            text = _render(template, values, translate=False)
         else:  # literal text (no placeholders): also safe at import time
             text = template
         obj = super().__new__(cls, text)
@@ -60,10 +63,24 @@ def _value(value, translate: bool) -> str:
     if isinstance(value, Message | Joined):
         return value.shown() if translate else str(value)
     if isinstance(value, date):
-        return shown_date(value)
+        return shown_date(value) if translate else english_date(value)
     if isinstance(value, tuple | list):
         return ("；" if translate and _chinese() else "; ").join(_value(v, translate) for v in value)
     return str(value)  # a lazy string is evaluated in the active language
+
+
+LANGUAGE_FREE = (str, int, float, Decimal, date, datetime)  # rendered the same whatever language is active
+
+
+def _language_dependent(values) -> bool:
+    """Whether rendering `values` as English needs English active: a lazy text, anything not plain."""
+    for value in values:
+        if isinstance(value, tuple | list):
+            if _language_dependent(value):
+                return True
+        elif not (type(value) in LANGUAGE_FREE or isinstance(value, Message | Joined | bool)):
+            return True
+    return False
 
 
 def _chinese() -> bool:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from blinatrial.access import DATA_ENTRY_ROLES, DATA_MANAGER, has_role, role_required, visible_site_ids
 from blinatrial.params import parse_query
 from blinatrial.request_memo import shared_loads
-from enrollment import presenters, rules, services
+from enrollment import casebook_cache, presenters, rules, services
 from enrollment.casebook import SECTION_PROVIDERS, CasebookSection, TimelineEntry
 from enrollment.forms import (
     ConsentForm,
@@ -281,11 +281,18 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The casebook: its content from the cache while nothing it shows has changed (enrollment.casebook_cache)."""
     participant = _participant_or_404(request, pk)
-    context = casebook_context(participant, request)
-    context["can_write"] = has_role(request.user, *WRITE_ROLES)
-    context["off_study_reason"] = OFF_STUDY_CODES.get(participant.off_study_reason, participant.off_study_reason)
-    return render(request, "enrollment/participant_detail.html", context)
+    key = casebook_cache.content_key(request, participant.pk)
+    body = casebook_cache.cached_content(key)
+    if body is None:
+        context = casebook_context(participant, request)
+        context["can_write"] = has_role(request.user, *WRITE_ROLES)
+        context["off_study_reason"] = OFF_STUDY_CODES.get(participant.off_study_reason, participant.off_study_reason)
+        body = render_to_string("enrollment/casebook_body.html", context, request)
+        if not any(section.live for section in context["sections"]):
+            casebook_cache.keep_content(key, body)
+    return render(request, "enrollment/participant_detail.html", {"participant": participant, "body": body})
 
 
 @role_required(*WRITE_ROLES)

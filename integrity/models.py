@@ -136,9 +136,13 @@ def _participant_change_trigger(model: type[models.Model]) -> pgtrigger.Trigger:
 
 
 class DataVersion(models.Model):
-    """One row (id=1): increases with every committed change to clinical data."""
+    """One row (id=1): `version` increases with every committed change to clinical data (the endpoint engine
+    follows it); `display_version` with every committed change to the other tables pages show: queries, locks,
+    signatures, source verification, users and their roles, sites, study settings (integrity.display_version).
+    Both are bumped in the writing transaction, on this one row, so a reader that sees a version sees its data."""
 
     version = models.BigIntegerField(default=0)
+    display_version = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(null=True)
 
     class Meta:
@@ -184,6 +188,12 @@ class ParticipantChange(models.Model):
 
 def current_data_version() -> int:
     return DataVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def current_versions() -> tuple[int, int]:
+    """(data version, display version), read in one statement: together they change with everything a page
+    built from the database shows (see DataVersion)."""
+    return DataVersion.objects.filter(pk=1).values_list("version", "display_version").first() or (0, 0)
 
 
 # Changes to user accounts and roles (group membership) are audited too; password hashes and

@@ -34,3 +34,6 @@ class CasebookSection:
     order: int = 100
     timeline: list[TimelineEntry] = field(default_factory=list)
     due: list[DueItem] = field(default_factory=list)
+    # True when the rendering changes with the clock, not only with the data and the day (an infusion still
+    # running, an SAE reporting clock still counting): the casebook is then rendered afresh on every request.
+    live: bool = False

@@ -154,7 +154,7 @@ def _save_record(
         # A first entry needs no reason; a batch (the lab import) names itself.
         with own_context(reason=reason.strip() or INITIAL_ENTRY, user=user.pk), refused_by_lock():
             obj = form.save()
-        _after_change(obj, known=_known(form))
+        _after_change(obj, known=_known(form), created=True)
         if submission_token is not None and not claim_submission(submission_token, obj):
             raise _SubmissionRaced  # rolls back this whole save (record, audit rows, queries) in _save_record
         return obj
@@ -223,11 +223,15 @@ def soft_delete_record(instance: models.Model, *, user, reason: str) -> models.M
     return current
 
 
-def _after_change(obj: models.Model, changed: frozenset[str] | None = None, known: dict | None = None) -> None:
+def _after_change(
+    obj: models.Model, changed: frozenset[str] | None = None, known: dict | None = None, created: bool = False
+) -> None:
     """Consequences of a change, in the same transaction but outside its audit context (their own
     audit rows carry their own reason): the automatic edit checks a changed field can affect (`changed`:
     None for a new or removed record; `known`: what the form has read already, edit_checks.run_for_participant),
-    signatures the change breaks, source data verifications it makes stale."""
+    signatures the change breaks, source data verifications it makes stale (none on a record `created` by this
+    transaction: nothing could verify it before it existed)."""
     edit_checks.run_for_record(obj, changed, known)
     signatures.check_after_change(obj)
-    verification.clear_after_change(obj)
+    if not created:
+        verification.clear_after_change(obj)

@@ -16,6 +16,8 @@ from enrollment.casebook import CasebookSection, DueItem, TimelineEntry
 from safety import derived
 from safety.protocol import SAFETY_PROTOCOL
 
+RUNNING_CLOCKS = (derived.DUE, derived.OVERDUE)  # "due in 3 h", "overdue by 2 h": they change by the minute
+
 DISAGREEMENT_FLAG = gettext_noop(
     "investigator grade %(grade)s differs from the ASTCT grade %(computed)s computed from the sheets"
 )
@@ -46,6 +48,7 @@ def section(participant, user) -> CasebookSection:
         order=250,
         timeline=_timeline(safety),
         due=_due(safety),
+        live=any(row.clock is not None and row.clock.status in RUNNING_CLOCKS for row in safety.aes),
     )
 
 

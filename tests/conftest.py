@@ -53,6 +53,15 @@ def _is_transactional(request) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache_for_each_test():
+    """Rendered pages cached by one test (the casebook's content, the dashboard) are not served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_after_each_test():
     """A test that switched the language (translation.activate, a Chinese request) leaves none behind."""
     yield

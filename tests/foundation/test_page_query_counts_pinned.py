@@ -5,6 +5,7 @@ participants. A change that adds a query to one of them fails here and has to sa
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from assessments.models import FollowUpContact
@@ -19,17 +20,20 @@ PINNED = {
     "B1 (one COUNT)": 3,  # the session, the user with its roles and sites (blinatrial.auth), the COUNT
     "participant list": 4,  # session, user, the page's rows, the open-query counts
     "screening log": 4,
-    "casebook": 22,  # the sections' own loads (cycles, derived assessments, safety, integrity); see issue 18.
-    # The sections share what more than one reads (blinatrial.request_memo): the treatment rows (cycles, safety),
-    # the blood counts (assessments, safety), the derived assessments (assessments, signatures' validity)
+    "casebook, rendered": 23,  # the versions (the content's cache key), then the sections' own loads (cycles,
+    # derived assessments, safety, integrity). The sections share what more than one reads (blinatrial.request_memo):
+    # the treatment rows (cycles, safety), the blood counts (assessments, safety), the derived assessments
+    # (assessments, signatures' validity)
+    "casebook, from the cache": 4,  # session, user, the participant (site scope), the versions
     "CRF form GET": 6,  # a follow-up contact's edit form: the record, its site's time zone, locks, open queries
     "CRF save POST": 21,  # its audited edit: lock walk, row version, audit context, the checks a field affects,
     # the source data verifications it may clear (the lock is looked at once: the trigger refuses, in words);
     # the form's C1D1 is 2 statements (first dose and first infusion in one, cycle 1's day 1)
-    "new blood count POST": 17,  # the benchmark's save; dated outside every marrow window, it derives no response:
+    "new blood count POST": 16,  # the benchmark's save; dated outside every marrow window, it derives no response:
     # session, user, participant, site, lock, screening status, consent (read once: the form's trial dates seed
     # the checks), transaction, token look-up, INSERT, marrow dates, the blood counts and their open queries (the
-    # date-order check: no C1D1, it needs none), signatures, source verifications, token claimed (ON CONFLICT, no
+    # date-order check: no C1D1, it needs none), signatures (no source verification can name a record this
+    # transaction created), token claimed (ON CONFLICT, no
     # savepoint), end; the edit checks run in the save's transaction without a savepoint of their own
 }
 
@@ -64,6 +68,7 @@ def _requests(client, contact: FollowUpContact) -> dict:
         return lambda: client.post(edit, data)
 
     add_cbc = reverse("assessments:cbc-add", args=[contact.participant_id])
+    casebook = reverse("enrollment:participant-detail", args=[contact.participant_id])
     days = iter(range(1, 16))  # outside the window of the EOC1 marrow (about 28 days ago)
 
     def new_blood_count():
@@ -76,7 +81,8 @@ def _requests(client, contact: FollowUpContact) -> dict:
         "B1 (one COUNT)": lambda: client.get(reverse("participant-count")),
         "participant list": lambda: client.get(reverse("enrollment:participant-list")),
         "screening log": lambda: client.get(reverse("enrollment:screening-list")),
-        "casebook": lambda: client.get(reverse("enrollment:participant-detail", args=[contact.participant_id])),
+        "casebook, rendered": lambda: _uncached(client, casebook),
+        "casebook, from the cache": lambda: client.get(casebook),  # right after the rendered one: nothing changed
         "CRF form GET": lambda: client.get(edit),
         "CRF save POST": save,
         "new blood count POST": new_blood_count,
@@ -84,6 +90,11 @@ def _requests(client, contact: FollowUpContact) -> dict:
 
 
 POSTS = ("CRF save POST", "new blood count POST")
+
+
+def _uncached(client, url: str):
+    cache.clear()  # the casebook's content is cached (enrollment.casebook_cache): this request renders it
+    return client.get(url)
 
 
 def _count(django_assert_max_num_queries, label: str, make) -> None:
