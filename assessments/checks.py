@@ -81,7 +81,7 @@ def investigator_call_differs(call, cache) -> str | None:
     )
 
 
-@register("FLOW_NO_LOD", model="assessments.FlowMrd", field="lod_pct")
+@register("FLOW_NO_LOD", model="assessments.FlowMrd", field="lod_pct", row_local=True)
 def flow_not_detected_without_lod(flow, cache) -> str | None:
     """Flow MRD 'not detected' needs its limit of detection (negative only when LOD is below the cut-off)."""
     if flow.result_type == FlowResultType.NOT_DETECTED and flow.lod_pct is None:
@@ -118,7 +118,10 @@ def eoc_marrow_missing(cycle, cache) -> str | None:
 AFTER_C1D1 = (*ENROLLMENT_DATES, *C1D1_SOURCES)
 
 
-@register("DATE_ORDER_MARROW", model="assessments.BoneMarrowAssessment", field="sample_date", reads=AFTER_C1D1)
+@register(
+    "DATE_ORDER_MARROW", model="assessments.BoneMarrowAssessment", field="sample_date", reads=AFTER_C1D1,
+    row_local=True,
+)
 def marrow_before_c1d1(marrow, cache) -> str | None:
     return date_order_problem(marrow.sample_date, trial_dates(cache), "c1d1", "The aspirate date")
 
@@ -137,6 +140,7 @@ FOLLOW_UP_DATES = (
     field="contact_date",
     reads=AFTER_C1D1,
     inputs=tuple(name for name, _ in FOLLOW_UP_DATES),
+    row_local=True,
 )
 def follow_up_before_c1d1(contact, cache) -> str | None:
     dates = trial_dates(cache)
@@ -144,11 +148,17 @@ def follow_up_before_c1d1(contact, cache) -> str | None:
     return next((p for p in problems if p), None)
 
 
-@register("DATE_ORDER_BLOOD_COUNT", model="assessments.BloodCount", field="sample_date", reads=ENROLLMENT_DATES)
+@register(
+    "DATE_ORDER_BLOOD_COUNT", model="assessments.BloodCount", field="sample_date", reads=ENROLLMENT_DATES,
+    row_local=True,
+)
 def blood_count_before_consent(cbc, cache) -> str | None:
     return date_order_problem(cbc.sample_date, trial_dates(cache, "consent_on"), "consent_on", "The sample date")
 
 
-@register("DATE_ORDER_EMD", model="assessments.ExtramedullaryDisease", field="assessed_on", reads=ENROLLMENT_DATES)
+@register(
+    "DATE_ORDER_EMD", model="assessments.ExtramedullaryDisease", field="assessed_on", reads=ENROLLMENT_DATES,
+    row_local=True,
+)
 def emd_before_consent(emd, cache) -> str | None:
     return date_order_problem(emd.assessed_on, trial_dates(cache, "consent_on"), "consent_on", "The assessment date")

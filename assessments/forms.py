@@ -39,7 +39,7 @@ from blinatrial import params
 from blinatrial.dates import shown_date
 from cycles.services import c1d1_anchor
 from enrollment import checks
-from enrollment.models import ScreeningRecord, ScreeningStatus
+from enrollment.models import ScreeningStatus
 from enrollment.rules import TrialDates
 from integrity.forms import ClinicalRecordForm
 from integrity.rules import STATE_LABELS
@@ -48,12 +48,13 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOT_ENROLLED = _("Assessments can be recorded only for an enrolled participant: %(problem)s")
 
 
-def not_enrolled_problem(participant) -> str | None:
-    """Removed, or the screening record is not "enrolled" (e.g. screen failed)."""
+def not_enrolled_problem(participant, facts: checks.ScreeningFacts | None = None) -> str | None:
+    """Removed, or the screening record is not "enrolled" (e.g. screen failed). `facts`: the screening as the
+    caller has just read it (checks.screening_facts); read here otherwise."""
     if (problem := checks.enrolled_problem(participant)) is not None:
         return problem
     # Read from the database: a caller's participant.screening may predate the enrollment that updated it.
-    status = ScreeningRecord.objects.filter(pk=participant.screening_id).values_list("status", flat=True).first()
+    status = (facts or checks.screening_facts(participant)).status
     if status != ScreeningStatus.ENROLLED:
         state = ScreeningStatus(status).label if status else gettext("missing")
         return gettext("the screening record is '%(state)s'.") % {"state": state}
@@ -77,12 +78,19 @@ class ParticipantRecordForm(ClinicalRecordForm):
         if hasattr(self.instance, "participant_id"):
             self.instance.participant = participant
         self._dates = None
+        self._facts = None
+
+    def screening_facts(self) -> checks.ScreeningFacts:
+        """The screening's status and date and the first consent, read once (one query) for the form's checks."""
+        if self._facts is None:
+            self._facts = checks.screening_facts(self.participant)
+        return self._facts
 
     def trial_dates(self) -> TrialDates:
         """Screening, consent, enrollment dates (and C1D1 when the form's dates must follow it), once."""
         if self._dates is None:
             c1d1 = c1d1_anchor(self.participant.pk) if self.not_before == "c1d1" else None
-            self._dates = checks.trial_dates(self.participant, c1d1=c1d1)
+            self._dates = checks.trial_dates(self.participant, c1d1=c1d1, facts=self.screening_facts())
         return self._dates
 
     def consent_on(self) -> date | None:
@@ -98,7 +106,7 @@ class ParticipantRecordForm(ClinicalRecordForm):
 
     def clean(self):
         data = super().clean()
-        if (problem := not_enrolled_problem(self.participant)) is not None:
+        if (problem := not_enrolled_problem(self.participant, self.screening_facts())) is not None:
             raise forms.ValidationError(NOT_ENROLLED % {"problem": problem})
         for name in self.date_fields:
             if data.get(name) is None:

@@ -12,6 +12,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import JSONObject
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from blinatrial import access
 
@@ -32,12 +33,41 @@ def with_access(queryset):
     profile_model = user_model.staff_profile.related.related_model
     all_sites = profile_model.objects.filter(user_id=OuterRef("pk")).values("all_sites")[:1]
     language = profile_model.objects.filter(user_id=OuterRef("pk")).values("language")[:1]
+    # the user's authenticators, whole: the session's second factor is checked against them (TrialOTPMiddleware)
+    authenticators = TOTPDevice.objects.filter(user_id=OuterRef("pk")).values(
+        row=JSONObject(**{f.attname: f.attname for f in TOTPDevice._meta.concrete_fields})
+    )
     return queryset.annotate(
         _role_names=ArraySubquery(groups),
         _site_id_list=ArraySubquery(site_links),
         _site_zone_list=ArraySubquery(site_zones),
         _all_sites=Subquery(all_sites),
         _language=Subquery(language),
+        _authenticator_rows=ArraySubquery(authenticators),
+    )
+
+
+TOTP_PREFIX = f"{TOTPDevice._meta.app_label}.{TOTPDevice._meta.model_name}/"
+NOT_READ = object()  # the session names a device this module did not read with the user (a recovery code's)
+
+
+def authenticator_of_session(user, persistent_id: str, db: str | None = None):
+    """The authenticator (TOTPDevice) the session's `persistent_id` names, built from the rows read with the user
+    (`with_access`); None when the user has no such device (removed since, or another user's); NOT_READ when
+    the id names another kind of device, or the user was loaded without the rows."""
+    rows = getattr(user, "_authenticator_rows", None)
+    if rows is None or not persistent_id.startswith(TOTP_PREFIX):
+        return NOT_READ
+    try:
+        pk = int(persistent_id[len(TOTP_PREFIX):])
+    except ValueError:
+        return None
+    row = next((r for r in rows if r["id"] == pk), None)
+    if row is None:
+        return None
+    fields = TOTPDevice._meta.concrete_fields
+    return TOTPDevice.from_db(
+        db or user._state.db, [f.attname for f in fields], [f.to_python(row[f.attname]) for f in fields]
     )
 
 

@@ -1,6 +1,7 @@
 """Talking to the broker without ever hanging a request on it."""
 
 import logging
+import threading
 
 import redis
 from django.conf import settings
@@ -10,17 +11,33 @@ from redis.retry import Retry
 log = logging.getLogger(__name__)
 
 
+_clients: dict[tuple[str, float], redis.Redis] = {}
+_clients_lock = threading.Lock()
+
+
 def redis_client() -> redis.Redis | None:
-    """A Redis client on the broker URL with short timeouts; None in eager mode (no broker)."""
+    """The process's Redis client on the broker URL, with short timeouts; None in eager mode (no broker).
+
+    One client (and connection pool) per URL and timeout, shared by the process's requests: a save asks Redis
+    one question after commit, and opening a connection for it cost more than the question. The pool hands out
+    a connection only after checking it (a Redis restarted meanwhile is reconnected to, not failed on), and
+    redis-py starts a new pool in a forked child (gunicorn, the worker's children)."""
     if not settings.CELERY_BROKER_URL:
         return None
-    return redis.Redis.from_url(
-        settings.CELERY_BROKER_URL,
-        socket_timeout=settings.BROKER_SOCKET_TIMEOUT,
-        socket_connect_timeout=settings.BROKER_SOCKET_TIMEOUT,
-        retry_on_timeout=False,
-        retry=Retry(NoBackoff(), 0),  # redis-py retries 3 times by default: 4 x the timeout on a hung server
-    )
+    key = (settings.CELERY_BROKER_URL, settings.BROKER_SOCKET_TIMEOUT)
+    client = _clients.get(key)
+    if client is None:
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = redis.Redis.from_url(
+                    settings.CELERY_BROKER_URL,
+                    socket_timeout=settings.BROKER_SOCKET_TIMEOUT,
+                    socket_connect_timeout=settings.BROKER_SOCKET_TIMEOUT,
+                    retry_on_timeout=False,
+                    retry=Retry(NoBackoff(), 0),  # redis-py retries 3 times by default: 4 x the timeout when hung
+                )
+    return client
 
 
 def broker_status() -> str:
@@ -33,5 +50,3 @@ def broker_status() -> str:
     except redis.RedisError as exc:
         log.warning("broker unreachable: %s", exc)
         return "error"
-    finally:
-        client.close()

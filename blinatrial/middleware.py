@@ -7,8 +7,10 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
-from blinatrial import access
+from blinatrial import access, auth
 
 TOUCH_INTERVAL_SECONDS = 60
 
@@ -30,6 +32,24 @@ class IdleSessionMiddleware:
             if now - session.get("_touched", 0) >= TOUCH_INTERVAL_SECONDS:
                 session["_touched"] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)
+
+
+class TrialOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware (request.user.is_verified(), request.user.otp_device), with the session's
+    authenticator taken from the rows read with the user (blinatrial.auth.with_access) instead of a query of its
+    own. The library's rules hold as they are: the device must be the user's and confirmed, and a session naming
+    any other device loses it (`_finalize_device`). A recovery code's device is looked up by the library."""
+
+    def _verify_user_sync(self, request, user):
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
+        if not persistent_id:
+            return super()._verify_user_sync(request, user)
+        device = auth.authenticator_of_session(user, self._normalize_persistent_id(persistent_id))
+        if device is auth.NOT_READ:
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        user.otp_device = self._finalize_device(request, user, device)
+        return user
 
 
 # Pages a signed-in session that still owes its second factor (or its enrolment) may reach.

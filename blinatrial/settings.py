@@ -96,8 +96,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): the session passed its second factor (django-otp).
-    "django_otp.middleware.OTPMiddleware",
+    # request.user.is_verified(): the session passed its second factor (django-otp; the authenticator is read
+    # with the user, blinatrial.auth).
+    "blinatrial.middleware.TrialOTPMiddleware",
     # A signed-in user's language preference (read with the user, no query of its own).
     "blinatrial.middleware.UserLanguageMiddleware",
     "blinatrial.middleware.IdleSessionMiddleware",

@@ -54,7 +54,7 @@ def _local_date(value):
     return timezone.localtime(value).date() if value is not None else None
 
 
-@register("DATE_ORDER_CYCLE", model="cycles.Cycle", field="day1_on", reads=ENROLLMENT_DATES)
+@register("DATE_ORDER_CYCLE", model="cycles.Cycle", field="day1_on", reads=ENROLLMENT_DATES, row_local=True)
 @_in_english
 def cycle_before_enrollment(cycle, cache) -> str | None:
     """A cycle's day 1 on or after the enrollment (and so consent and screening) date."""
@@ -115,7 +115,10 @@ def segment_outside_cycle(seg, cache) -> str | None:
     )
 
 
-@register("DATE_ORDER_VISIT", model="cycles.VisitRecord", field="visited_on", reads=(*ENROLLMENT_DATES, *C1D1_SOURCES))
+@register(
+    "DATE_ORDER_VISIT", model="cycles.VisitRecord", field="visited_on", reads=(*ENROLLMENT_DATES, *C1D1_SOURCES),
+    row_local=True,
+)
 @_in_english
 def visit_before_c1d1(visit, cache) -> str | None:
     return enrollment_rules.date_order_problem(visit.visited_on, trial_dates(cache), "c1d1", "The visit date")
@@ -126,6 +129,7 @@ def visit_before_c1d1(visit, cache) -> str | None:
     model="cycles.Transplant",
     field="transplanted_on",
     reads=(*ENROLLMENT_DATES, *C1D1_SOURCES),
+    row_local=True,
 )
 @_in_english
 def transplant_before_c1d1(tx, cache) -> str | None:

@@ -287,8 +287,6 @@ def _publish_once(cutoff: date) -> bool:
             return True
     except Exception as exc:  # broker down or hung: the page still answers; the user can reload later
         log.warning("could not schedule the endpoint recompute for %s (%s)", cutoff, exc)
-    finally:
-        client.close()
     return False
 
 

@@ -117,8 +117,6 @@ def request_recompute() -> None:
             publish(RECOMPUTE_TASK, countdown=settings.ENDPOINT_DEBOUNCE_SECONDS)
     except Exception as exc:  # broker down or hung: the beat reconciliation catches up
         log.warning("could not schedule an endpoint recompute (%s); reconciliation will catch up", exc)
-    finally:
-        client.close()
 
 
 def clear_pending() -> None:
@@ -129,5 +127,3 @@ def clear_pending() -> None:
         client.delete(pending_key())
     except Exception as exc:
         log.warning("could not clear the recompute-pending flag: %s", exc)
-    finally:
-        client.close()

@@ -1,7 +1,9 @@
 """Reusable date checks for every clinical form (cycles, assessments, safety)."""
 
+from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -19,10 +21,40 @@ def consent_date(participant: Participant) -> date | None:
     )
 
 
+@dataclass(frozen=True)
+class ScreeningFacts:
+    """What a clinical form checks of the participant's screening: its status, its date, the first consent."""
+
+    status: str | None
+    screened_on: date | None
+    consent_on: date | None
+
+
+def screening_facts(participant: Participant) -> ScreeningFacts:
+    """The screening record's status and date and its earliest live consent's date, read now in one query (a
+    caller's participant.screening may predate the enrollment that updated it)."""
+    first_consent = (
+        Consent.objects.filter(screening=OuterRef("pk"), is_deleted=False).order_by("signed_on").values("signed_on")[:1]
+    )
+    row = (
+        ScreeningRecord.objects.filter(pk=participant.screening_id)
+        .annotate(consent_on=Subquery(first_consent))
+        .values("status", "screened_on", "consent_on")
+        .first()
+    )
+    return ScreeningFacts(**row) if row else ScreeningFacts(None, None, None)
+
+
 def trial_dates(
-    participant: Participant, *, c1d1: date | None = None, consent_on: date | None = None
+    participant: Participant, *, c1d1: date | None = None, consent_on: date | None = None,
+    facts: ScreeningFacts | None = None,
 ) -> rules.TrialDates:
-    """The participant's screening, consent and enrollment dates (and the C1D1 the caller knows): 1-2 queries."""
+    """The participant's screening, consent and enrollment dates (and the C1D1 the caller knows): 1-2 queries,
+    none with the `facts` the caller has read."""
+    if facts is not None:
+        return rules.TrialDates(
+            screened_on=facts.screened_on, consent_on=facts.consent_on, enrolled_on=participant.enrolled_on, c1d1=c1d1
+        )
     if "screening" in participant._state.fields_cache:  # already fetched (select_related)
         screened_on = participant.screening.screened_on
     else:

@@ -43,6 +43,9 @@ class EditCheck:
     # change affect the answer at all? Cheaper than the check itself (one small query at most), and only
     # ever answers False when no answer can change: a blood count dated outside every marrow's window.
     relevant: Callable[[models.Model, frozenset[str] | None], bool] | None = None
+    # The answer for a record reads that record and the `reads` models only, never another record of `model`:
+    # a change to one record of `model` can change that record's answer alone, so only it is checked again.
+    row_local: bool = False
 
     def affected_by(self, label: str, changed: frozenset[str] | None = None) -> bool:
         """Can a change to a record of model `label` change this check's answer? `changed` names the fields
@@ -89,13 +92,14 @@ def register(
     reads: tuple[str, ...] = (),
     inputs: tuple[str, ...] = (),
     relevant: Callable[[models.Model, frozenset[str] | None], bool] | None = None,
+    row_local: bool = False,
 ) -> Callable:
     """Decorator: `@register("RSP_DIFF", model="assessments.ResponseCall", field="response", reads=(...))`."""
 
     def decorator(func: Callable[[models.Model, dict], str | None]) -> Callable:
         REGISTRY[code] = EditCheck(
             code=code, model=model, field=field, problem=func, records=records, reads=reads, inputs=inputs,
-            relevant=relevant,
+            relevant=relevant, row_local=row_local,
         )
         return func
 
@@ -123,20 +127,56 @@ def _records(check: EditCheck, model: type[models.Model], participant) -> models
     return qs.filter(pk=participant.pk) if path == "" else qs.filter(**{path: participant})
 
 
+@dataclass(frozen=True)
+class Changed:
+    """The record a save changed, for the checks it affects (`run_for_record`): a row-local check of its model
+    looks at it alone; `created`: made by this transaction, so no query can name it yet."""
+
+    record: models.Model
+    created: bool = False
+
+
 def run_for_participant(
-    participant, checks: list[EditCheck] | None = None, known: dict | None = None
+    participant, checks: list[EditCheck] | None = None, known: dict | None = None, changed: Changed | None = None
 ) -> tuple[int, int]:
     """Run the checks on the participant's records; returns (queries raised, queries closed). `known`: values
     the caller has already read for this participant this request (seeds the checks' per-run cache, see
-    `ClinicalRecordForm.edit_check_cache`); ignored when it names another participant.
+    `ClinicalRecordForm.edit_check_cache`); ignored when it names another participant. `changed`: the record a
+    save changed (row-local checks of its model look at it alone).
 
     One transaction, and no savepoint of its own inside a caller's (the save path's): a failing check fails the
     caller's whole transaction, which is what the save path wants (a refused save changes nothing)."""
     with transaction.atomic(savepoint=False):
-        return _run(participant, checks, known)
+        return _run(participant, checks, known, changed)
 
 
-def _run(participant, checks: list[EditCheck] | None, known: dict | None) -> tuple[int, int]:
+def _one_record(check: EditCheck, changed: Changed | None) -> bool:
+    """Is this run of `check` about the changed record alone?"""
+    return (
+        changed is not None and check.row_local and check.records is None
+        and changed.record._meta.label == check.model
+    )
+
+
+def _records_and_queries(check: EditCheck, model: type[models.Model], participant, changed: Changed | None):
+    """({pk: record} to check, {pk: open automatic query of this check}): the participant's, or the changed
+    record's alone for a row-local check of its model (no query for a record this transaction created)."""
+    ct = ContentType.objects.get_for_model(model)
+    queries_of = DataQuery.objects.filter(check_code=check.code, content_type=ct, participant=participant).exclude(
+        status=QueryStatus.CLOSED
+    )
+    if _one_record(check, changed):
+        record = changed.record
+        records = {} if getattr(record, "is_deleted", False) else {record.pk: record}
+        if changed.created:
+            return records, {}
+        return records, {q.object_id: q for q in queries_of.filter(object_id=record.pk)}
+    return {r.pk: r for r in _records(check, model, participant)}, {q.object_id: q for q in queries_of}
+
+
+def _run(
+    participant, checks: list[EditCheck] | None, known: dict | None, changed: Changed | None = None
+) -> tuple[int, int]:
     raised = closed = 0
     cache: dict = {"participant": participant}
     if known and getattr(known.get("participant"), "pk", None) == participant.pk:
@@ -145,14 +185,7 @@ def _run(participant, checks: list[EditCheck] | None, known: dict | None) -> tup
         model = _model(check)
         if model is None:
             continue
-        ct = ContentType.objects.get_for_model(model)
-        records = {r.pk: r for r in _records(check, model, participant)}
-        live = {
-            q.object_id: q
-            for q in DataQuery.objects.filter(check_code=check.code, content_type=ct, participant=participant).exclude(
-                status=QueryStatus.CLOSED
-            )
-        }
+        records, live = _records_and_queries(check, model, participant, changed)
         for pk, record in records.items():
             with override("en-gb"):  # the query's text is stored in English (pages show it by integrity.texts)
                 text = check.problem(record, cache)
@@ -171,18 +204,18 @@ def _run(participant, checks: list[EditCheck] | None, known: dict | None) -> tup
 
 
 def run_for_record(
-    record: models.Model, changed: frozenset[str] | None = None, known: dict | None = None
+    record: models.Model, changed: frozenset[str] | None = None, known: dict | None = None, created: bool = False
 ) -> tuple[int, int]:
     """After a save: run, for the record's participant (if it has one), the checks the change can affect
     (`changed`: the fields that changed; None for a new record or when unknown; `known`: as for
-    run_for_participant)."""
+    run_for_participant; `created`: the record is new in this transaction)."""
     checks = [check for check in REGISTRY.values() if check.needed_after(record, changed)]
     if not checks:
         return 0, 0
     participant = locking.participant_of(record)
     if participant is None:
         return 0, 0
-    return run_for_participant(participant, checks, known)
+    return run_for_participant(participant, checks, known, Changed(record, created))
 
 
 def sweep() -> tuple[int, int]:

@@ -49,6 +49,7 @@ def make_read_only(form: ClinicalRecordForm) -> None:
         field.disabled = True
     form.helper.inputs = []
     form.is_bound = False
+    form._errors = None  # problems an entry had before the lock was found are not shown on the locked form
     form.cleaned_data = {}
 
 
@@ -111,17 +112,13 @@ def handle_record_form(
 
 
 def _handle_record_form(request, form, template, context, success_url, success_message) -> HttpResponse:
-    status = 200
     if form.instance._state.adding and not has_role(request.user, *DATA_ENTRY_ROLES):
         raise PermissionDenied(gettext("Monitors review saved records; they do not add any."))
-    read_only = read_only_state(request.user, form.instance)
-    if read_only is not None:
-        make_read_only(form)
-        if request.method == "POST":
-            form.add_error(None, read_only.refusal)
-            status = 403
-        return render(request, template, {**context, "form": form, "read_only": read_only}, status=status)
-    if request.method == "POST" and form.is_valid():
+    refused = None
+    # A valid entry is saved without a look at the locks first: the database's lock trigger refuses a locked
+    # write, in the lock's own words (services.RecordLocked), and the page is then the locked form, as on opening
+    # it. Every other request looks at the locks before anything else.
+    if request.method == "POST" and has_role(request.user, *DATA_ENTRY_ROLES) and form.is_valid():
         try:
             obj = services.save_record(
                 form,
@@ -131,15 +128,22 @@ def _handle_record_form(request, form, template, context, success_url, success_m
                 submission_token=form.cleaned_data.get("submission_token"),
             )
         except services.RecordLocked as exc:
-            form.add_error(None, exc.shown())
-            status = 403
+            refused = exc.shown()
         except services.EditConflict as exc:
             form.add_error(None, exc.shown())
-            context = {**context, "conflict": exc}
-            status = 409
+            return render(request, template, {**context, "form": form, "conflict": exc}, status=409)
         else:
             messages.success(request, success_message or gettext("Saved."))
             return redirect(success_url(obj) if callable(success_url) else success_url)
-    elif request.method == "POST":
-        status = 400
+    read_only = read_only_state(request.user, form.instance)
+    if read_only is not None:
+        make_read_only(form)
+        if request.method == "POST":
+            form.add_error(None, read_only.refusal)
+        return render(request, template, {**context, "form": form, "read_only": read_only},
+                      status=403 if request.method == "POST" else 200)
+    if refused is not None:  # refused by a lock that was lifted since
+        form.add_error(None, refused)
+        return render(request, template, {**context, "form": form}, status=403)
+    status = 400 if request.method == "POST" else 200  # a POST here had problems, shown next to their fields
     return render(request, template, {**context, "form": form}, status=status)

@@ -231,7 +231,7 @@ def _after_change(
     None for a new or removed record; `known`: what the form has read already, edit_checks.run_for_participant),
     signatures the change breaks, source data verifications it makes stale (none on a record `created` by this
     transaction: nothing could verify it before it existed)."""
-    edit_checks.run_for_record(obj, changed, known)
+    edit_checks.run_for_record(obj, changed, known, created)
     signatures.check_after_change(obj)
     if not created:
         verification.clear_after_change(obj)

@@ -86,6 +86,7 @@ GRADE5_FIELDS = ("worst_grade", "resolution_date")  # what _grade5_dates reads o
     field="resolution_date",
     reads=tuple(f"assessments.FollowUpContact.{name}" for name in DEATH_FIELDS),
     inputs=GRADE5_FIELDS,
+    row_local=True,
 )
 @in_english
 def grade5_without_death(ae: AdverseEvent, cache: dict) -> str | None:
@@ -107,6 +108,7 @@ def grade5_without_death(ae: AdverseEvent, cache: dict) -> str | None:
     field="death_date",
     reads=tuple(f"safety.AdverseEvent.{name}" for name in GRADE5_FIELDS),
     inputs=(*DEATH_FIELDS, "death_cause"),
+    row_local=True,
 )
 @in_english
 def death_without_grade5(contact: FollowUpContact, cache: dict) -> str | None:
@@ -124,7 +126,7 @@ def death_without_grade5(contact: FollowUpContact, cache: dict) -> str | None:
     )
 
 
-@register("SAE_NO_CRITERION", model="safety.AdverseEvent", field="serious")
+@register("SAE_NO_CRITERION", model="safety.AdverseEvent", field="serious", row_local=True)
 @in_english
 def serious_without_criterion(ae: AdverseEvent, cache: dict) -> str | None:
     """A serious AE needs at least one seriousness criterion."""

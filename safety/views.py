@@ -43,6 +43,9 @@ AE_FORMS = {
     "saefollowup": (SaeFollowUpReport, forms.SaeFollowUpForm, _("SAE follow-up report")),
 }
 
+# a record's participant, with what its form reads: the screening (trial dates) and the site (time zone)
+RECORD_PARENTS = ("participant__screening", "participant__site")
+
 
 def _participant(request: HttpRequest, pk: int) -> Participant:
     return get_object_or_404(Participant.objects.visible_to(request.user).select_related("screening"), pk=pk)
@@ -102,7 +105,7 @@ def participant_record_add(request: HttpRequest, participant_pk: int, kind: str)
 @require_http_methods(["GET", "POST"])
 def participant_record_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     model, form_class, title = PARTICIPANT_FORMS[kind]
-    record = get_object_or_404(model.objects.visible_to(request.user).select_related("participant__screening"), pk=pk)
+    record = get_object_or_404(model.objects.visible_to(request.user).select_related(*RECORD_PARENTS), pk=pk)
     participant = record.participant
     form = form_class(request.POST or None, instance=record, participant=participant)
     return _render_form(

@@ -25,16 +25,18 @@ PINNED = {
     # the treatment rows (cycles, safety), the blood counts (assessments, safety), the derived assessments
     # (assessments, signatures' validity)
     "casebook, from the cache": 4,  # session, user, the participant (site scope), the versions
-    "CRF form GET": 6,  # a follow-up contact's edit form: the record, its site's time zone, locks, open queries
-    "CRF save POST": 21,  # its audited edit: lock walk, row version, audit context, the checks a field affects,
-    # the source data verifications it may clear (the lock is looked at once: the trigger refuses, in words);
-    # the form's C1D1 is 2 statements (first dose and first infusion in one, cycle 1's day 1)
-    "new blood count POST": 16,  # the benchmark's save; dated outside every marrow window, it derives no response:
-    # session, user, participant, site, lock, screening status, consent (read once: the form's trial dates seed
-    # the checks), transaction, token look-up, INSERT, marrow dates, the blood counts and their open queries (the
-    # date-order check: no C1D1, it needs none), signatures (no source verification can name a record this
-    # transaction created), token claimed (ON CONFLICT, no
-    # savepoint), end; the edit checks run in the save's transaction without a savepoint of their own
+    "CRF form GET": 5,  # a follow-up contact's edit form: the record with its participant, screening and site (the
+    # site's time zone), locks, open queries
+    "CRF save POST": 18,  # its audited edit: the record with its participant, screening and site, row version
+    # (FOR UPDATE), audit context, the checks a field affects (a row-local check reads the edited record alone),
+    # the source data verifications it may clear. The locks are not read before a valid save: the database's lock
+    # trigger refuses a locked write, in the lock's words, and the page is then the locked form. The form's C1D1
+    # is 2 statements (first dose and first infusion in one, cycle 1's day 1)
+    "new blood count POST": 11,  # the benchmark's save; dated outside every marrow window, it derives no response:
+    # session, user, participant with its site, the screening's status and first consent (one statement; the
+    # form's trial dates seed the checks), transaction, token look-up, INSERT, marrow dates, signatures, token
+    # claimed (ON CONFLICT, no savepoint), end. The date-order check is row-local: it looks at the new record
+    # alone, and no query can name a record its own transaction created
 }
 
 
