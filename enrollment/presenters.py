@@ -38,13 +38,18 @@ PARTICIPANT_ROW_FIELDS = (
 )
 
 
+def in_words(labels: dict[str, Any]) -> dict[str, str]:
+    """Choice labels translated once, for a page's rows (a lazy label is translated each time it is printed)."""
+    return {code: str(label) for code, label in labels.items()}
+
+
 def status_badge_class(status: str) -> str:
     return STATUS_BADGES.get(status, "text-bg-dark")
 
 
 def participant_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """values(*PARTICIPANT_ROW_FIELDS) rows -> what a participant list row shows (`html`: the row, built here)."""
-    detail = pk_path("enrollment:participant-detail")
+    detail, statuses = pk_path("enrollment:participant-detail"), in_words(STATUS_LABELS)
     out = [
         {
             "participant_id": r["participant_id"],
@@ -53,7 +58,7 @@ def participant_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             "site_name": r["site__name"],
             "screening_number": r["screening__screening_number"],
             "enrolled_on": shown_date(r["enrolled_on"]),
-            "status_label": STATUS_LABELS.get(r["status"], r["status"]),
+            "status_label": statuses.get(r["status"], r["status"]),
             "badge": status_badge_class(r["status"]),
             "status_on": shown_date(r["status_on"]),
             "bsa": f"{bsa_mosteller(float(r['height_cm']), float(r['weight_kg'])):.2f}",
@@ -81,6 +86,7 @@ def screening_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """values(*SCREENING_ROW_FIELDS, "consent_on") rows -> what a screening log row shows, eligibility derived
     per row."""
     detail, participant_detail = pk_path("enrollment:screening-detail"), pk_path("enrollment:participant-detail")
+    statuses, sexes = in_words(SCREENING_LABELS), in_words(SEX_SHORT)
     out = []
     for r in rows:
         data = screening_data_from_values(r, r["consent_on"])
@@ -95,12 +101,12 @@ def screening_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "screened_on": shown_date(r["screened_on"]),
                 "initials": r["initials"],
                 "sex": r["sex"],
-                "sex_label": SEX_SHORT.get(r["sex"], r["sex"]),
+                "sex_label": sexes.get(r["sex"], r["sex"]),
                 "age": age,
                 "eligible": eligibility.eligible,
                 "failed": eligibility.failed,
                 "consented": r["consent_on"] is not None,
-                "status_label": SCREENING_LABELS.get(r["status"], r["status"]),
+                "status_label": statuses.get(r["status"], r["status"]),
                 "badge": status_badge_class(r["status"]),
                 "screen_fail_reason": r["screen_fail_reason"],
                 "participant_id": r["participant__participant_id"],

@@ -6,6 +6,8 @@ unchanged data gives byte-identical entries (and identical SHA-256 in the manife
 
 import csv
 import hashlib
+import queue
+import threading
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -116,8 +118,48 @@ def write_rows(archive: zipfile.ZipFile, name: str, columns: Sequence[Column], r
     return entry.close(count)
 
 
+class _WriterThread:
+    """Writes blocks into a zip entry on a thread of its own while the caller reads the next ones.
+
+    Deflate, CRC and SHA-256 release the GIL on blocks this size, and so does psycopg while it waits for
+    PostgreSQL: reading the COPY and compressing it overlap instead of taking turns. At most QUEUED blocks wait
+    (memory stays bounded by QUEUED x FLUSH_BYTES). An error on the thread is raised in the caller at the end."""
+
+    QUEUED = 4
+
+    def __init__(self, entry: ZipEntry) -> None:
+        self._entry = entry
+        self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=self.QUEUED)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=f"zip {entry.name}", daemon=True)
+
+    def _run(self) -> None:
+        while (block := self._blocks.get()) is not None:
+            if self._error is None:
+                try:
+                    self._entry.write(block)
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller in __exit__
+                    self._error = exc
+
+    def put(self, block: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._blocks.put(block)
+
+    def __enter__(self) -> "_WriterThread":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._blocks.put(None)
+        self._thread.join()
+        if self._error is not None and exc_info[0] is None:
+            raise self._error
+
+
 def write_copy(archive: zipfile.ZipFile, name: str, columns: Sequence[Column], cursor, sql: str, params) -> WrittenFile:
-    """A CSV streamed from PostgreSQL: COPY (sql) TO STDOUT in CSV format, block by block.
+    """A CSV streamed from PostgreSQL: COPY (sql) TO STDOUT in CSV format, block by block, written into the zip
+    by a _WriterThread while the next blocks arrive.
 
     `cursor` is a psycopg 3 cursor. The row count is the one COPY reports.
     """
@@ -126,15 +168,15 @@ def write_copy(archive: zipfile.ZipFile, name: str, columns: Sequence[Column], c
     statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, ENCODING 'UTF8')"
     pending: list = []
     pending_size = 0
-    with cursor.copy(statement, params or None) as copy:
+    with _WriterThread(entry) as writer, cursor.copy(statement, params or None) as copy:
         for block in copy:
             pending.append(block)
             pending_size += len(block)
             if pending_size >= FLUSH_BYTES:
-                entry.write(b"".join(pending))
+                writer.put(b"".join(pending))
                 pending.clear()
                 pending_size = 0
-    entry.write(b"".join(pending))
+        writer.put(b"".join(pending))
     return entry.close(cursor.rowcount)
 
 
