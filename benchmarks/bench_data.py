@@ -193,15 +193,21 @@ def _screening(plan: Plan, seq: Seq, failed: bool, rng: random.Random) -> Any:
 
     code = plan.site.code
     screened = plan.enrolled_on - timedelta(days=rng.randint(3, 10) + (5 if failed else 0))
+    # the screening data the enrolment rule reads (as the demo's): an enrolled candidate is eligible by its data,
+    # a screen failure has CNS3 disease
     criteria = _criteria() | ({"EXC_CNS3": "met"} if failed else {})
+    labs = {"bilirubin_x_uln": Decimal(f"{rng.uniform(0.3, 1.3):.2f}"),
+            "alt_x_uln": Decimal(f"{rng.uniform(0.4, 2.5):.2f}"),
+            "creatinine_x_uln": Decimal(f"{rng.uniform(0.5, 1.2):.2f}")}
     age_days = 365 * rng.randint(P.min_age_years, P.max_age_years) + rng.randint(10, 350)
     return ScreeningRecord(
         site=plan.site, screening_number=rules.format_screening_number(code, seq.next_screening(code)),
         screened_on=screened, initials="".join(rng.choice("ABCDEFGHJKLMNPRSTW") for _ in range(2)),
         sex=rng.choice("FM"), birth_date=screened - timedelta(days=age_days),
         ph_test_method=rng.choice(("FISH", "PCR")), ph_test_date=screened - timedelta(days=2), ecog=rng.randint(0, 2),
+        ph_result="NEGATIVE", cns_status="CNS3" if failed else rng.choice(("CNS1", "CNS1", "CNS1", "CNS2")), **labs,
         criteria=criteria, status=rules.SCREEN_FAILED if failed else rules.ENROLLED,
-        screen_fail_reason="EXC_CNS3: CNS3 disease" if failed else "",
+        screen_fail_reason="CNS3 disease: present (exclusion) (CNS3)" if failed else "",
     )
 
 

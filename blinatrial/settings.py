@@ -124,6 +124,8 @@ ROOT_URLCONF = "blinatrial.urls"
 WSGI_APPLICATION = "blinatrial.wsgi.application"
 
 TEMPLATES = [
+    # crispy-forms' bootstrap5 field template written in Python (blinatrial.form_html; every other name: next engine)
+    {"BACKEND": "blinatrial.form_html.FieldTemplates", "NAME": "fields", "DIRS": [], "APP_DIRS": False},
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -320,6 +322,8 @@ EXPORT_ROOT = Path(os.environ.get("BLINATRIAL_EXPORT_ROOT", DATA_DIR / "exports"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Django's widget templates for inputs, selects and textareas written in Python (the same characters; issue 18)
+FORM_RENDERER = "blinatrial.form_html.WidgetRenderer"
 
 # --- Cache ------------------------------------------------------------------------------------
 # Django's cache holds the dashboard's rendered pages. Several web servers (docker compose --scale web=2) share

@@ -3,12 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from enrollment import rules
-from enrollment.models import Consent, Participant, ScreeningRecord
+from enrollment.models import Consent, Participant, ScreeningRecord, first_consent_on
 
 
 def consent_date(participant: Participant) -> date | None:
@@ -33,12 +32,9 @@ class ScreeningFacts:
 def screening_facts(participant: Participant) -> ScreeningFacts:
     """The screening record's status and date and its earliest live consent's date, read now in one query (a
     caller's participant.screening may predate the enrollment that updated it)."""
-    first_consent = (
-        Consent.objects.filter(screening=OuterRef("pk"), is_deleted=False).order_by("signed_on").values("signed_on")[:1]
-    )
     row = (
         ScreeningRecord.objects.filter(pk=participant.screening_id)
-        .annotate(consent_on=Subquery(first_consent))
+        .annotate(consent_on=first_consent_on())
         .values("status", "screened_on", "consent_on")
         .first()
     )

@@ -330,3 +330,10 @@ class StatusChange(ClinicalRecord):
 
     def __str__(self) -> str:
         return f"{self.participant}: {self.from_status} -> {self.to_status}"
+
+
+def first_consent_on() -> models.Subquery:
+    """The date of the earliest live consent of the screening record an annotation runs over (OuterRef "pk"): a
+    scalar subquery, evaluated only for the rows a page returns."""
+    consents = Consent.objects.filter(screening=models.OuterRef("pk"), is_deleted=False).order_by("signed_on")
+    return models.Subquery(consents.values("signed_on")[:1])

@@ -2,6 +2,7 @@
 the messages in the reader's language: `Message`)."""
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -157,10 +158,16 @@ class ScreeningData:
 
 @dataclass(frozen=True)
 class DataAnswer:
-    """A data criterion's answer derived from the data, and why (shown with a failed criterion)."""
+    """A data criterion's answer derived from the data, and why (shown with a failed criterion). The why is
+    built when read: most answers are never shown (a list derives every row's eligibility, and shows only the
+    criteria that fail)."""
 
     answer: str  # "met" | "not_met" | "not_assessed"
-    why: str  # a Message
+    because: Callable[[], str] = field(compare=False, repr=False)  # builds the why (a Message)
+
+    @property
+    def why(self) -> str:
+        return self.because()
 
 
 def _fmt(value: float) -> str:
@@ -168,18 +175,20 @@ def _fmt(value: float) -> str:
 
 
 def _labs_answer(data: ScreeningData, protocol: EnrollmentProtocol) -> DataAnswer:
-    missing = [lab_label(lab.label) for lab in protocol.lab_limits if data.labs.get(lab.field) is None]
-    above = tuple(
-        Message(gettext_noop("%(lab)s %(value)s x ULN (limit %(limit)s)"),
-                lab=lab_label(lab.label), value=_fmt(data.labs[lab.field]), limit=_fmt(lab.max_x_uln))
-        for lab in protocol.lab_limits
-        if data.labs.get(lab.field) is not None and float(data.labs[lab.field]) > lab.max_x_uln
-    )
+    missing = [lab for lab in protocol.lab_limits if data.labs.get(lab.field) is None]
+    above = [lab for lab in protocol.lab_limits
+             if data.labs.get(lab.field) is not None and float(data.labs[lab.field]) > lab.max_x_uln]
     if above:
-        return DataAnswer("not_met", Message("%(above)s", above=above))
+        return DataAnswer("not_met", lambda: Message("%(above)s", above=tuple(
+            Message(gettext_noop("%(lab)s %(value)s x ULN (limit %(limit)s)"),
+                    lab=lab_label(lab.label), value=_fmt(data.labs[lab.field]), limit=_fmt(lab.max_x_uln))
+            for lab in above
+        )))
     if missing:
-        return DataAnswer("not_assessed", Message(gettext_noop("not entered: %(labs)s"), labs=Joined(", ", missing)))
-    return DataAnswer("met", Message(gettext_noop("every value within its limit")))
+        return DataAnswer("not_assessed", lambda: Message(
+            gettext_noop("not entered: %(labs)s"), labs=Joined(", ", [lab_label(lab.label) for lab in missing])
+        ))
+    return DataAnswer("met", lambda: Message(gettext_noop("every value within its limit")))
 
 
 def lab_label(label: str) -> Message:
@@ -195,32 +204,33 @@ def data_answer(criterion: Criterion, data: ScreeningData, protocol: EnrollmentP
     kind = criterion.data_field
     if kind == "age":
         if data.age_years is None:
-            return DataAnswer("not_assessed", Message(gettext_noop("age unknown")))
+            return DataAnswer("not_assessed", lambda: Message(gettext_noop("age unknown")))
         ok = protocol.min_age_years <= data.age_years <= protocol.max_age_years
-        return DataAnswer("met" if ok else "not_met", Message(gettext_noop("age %(age)s"), age=data.age_years))
+        return DataAnswer("met" if ok else "not_met",
+                          lambda: Message(gettext_noop("age %(age)s"), age=data.age_years))
     if kind == "ecog":
         if data.ecog is None:
-            return DataAnswer("not_assessed", Message(gettext_noop("ECOG not entered")))
+            return DataAnswer("not_assessed", lambda: Message(gettext_noop("ECOG not entered")))
         ok = data.ecog <= protocol.max_ecog
-        return DataAnswer("met" if ok else "not_met", Message("ECOG %(ecog)s", ecog=data.ecog))
+        return DataAnswer("met" if ok else "not_met", lambda: Message("ECOG %(ecog)s", ecog=data.ecog))
     if kind == "ph_result":
         if data.ph_result not in (PH_NEGATIVE, PH_POSITIVE):
-            return DataAnswer("not_assessed", Message(gettext_noop("no BCR::ABL1 result")))
+            return DataAnswer("not_assessed", lambda: Message(gettext_noop("no BCR::ABL1 result")))
         negative = data.ph_result == PH_NEGATIVE
         why = gettext_noop("BCR::ABL1 negative") if negative else gettext_noop("BCR::ABL1 positive")
-        return DataAnswer("met" if negative else "not_met", Message(why))
+        return DataAnswer("met" if negative else "not_met", lambda: Message(why))
     if kind == "cns_status":
         if data.cns_status == CNS3:
-            return DataAnswer("met", Message("CNS3"))
+            return DataAnswer("met", lambda: Message("CNS3"))
         if data.cns_status in CNS_NOT_EXCLUDING:
-            return DataAnswer("not_met", Message("%(cns)s", cns=data.cns_status))
-        return DataAnswer("not_assessed", Message(gettext_noop("CNS status not assessed")))
+            return DataAnswer("not_met", lambda: Message("%(cns)s", cns=data.cns_status))
+        return DataAnswer("not_assessed", lambda: Message(gettext_noop("CNS status not assessed")))
     if kind == "labs":
         return _labs_answer(data, protocol)
     if kind == "consent":
         if data.consent_on is None:
-            return DataAnswer("not_assessed", Message(gettext_noop("no signed consent recorded")))
-        return DataAnswer("met", Message(gettext_noop("signed %(on)s"), on=data.consent_on))
+            return DataAnswer("not_assessed", lambda: Message(gettext_noop("no signed consent recorded")))
+        return DataAnswer("met", lambda: Message(gettext_noop("signed %(on)s"), on=data.consent_on))
     return None
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Q, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -37,6 +37,7 @@ from enrollment.models import (
     ScreeningRecord,
     ScreeningStatus,
     StudySettings,
+    first_consent_on,
 )
 from enrollment.protocol import ENROLLMENT_PROTOCOL
 from integrity.audit_context import own_context
@@ -93,11 +94,8 @@ def screening_list(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(Q(screening_number__icontains=q) | Q(initials__iexact=q))
     # consented: a scalar subquery, run for the 25 rows shown only (an EXISTS per row was planned as a scan of
     # every consent)
-    consent = (
-        Consent.objects.filter(screening=OuterRef("pk"), is_deleted=False).order_by("signed_on").values("signed_on")[:1]
-    )
     rows, sort = _sorted(
-        queryset.annotate(consent_on=Subquery(consent)).values(*presenters.SCREENING_ROW_FIELDS, "consent_on"),
+        queryset.annotate(consent_on=first_consent_on()).values(*presenters.SCREENING_ROW_FIELDS, "consent_on"),
         query["sort"], SCREENING_SORTS, "-date",
     )
     page = CountedPaginator(rows, PAGE_SIZE, queryset.count()).get_page(query["page"])
