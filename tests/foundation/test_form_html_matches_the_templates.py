@@ -8,7 +8,7 @@ widget the same characters.
 
 import re
 import uuid
-from collections import Counter, deque
+from collections import Counter
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -26,7 +26,7 @@ from django.urls import resolve, reverse
 from blinatrial import form_html
 from enrollment.demo import create_demo_trial
 from enrollment.models import Participant
-from tests.foundation.test_no_internal_codes_on_pages import _links
+from tests.foundation.test_no_internal_codes_on_pages import walk
 from tests.login import force_verified_login
 
 pytestmark = pytest.mark.django_db
@@ -61,37 +61,18 @@ def the_form(response) -> forms.BaseForm | None:
 
 
 def form_pages(client: Client, starts: list[str]) -> list[str]:
-    """URLs of pages with a form (a `form` in the template context), PER_NAME per URL name, by a walk of links."""
-    seen, per_name, found = set(starts), Counter(), []
-    todo = deque(starts)
-    while todo:
-        url = todo.popleft()
-        response = client.get(url)
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
+    """URLs of pages with a form (a `form` in the template context), PER_NAME per URL name, found by the walk
+    of links the words test makes."""
+    per_name, found = Counter(), []
+
+    def on_page(url, response) -> None:
         name = resolve(urlsplit(url).path).view_name
         if the_form(response) is not None and per_name[name] < PER_NAME:
             per_name[name] += 1
             found.append(url)
-        for link in _links(response.content.decode()):
-            path = urlsplit(link).path
-            if urlsplit(link).netloc or not path.startswith("/") or path.startswith(("/static/", "/admin/")):
-                continue
-            if path in seen or path == reverse("logout"):
-                continue
-            seen.add(path)
-            name = resolve(path).view_name if _resolves(path) else ""
-            if name and per_name[name] < PER_NAME:
-                todo.append(path)
+
+    walk(client, starts, check=lambda page: [], on_page=on_page)
     return found
-
-
-def _resolves(path: str) -> bool:
-    try:
-        resolve(path)
-    except Exception:  # noqa: BLE001 - a link to a file or an unknown path: not a page to walk
-        return False
-    return True
 
 
 def widgets_differ(form: forms.BaseForm) -> list[str]:
@@ -137,7 +118,7 @@ def test_every_form_page_renders_as_with_the_templates(demo_users, monkeypatch):
         starts = [reverse("home"), reverse("enrollment:participant-detail", args=[participant.pk]),
                   reverse("enrollment:screening-detail", args=[participant.screening.pk])]
         for url in form_pages(client, starts):
-            name = resolve(url).view_name
+            name = resolve(urlsplit(url).path).view_name
             requests = [("GET", {})] + ([("POST", {})] if name.endswith(("-add", "-edit")) else [])
             for method, data in requests:
                 send = client.get if method == "GET" else client.post

@@ -101,9 +101,10 @@ def internal_codes(page: str, patterns: list[re.Pattern]) -> list[str]:
     return sorted({m.group(0) for p in patterns for m in p.finditer(text)})
 
 
-def walk(client: Client, starts: list[str], check=None) -> tuple[dict[str, list[str]], set[str]]:
+def walk(client: Client, starts: list[str], check=None, on_page=None) -> tuple[dict[str, list[str]], set[str]]:
     """BFS over same-site links from `starts`: {url: [offending snippets]} of the HTML pages, and the URL names.
-    `check(page)` lists a page's offending snippets (by default: internal codes)."""
+    `check(page)` lists a page's offending snippets (by default: internal codes); `on_page(url, response)` is
+    called for every HTML page reached."""
     if check is None:
         patterns = _internal_patterns()
 
@@ -118,6 +119,8 @@ def walk(client: Client, starts: list[str], check=None) -> tuple[dict[str, list[
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         names.add(resolve(urlsplit(url).path).url_name)
+        if on_page is not None:
+            on_page(url, response)
         page = response.content.decode()
         found = check(page)
         if found:
