@@ -132,10 +132,8 @@ def _crispy_field(field: forms.BoundField, *classes: str) -> str:
 
 
 def _help_and_errors(field: forms.BoundField, context: dict[str, Any]) -> str:
-    """bootstrap5/layout/help_text_and_errors.html (help text and errors as blocks, errors inline by default)."""
-    help_inline, error_inline = context.get("help_text_inline"), context.get("error_text_inline")
-    if not error_inline:
-        return ""  # the block error template: not a default this module writes (the caller falls back)
+    """bootstrap5/layout/help_text_and_errors.html with inline errors (the pack's default; _written_here)."""
+    help_inline = context.get("help_text_inline")
     parts = []
     if help_inline and field.help_text:
         parts.append(f'<span id="{_shown(field.auto_id)}_helptext" class="form-text">{field.help_text}</span>')
