@@ -21,6 +21,10 @@ class EndpointSnapshot(models.Model):
     n_participants = models.PositiveIntegerField()  # enrolled by the cut-off
     n_treated = models.PositiveIntegerField(default=0)  # treated by the cut-off: the N the results count
     results = models.JSONField()
+    # site code -> drill-down key -> number of this cut-off's ParticipantResult rows holding it: the rows'
+    # group counts, kept current by each store (rows removed subtracted, rows written added), so that an
+    # incremental recompute does not count every row again; {} (stored before it existed): counted in SQL
+    group_counts = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-cutoff"]

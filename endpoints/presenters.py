@@ -8,6 +8,7 @@ one rendered panel.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -16,7 +17,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -80,8 +81,14 @@ def months_text(value: float | None) -> str:
     return gettext("not reached") if value is None else f"{value:.1f}"
 
 
+@functools.lru_cache(maxsize=256)
+def _group_page(cutoff: date, scope: str, prefix: str) -> str:
+    """The drill-down page of one cut-off and scope (reversed once, not once per count of a panel)."""
+    return reverse("endpoints:group", args=[cutoff.isoformat(), scope])
+
+
 def _link(cutoff: date, scope: str, key: str) -> str:
-    return reverse("endpoints:group", args=[cutoff.isoformat(), scope]) + "?" + urlencode({"g": key})
+    return _group_page(cutoff, scope, get_script_prefix()) + "?" + urlencode({"g": key})
 
 
 def _primary(block: dict[str, Any], prefix: str, cutoff: date, scope: str) -> list[dict[str, Any]]:

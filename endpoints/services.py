@@ -72,14 +72,9 @@ def _result_rows(
     ]
 
 
-def stored_inputs(cutoff: date) -> dict[str, tuple[Counter, list, list, dict]]:
-    """Site code -> (group counts, KM inputs, errors, safety blocks by participant id) of the stored participant
-    rows of `cutoff` (4 queries)."""
-    out: dict[str, tuple[Counter, list, list, dict]] = {}
-
-    def site(code: str) -> tuple[Counter, list, list, dict]:
-        return out.setdefault(code, (Counter(), [], [], {}))
-
+def counted_groups(cutoff: date) -> dict[str, Counter]:
+    """Site code -> group key -> number of the stored participant rows of `cutoff` holding it (1 query)."""
+    out: dict[str, Counter] = {}
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(
             "SELECT site_code, g, count(*) FROM endpoints_participantresult, unnest(groups) AS g "
@@ -87,12 +82,33 @@ def stored_inputs(cutoff: date) -> dict[str, tuple[Counter, list, list, dict]]:
             [cutoff],
         )
         for code, key, n in cursor.fetchall():
-            site(code)[0][key] = n
+            out.setdefault(code, Counter())[key] = n
+    return out
+
+
+def stored_inputs(
+    cutoff: date, group_counts: dict[str, Counter] | None = None
+) -> dict[str, tuple[Counter, list, list, dict]]:
+    """Site code -> (group counts, KM inputs, errors, safety blocks by participant id) of the stored participant
+    rows of `cutoff` (3 queries; 4 unless the rows' `group_counts` by site are given)."""
+    out: dict[str, tuple[Counter, list, list, dict]] = {}
+
+    def site(code: str) -> tuple[Counter, list, list, dict]:
+        if code not in out:
+            out[code] = (Counter(), [], [], {})
+        return out[code]
+
+    for code, counts in (counted_groups(cutoff) if group_counts is None else group_counts).items():
+        site(code)[0].update(counts)
+    with transaction.get_connection().cursor() as cursor:
         cursor.execute(
             "SELECT site_code, km FROM endpoints_participantresult WHERE cutoff = %s AND km IS NOT NULL", [cutoff]
         )
+        kms: dict[str, list] = {}
         for code, km in cursor.fetchall():
-            site(code)[1].append(km)
+            kms.setdefault(code, []).append(km)
+        for code, rows in kms.items():
+            site(code)[1].extend(rows)
         cursor.execute(
             "SELECT site_code, participant_id, error FROM endpoints_participantresult "
             "WHERE cutoff = %s AND error <> ''",
@@ -100,22 +116,29 @@ def stored_inputs(cutoff: date) -> dict[str, tuple[Counter, list, list, dict]]:
         )
         for code, pid, error in cursor.fetchall():
             site(code)[2].append({"participant_id": pid, "error": error})
+        # equal blocks grouped in SQL: each distinct block is decoded once, and shared by its participants
         cursor.execute(
-            "SELECT site_code, participant_id, safety FROM endpoints_participantresult "
-            "WHERE cutoff = %s AND safety IS NOT NULL",
+            "SELECT site_code, safety, array_agg(participant_id) FROM endpoints_participantresult "
+            "WHERE cutoff = %s AND safety IS NOT NULL GROUP BY site_code, safety",
             [cutoff],
         )
-        for code, pid, safety in cursor.fetchall():
-            site(code)[3][pid] = json.loads(safety) if isinstance(safety, str) else safety
+        for code, safety, pids in cursor.fetchall():
+            block = json.loads(safety) if isinstance(safety, str) else safety
+            site(code)[3].update(dict.fromkeys(pids, block))
     return out
 
 
 def results_from_rows(
-    cutoff: date, funnel: dict[str, dict[str, int]], target: int | None, previous: dict | None = None
+    cutoff: date,
+    funnel: dict[str, dict[str, int]],
+    target: int | None,
+    previous: dict | None = None,
+    group_counts: dict[str, Counter] | None = None,
 ) -> dict:
     """The snapshot's results, pooled and per site, aggregated from the stored participant rows; `previous`:
-    the stored results of the same cut-off and calculation version (curves with unchanged inputs are kept)."""
-    by_site_inputs = stored_inputs(cutoff)
+    the stored results of the same cut-off and calculation version (curves with unchanged inputs are kept);
+    `group_counts`: the rows' group counts by site when known (else counted in SQL)."""
+    by_site_inputs = stored_inputs(cutoff, group_counts)
     alive_sources = loaders.alive_sources()
     empty = {"screened": 0, "eligible": 0, "consented": 0}
     pooled_counts, pooled_km, pooled_errors, pooled_safety = Counter(), [], [], {}
@@ -148,6 +171,24 @@ def results_from_rows(
     results["by_site"] = results_by_site
     results["funnel"] = funnel
     return results
+
+
+def _group_counts(
+    cutoff: date,
+    existing: EndpointSnapshot | None,
+    changed_pks: list[int] | None,
+    removed: list[tuple[str, list[str]]],
+    written: list[ParticipantResult],
+) -> dict[str, Counter]:
+    """The group counts by site of the cut-off's rows once `written` replace `removed`: from the written rows
+    alone when they are the whole trial, else the stored snapshot's counts (of the same calculation version)
+    brought forward, or counted in SQL when it has none (stored before the counts were kept)."""
+    added = [(row.site_code, row.groups) for row in written]
+    if changed_pks is None:
+        return calculations.tally_groups({}, [], added)
+    if existing is None or not existing.group_counts:
+        return counted_groups(cutoff)
+    return calculations.tally_groups(existing.group_counts, removed, added)
 
 
 def store_snapshot(
@@ -187,24 +228,32 @@ def store_snapshot(
         rows = ParticipantResult.objects.filter(cutoff=cutoff)
         if changed_pks is not None:
             rows = rows.filter(participant_pk__in=changed_pks)
+        removed = list(rows.values_list("site_code", "groups")) if changed_pks is not None else []
         rows.delete()
-        ParticipantResult.objects.bulk_create(_result_rows(summaries, cohort, cutoff, data_version), batch_size=2000)
+        written = _result_rows(summaries, cohort, cutoff, data_version)
+        ParticipantResult.objects.bulk_create(written, batch_size=2000)
         if handled_changes:
             ParticipantChange.objects.filter(id__in=list(handled_changes)).delete()
-        results = results_from_rows(cutoff, funnel, target, previous)
+        group_counts = _group_counts(cutoff, existing if previous is not None else None, changed_pks, removed, written)
+        results = results_from_rows(cutoff, funnel, target, previous, group_counts)
         panels = render(results, cutoff, version=f"{data_version}-{calc_version}") if render else {}
-        snapshot, _ = EndpointSnapshot.objects.update_or_create(
-            cutoff=cutoff,
-            defaults={
-                "data_version": data_version,
-                "calc_version": calc_version,
-                "computed_at": timezone.now(),
-                "duration_ms": (time.perf_counter() - started) * 1000,
-                "n_participants": results["n_participants"],
-                "n_treated": results["n_treated"],
-                "results": results,
-            },
-        )
+        fields = {
+            "data_version": data_version,
+            "calc_version": calc_version,
+            "computed_at": timezone.now(),
+            "duration_ms": (time.perf_counter() - started) * 1000,
+            "n_participants": results["n_participants"],
+            "n_treated": results["n_treated"],
+            "results": results,
+            "group_counts": group_counts,
+        }
+        if existing is None:
+            snapshot = EndpointSnapshot.objects.create(cutoff=cutoff, **fields)
+        else:  # locked above: updated in place, its stored results not read a second time
+            if results == previous:  # the change moved no number: the stored results (megabytes) are not rewritten
+                del fields["results"]
+            EndpointSnapshot.objects.filter(pk=existing.pk).update(**fields)
+            snapshot = existing
         snapshot.panels.all().delete()
         DashboardPanel.objects.bulk_create(
             DashboardPanel(

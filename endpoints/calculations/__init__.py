@@ -50,6 +50,7 @@ from endpoints.calculations.aggregation import (
     km_digest,
     participant_groups,
     summarise,
+    tally_groups,
 )
 from endpoints.calculations.common import (
     CALC_VERSION,
@@ -263,6 +264,7 @@ __all__ = [
     "response_table",
     "reverse_km_median_followup",
     "summarise",
+    "tally_groups",
     "treated_participants",
     "AdtteRow",
     "EocAssessment",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -303,6 +303,25 @@ def participant_groups(summaries: Iterable[ParticipantSummary]) -> dict[str, lis
     return {key: sorted(ids) for key, ids in sorted(groups.items())}
 
 
+def tally_groups(
+    before: Mapping[str, Mapping[str, int]],
+    removed: Iterable[tuple[str, Sequence[str]]],
+    added: Iterable[tuple[str, Sequence[str]]],
+) -> dict[str, Counter]:
+    """Site code -> group key -> number of participants, from the counts `before` a change, the (site code,
+    groups) of the participant rows it removed and of those it added. Keys and sites counted 0 are dropped,
+    as a count of the rows themselves would not list them."""
+    out = {code: Counter(counts) for code, counts in before.items()}
+    for code, groups in removed:
+        out.setdefault(code, Counter()).subtract(groups)
+    for code, groups in added:
+        out.setdefault(code, Counter()).update(groups)
+    if any(n < 0 for counts in out.values() for n in counts.values()):
+        raise ValueError("a group count fell below 0: the counts do not belong to these rows")
+    tallies = {code: Counter({k: n for k, n in counts.items() if n}) for code, counts in out.items()}
+    return {code: counts for code, counts in tallies.items() if counts}
+
+
 def _primary_from_counts(counts: Counter, prefix: str, tp: str, include_cri: bool) -> dict[str, Any]:
     ne_prefix = f"{prefix}.{tp}.NE."
     ne_reasons = {key[len(ne_prefix) :]: n for key, n in counts.items() if key.startswith(ne_prefix) and n}
@@ -330,23 +349,28 @@ def _responses_from_counts(counts: Counter, tp: str) -> dict[str, Any]:
     }
 
 
-def km_digest(km_inputs: Sequence[Sequence[int]], paramcd: str) -> str:
+def km_matrix(km_inputs: Sequence[Sequence[int]] | np.ndarray) -> np.ndarray:
+    """The KM inputs as one integer matrix, a row per participant and a column pair per KM_PARAMS entry."""
+    return np.asarray(km_inputs, dtype=np.int64).reshape(-1, 2 * len(KM_PARAMS))
+
+
+def km_digest(km_inputs: Sequence[Sequence[int]] | np.ndarray, paramcd: str) -> str:
     """A fingerprint of the multiset of (AVAL_DAYS, CNSR) of one parameter: equal fingerprints, equal curves."""
     i = 2 * KM_PARAMS.index(paramcd)
-    pairs = np.asarray(km_inputs, dtype=np.int64).reshape(-1, 2 * len(KM_PARAMS))[:, i : i + 2]
-    ordered = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    pairs = km_matrix(km_inputs)[:, i : i + 2]
+    ordered = np.ascontiguousarray(pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))])
     return hashlib.sha1(ordered.tobytes(), usedforsecurity=False).hexdigest()
 
 
-def _column(km_inputs: Sequence[Sequence[int]], paramcd: str) -> tuple[list[int], list[int]]:
-    """(AVAL_DAYS, CNSR) of the participants inside one analysis (NOT_IN_ANALYSIS dropped)."""
+def _column(km: np.ndarray, paramcd: str) -> tuple[list[int], list[int]]:
+    """(AVAL_DAYS, CNSR) of the participants inside one analysis (NOT_IN_ANALYSIS dropped), as Python ints."""
     i = 2 * KM_PARAMS.index(paramcd)
-    pairs = [(row[i], row[i + 1]) for row in km_inputs if row[i + 1] >= 0]
-    return [t for t, _ in pairs], [c for _, c in pairs]
+    pairs = km[km[:, i + 1] >= 0][:, i : i + 2]
+    return pairs[:, 0].tolist(), pairs[:, 1].tolist()
 
 
 def _responders(
-    counts: Counter, km_inputs: Sequence[Sequence[int]], previous: dict[str, Any] | None, digests: dict[str, str]
+    counts: Counter, km: np.ndarray, previous: dict[str, Any] | None, digests: dict[str, str]
 ) -> dict[str, Any]:
     """RFS and DOR (Kaplan-Meier), CIR and CID (Aalen-Johansen), each with its HSCT sensitivity; a curve whose
     inputs did not change since `previous` is taken from it."""
@@ -354,19 +378,19 @@ def _responders(
     old_digests = (previous or {}).get("km_digests", {})
     out: dict[str, Any] = {"n_responders": counts["responder"], "km": {}, "cif": {}}
     for key, paramcd in RESPONDER_KM_KEYS.items():
-        digests[key] = km_digest(km_inputs, paramcd)
+        digests[key] = km_digest(km, paramcd)
         if old_digests.get(key) == digests[key] and key in before.get("km", {}):
             out["km"][key] = before["km"][key]
             continue
-        times, cnsr = _column(km_inputs, paramcd)
+        times, cnsr = _column(km, paramcd)
         out["km"][key] = kaplan_meier(times, [c == 0 for c in cnsr])
     for key, paramcd in CIF_KEYS.items():
-        digests[key] = km_digest(km_inputs, paramcd)
+        digests[key] = km_digest(km, paramcd)
         death_key = key.replace("CIR", "CID")
         if old_digests.get(key) == digests[key] and key in before.get("cif", {}):
             out["cif"][key], out["cif"][death_key] = before["cif"][key], before["cif"][death_key]
             continue
-        times, cnsr = _column(km_inputs, paramcd)
+        times, cnsr = _column(km, paramcd)
         codes = [RELAPSE_CODE if c == 0 else (COMPETING_CODE if c == CNSR_COMPETING else 0) for c in cnsr]
         out["cif"][key] = aalen_johansen(times, codes, RELAPSE_CODE)
         out["cif"][death_key] = aalen_johansen(times, codes, COMPETING_CODE)
@@ -395,14 +419,15 @@ def aggregate(
     participant id -> stored safety block of each treated participant (the "safety" results).
     """
     kms, digests = {}, {}
+    km = km_matrix(km_inputs)  # converted once: every digest and column below reads it
     for key, paramcd in KM_KEYS.items():
-        digests[key] = km_digest(km_inputs, paramcd)
+        digests[key] = km_digest(km, paramcd)
         if previous is not None and previous.get("km_digests", {}).get(key) == digests[key]:
             kms[key] = previous["km"][key]
             continue
         i = 2 * KM_PARAMS.index(paramcd)
-        kms[key] = kaplan_meier([row[i] for row in km_inputs], [row[i + 1] == 0 for row in km_inputs])
-    responders = _responders(counts, km_inputs, previous, digests)
+        kms[key] = kaplan_meier(km[:, i].tolist(), (km[:, i + 1] == 0).tolist())
+    responders = _responders(counts, km, previous, digests)
     return {
         "calc_version": CALC_VERSION,
         "cutoff": cutoff.isoformat(),

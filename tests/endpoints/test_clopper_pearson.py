@@ -44,6 +44,14 @@ def test_matches_binomtest_for_other_n(x, n):
     assert clopper_pearson(x, n) == pytest.approx((expected.low, expected.high), abs=1e-9)
 
 
+@pytest.mark.parametrize("n", [1, 2, 20, 137, 2000, 20000])
+def test_every_bound_is_scipys_beta_quantile_to_the_last_digit(n):
+    for x in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+        lower = 0.0 if x == 0 else float(stats.beta.ppf(0.025, x, n - x + 1))
+        upper = 1.0 if x == n else float(stats.beta.ppf(0.975, x + 1, n - x))
+        assert clopper_pearson(x, n) == (lower, upper)
+
+
 def test_alpha_changes_width():
     expected = stats.binomtest(6, 20).proportion_ci(confidence_level=0.90, method="exact")
     assert clopper_pearson(6, 20, alpha=0.10) == pytest.approx((expected.low, expected.high), abs=1e-9)

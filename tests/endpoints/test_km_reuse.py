@@ -1,6 +1,8 @@
 """A Kaplan-Meier curve whose inputs did not change is taken from the previous result, not fitted again."""
 
 import datetime
+import hashlib
+import struct
 
 from endpoints import calculations as calc
 from tests.factories.endpoints import synthetic_cohort
@@ -29,3 +31,11 @@ def test_unchanged_curves_are_kept_from_the_previous_result_and_changed_ones_fit
     other = calc.aggregate_summaries(summaries(3), CUTOFF, previous=marked)
     assert not any(km.get("kept") for km in other["km"].values())
     assert other["km"] == calc.aggregate_summaries(summaries(3), CUTOFF)["km"]
+
+
+def test_the_fingerprint_is_the_sha1_of_the_sorted_pairs_as_little_endian_64_bit_integers():
+    km = [s.km for s in summaries(4) if s.km is not None]
+    i = 2 * calc.KM_PARAMS.index(calc.PARAM_EFS)
+    pairs = sorted((row[i], row[i + 1]) for row in km)
+    packed = b"".join(struct.pack("<qq", t, c) for t, c in pairs)
+    assert calc.km_digest(km, calc.PARAM_EFS) == hashlib.sha1(packed, usedforsecurity=False).hexdigest()
