@@ -6,8 +6,6 @@ A key the function does not know is shown as it is stored.
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -159,8 +157,9 @@ RESPONSE_CATEGORIES = {
 }
 
 
-def _translated_only(parts: list[str]) -> str | None:
-    """Keys the English page shows as stored ('treated', 'primary.EOC1.RESPONDER'), in words in another language."""
+def _summary_label(parts: list[str]) -> str | None:
+    """The enrolled and treated, the primary endpoint's and the response tables' keys ('treated',
+    'primary.EOC1.RESPONDER', 'response.EOC1.CR') in words."""
     from endpoints.presenters import reason_words  # deferred: presenters loads matplotlib
 
     if parts == ["all"]:
@@ -207,10 +206,8 @@ def group_label(key: str) -> str:
             label = _safety_label(key.removeprefix(SAFETY_GROUP_PREFIX))
         elif key == "responder":
             label = gettext("In CR, CRh or CRi at EOC1 or EOC2 (responder analyses)")
-        elif translation.get_language() not in (None, settings.LANGUAGE_CODE):
-            label = _translated_only(parts)  # the default language shows these keys as stored
         else:
-            label = None
+            label = _summary_label(parts)
     except KeyError:
         label = None
     return label[0].upper() + label[1:] if label else key

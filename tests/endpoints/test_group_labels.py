@@ -59,7 +59,10 @@ from endpoints.labels import group_label
         ("safety.ae.g4.any", "safety.ae.g4.any"),
         ("safety.death.45", "safety.death.45"),
         ("safety.crs.g2", "safety.crs.g2"),
-        ("primary.EOC1.RESPONDER", "primary.EOC1.RESPONDER"),
+        ("primary.EOC1.RESPONDER", "Primary endpoint at EOC1: responders"),
+        ("primary.EOC1.NOT_EVALUABLE", "Primary endpoint at EOC1: not evaluable"),
+        ("treated", "Treated participants"),
+        ("response.EOC1.CR_CRI", "Response at EOC1: CR/CRh/CRi"),
         ("mrd.flow1e-3.EOC9", "mrd.flow1e-3.EOC9"),
     ],
 )
