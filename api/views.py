@@ -26,6 +26,7 @@ from api.serializers import (
     SnapshotSerializer,
 )
 from blinatrial.access import DATA_MANAGER, INVESTIGATOR, MONITOR, has_role, visible_site_ids
+from endpoints import services
 from endpoints.models import DashboardPanel, EndpointSnapshot, ParticipantResult
 from enrollment.models import Site
 from integrity.audit import audited_models, model_key
@@ -227,7 +228,7 @@ class SnapshotDetail(APIView):
 
 
 def _snapshot_for(snapshot: EndpointSnapshot, scopes: list[str]) -> dict:
-    results = snapshot.results or {}
+    results = services.snapshot_results(snapshot, scopes) if snapshot.results else {}
     by_site = results.get("by_site") or {}
     blocks = {}
     for scope in scopes:

@@ -20,6 +20,8 @@ class EndpointSnapshot(models.Model):
     duration_ms = models.FloatField()
     n_participants = models.PositiveIntegerField()  # enrolled by the cut-off
     n_treated = models.PositiveIntegerField(default=0)  # treated by the cut-off: the N the results count
+    # every number, pooled and by site ("by_site"), but the curves' tables: those are EndpointCurve rows
+    # (endpoints.curves; a snapshot stored before they existed holds its tables here, inline)
     results = models.JSONField()
     # site code -> drill-down key -> number of this cut-off's ParticipantResult rows holding it: the rows'
     # group counts, kept current by each store (rows removed subtracted, rows written added), so that an
@@ -31,6 +33,28 @@ class EndpointSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"endpoints at {self.cutoff} (data v{self.data_version})"
+
+
+class EndpointCurve(models.Model):
+    """One survival or cumulative-incidence table of a snapshot (the curve's rows, time by time), kept out of
+    EndpointSnapshot.results so that a recompute reads and writes only the curves whose inputs moved.
+
+    path: where the curve sits in a scope's results ("km.OS", "responders.cif.CID"); digest: the calculation
+    version and the fingerprint of the curve's inputs (calculations.km_digest), equal digests, equal table.
+    Derived data: written only by endpoints.services.store_snapshot, with its snapshot.
+    """
+
+    snapshot = models.ForeignKey(EndpointSnapshot, on_delete=models.CASCADE, related_name="curves")
+    scope = models.CharField(max_length=8)  # "ALL" or a site code, as DashboardPanel.scope
+    path = models.CharField(max_length=64)
+    digest = models.CharField(max_length=80)
+    table = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["snapshot", "scope", "path"], name="one_curve_per_scope_path")]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.scope}) of {self.snapshot}"
 
 
 class RecomputeRun(models.Model):

@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 
 from blinatrial.broker import redis_client
 from blinatrial.tasking import publish, run_inline
-from endpoints import calculations, loaders
-from endpoints.models import DashboardPanel, EndpointSnapshot, ParticipantResult, RecomputeRun
+from endpoints import calculations, curves, loaders
+from endpoints.models import DashboardPanel, EndpointCurve, EndpointSnapshot, ParticipantResult, RecomputeRun
 from endpoints.triggers import PENDING_TTL_SECONDS, RECOMPUTE_TASK, pending_key
 from integrity.models import ParticipantChange
 
@@ -237,6 +237,7 @@ def store_snapshot(
         group_counts = _group_counts(cutoff, existing if previous is not None else None, changed_pks, removed, written)
         results = results_from_rows(cutoff, funnel, target, previous, group_counts)
         panels = render(results, cutoff, version=f"{data_version}-{calc_version}") if render else {}
+        lean, curve_tables = curves.detach_tables(results, calc_version)
         fields = {
             "data_version": data_version,
             "calc_version": calc_version,
@@ -244,16 +245,17 @@ def store_snapshot(
             "duration_ms": (time.perf_counter() - started) * 1000,
             "n_participants": results["n_participants"],
             "n_treated": results["n_treated"],
-            "results": results,
+            "results": lean,
             "group_counts": group_counts,
         }
         if existing is None:
             snapshot = EndpointSnapshot.objects.create(cutoff=cutoff, **fields)
         else:  # locked above: updated in place, its stored results not read a second time
-            if results == previous:  # the change moved no number: the stored results (megabytes) are not rewritten
+            if lean == previous:  # the change moved no number: the stored results are not rewritten
                 del fields["results"]
             EndpointSnapshot.objects.filter(pk=existing.pk).update(**fields)
             snapshot = existing
+        _store_curves(snapshot, curve_tables, new=existing is None)
         snapshot.panels.all().delete()
         DashboardPanel.objects.bulk_create(
             DashboardPanel(
@@ -263,6 +265,36 @@ def store_snapshot(
             for language, panel in by_language.items()
         )
     return RecomputeRun.Outcome.COMPUTED
+
+
+def _store_curves(snapshot: EndpointSnapshot, curve_tables: curves.Curves, new: bool) -> None:
+    """Write the tables of the curves whose inputs moved (or that have none stored), and drop those of curves
+    no longer in the results; a curve whose inputs did not move keeps its stored row untouched."""
+    stored = {} if new else {
+        (scope, path): digest for scope, path, digest in snapshot.curves.values_list("scope", "path", "digest")
+    }
+    write, gone = curves.curves_to_write(curve_tables, stored)
+    for scope, path in gone:
+        EndpointCurve.objects.filter(snapshot=snapshot, scope=scope, path=path).delete()
+    EndpointCurve.objects.bulk_create(
+        [
+            EndpointCurve(snapshot=snapshot, scope=scope, path=path, digest=curve_tables[(scope, path)][0],
+                          table=curve_tables[(scope, path)][1])
+            for scope, path in write
+        ],
+        update_conflicts=True,
+        unique_fields=["snapshot", "scope", "path"],
+        update_fields=["digest", "table"],
+    )
+
+
+def snapshot_results(snapshot: EndpointSnapshot, scopes: Sequence[str] | None = None) -> dict:
+    """The snapshot's results with their curves' tables (of `scopes` only, "ALL" or site codes; None: all)."""
+    rows = snapshot.curves.all()
+    if scopes is not None:
+        rows = rows.filter(scope__in=list(scopes))
+    tables = {(scope, path): table for scope, path, table in rows.values_list("scope", "path", "table")}
+    return curves.attach_tables(snapshot.results, tables)
 
 
 def participant_entries(cutoff: date, scope: str) -> list[dict]:
@@ -288,8 +320,10 @@ def store_plots(*, cutoff: date, data_version: int, draw, scopes: list[str] | No
         panels = panels.filter(scope__in=scopes)
     drawn = 0
     entries: dict[str, list[dict]] = {}
-    for panel_pk, scope, language in panels.values_list("pk", "scope", "language"):
-        results = snapshot.results if scope == DashboardPanel.ALL else snapshot.results["by_site"].get(scope)
+    todo = list(panels.values_list("pk", "scope", "language"))
+    full = snapshot_results(snapshot, sorted({scope for _, scope, _ in todo}))
+    for panel_pk, scope, language in todo:
+        results = full if scope == DashboardPanel.ALL else full["by_site"].get(scope)
         if results is None:
             continue
         if scope not in entries:

@@ -22,14 +22,15 @@ from tests.factories.enrollment import ParticipantFactory, ScreeningFactory
 
 
 def stored() -> tuple[dict, list[tuple]]:
-    """Today's results and participant rows, minus what says when or from which version they were made."""
+    """Today's results (their curves' tables put back) and participant rows, minus what says when or from which
+    version they were made."""
     snapshot = EndpointSnapshot.objects.get(cutoff=timezone.localdate())
     rows = list(
         ParticipantResult.objects.filter(cutoff=snapshot.cutoff)
         .order_by("participant_id")
         .values_list("participant_id", "participant_pk", "site_code", "groups", "km", "entry", "error")
     )
-    return snapshot.results, rows
+    return services.snapshot_results(snapshot), rows
 
 
 def from_scratch() -> tuple[dict, list[tuple]]:

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from endpoints import services
 from endpoints.models import EndpointSnapshot, ParticipantResult
 from endpoints.tasks import recompute_endpoints
 from integrity.models import ParticipantChange
@@ -23,7 +24,7 @@ def stored() -> tuple[dict, list[tuple]]:
         .order_by("participant_id")
         .values_list("participant_id", "site_code", "groups", "km", "entry", "safety", "error")
     )
-    return snapshot.results, rows
+    return services.snapshot_results(snapshot), rows
 
 
 def from_scratch() -> tuple[dict, list[tuple]]:
