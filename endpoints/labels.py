@@ -177,10 +177,14 @@ def _summary_label(parts: list[str]) -> str | None:
             }
         else:
             status = str(PRIMARY_STATUSES.get(parts[2], parts[2]))
+        if parts[1] == "BY_EOC2":  # a responder at EOC1 or EOC2: "by", not "at", a timepoint
+            return gettext("%(what)s by EOC2: %(status)s") % {"what": what, "status": status}
         return gettext("%(what)s at %(timepoint)s: %(status)s") % {"what": what, "timepoint": tp, "status": status}
     if parts[0] == "response" and len(parts) == 3:
         tp = str(TIMEPOINTS.get(parts[1], parts[1]))
         category = str(RESPONSE_CATEGORIES.get(parts[2], parts[2]))
+        if parts[1] == "BY_EOC2":
+            return gettext("best response by EOC2: %(category)s") % {"category": category}
         return gettext("response at %(timepoint)s: %(category)s") % {"timepoint": tp, "category": category}
     return None
 

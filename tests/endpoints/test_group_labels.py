@@ -2,6 +2,7 @@
 as stored."""
 
 import pytest
+from django.utils import translation
 
 from endpoints.labels import group_label
 
@@ -63,8 +64,23 @@ from endpoints.labels import group_label
         ("primary.EOC1.NOT_EVALUABLE", "Primary endpoint at EOC1: not evaluable"),
         ("treated", "Treated participants"),
         ("response.EOC1.CR_CRI", "Response at EOC1: CR/CRh/CRi"),
+        ("primary.BY_EOC2.RESPONDER", "Primary endpoint by EOC2: responders"),
+        ("primary_cri.BY_EOC2.RESPONDER", "Primary endpoint (CR, CRh or CRi) by EOC2: responders"),
+        ("response.BY_EOC2.CR", "Best response by EOC2: CR"),
         ("mrd.flow1e-3.EOC9", "mrd.flow1e-3.EOC9"),
     ],
 )
 def test_group_label_reads_the_key_in_words(key, label):
     assert group_label(key) == label
+
+
+@pytest.mark.parametrize(
+    ("key", "label"),
+    [
+        ("primary.BY_EOC2.RESPONDER", "至EOC2的主要终点：应答者"),
+        ("response.BY_EOC2.CR", "至EOC2的最佳疗效：CR"),
+    ],
+)
+def test_the_by_eoc2_groups_read_by_not_at_in_chinese(key, label):
+    with translation.override("zh-hans"):
+        assert group_label(key) == label
