@@ -68,9 +68,10 @@ def base_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if url:
         return url
-    from blinatrial.embedded_db import embedded_database_url
+    from blinatrial.embedded_db import embedded_database_urls
 
-    return embedded_database_url(Path(os.environ.get("BLINATRIAL_DATA_DIR", ROOT / ".data")) / "pg")
+    # the embedded server's owner role: it may create the scratch database
+    return embedded_database_urls(Path(os.environ.get("BLINATRIAL_DATA_DIR", ROOT / ".data")) / "pg")[1]
 
 
 def with_database(url: str, name: str) -> str:

@@ -321,6 +321,8 @@ def store_plots(*, cutoff: date, data_version: int, draw, scopes: list[str] | No
     drawn = 0
     entries: dict[str, list[dict]] = {}
     todo = list(panels.values_list("pk", "scope", "language"))
+    if not todo:
+        return 0
     full = snapshot_results(snapshot, sorted({scope for _, scope, _ in todo}))
     for panel_pk, scope, language in todo:
         results = full if scope == DashboardPanel.ALL else full["by_site"].get(scope)
