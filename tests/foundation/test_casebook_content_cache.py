@@ -158,6 +158,7 @@ NOT_SHOWN = {
     "integrity_participantchange": "the endpoint engine's queue",
     "integrity_securityevent": "the security log page reads it live, never cached",
     "pghistory_context": "audit context, written only with an audited change",
+    "endpoints_endpointcurve": "endpoint results: the dashboard keys its cache by its own snapshot",
     "endpoints_dashboardpanel": "endpoint results: the dashboard keys its cache by its own snapshot",
     "endpoints_endpointsnapshot": "endpoint results: the dashboard keys its cache by its own snapshot",
     "endpoints_participantresult": "endpoint results: the dashboard keys its cache by its own snapshot",
