@@ -166,17 +166,16 @@ def write_copy(archive: zipfile.ZipFile, name: str, columns: Sequence[Column], c
     entry = ZipEntry(archive, name)
     entry.write(header_bytes(columns))
     statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, ENCODING 'UTF8')"
-    pending: list = []
-    pending_size = 0
+    # Each block is a view on a buffer libpq allocated for that one row. Copying it at once lets the buffer go
+    # back to malloc for the next row; keeping a megabyte of them alive costs more than the COPY itself.
+    pending = bytearray()
     with _WriterThread(entry) as writer, cursor.copy(statement, params or None) as copy:
         for block in copy:
-            pending.append(block)
-            pending_size += len(block)
-            if pending_size >= FLUSH_BYTES:
-                writer.put(b"".join(pending))
+            pending += block
+            if len(pending) >= FLUSH_BYTES:
+                writer.put(bytes(pending))
                 pending.clear()
-                pending_size = 0
-        writer.put(b"".join(pending))
+        writer.put(bytes(pending))
     return entry.close(cursor.rowcount)
 
 
