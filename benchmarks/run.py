@@ -7,7 +7,7 @@ What it does, against a scratch database `blinatrial_bench` on the PostgreSQL se
 1. migrates a fresh database and loads the demo trial (sites, users, 20 participants);
 2. serves the app with gunicorn (2 sync workers, production settings) and a real Celery worker;
 3. times B1 (one COUNT query) and every page of the targets in interleaved rounds (every page in each round,
-   in a shuffled order), 1 client and 4 clients, p50 and p95 as ratios to B1's;
+   request by request in a shuffled order), 1 client and 4 clients, p50 and p95 as ratios to B1's;
 4. grows the trial to --big participants and times the pages again; counts SQL queries per page at both sizes;
 5. measures save -> stored endpoint result current (real worker, idle);
 6. times the endpoint recompute at --recompute-size synthetic participants against a bare SELECT of the same rows;
@@ -213,8 +213,10 @@ def signed_in_client(port: int, username: str) -> Client:
 
 
 def time_pages(port: int, specs, rounds: int, per_round: int, warmup: int, concurrency: int) -> dict[str, Timing]:
-    """Every page in every round, in a shuffled order (the saves last, then the worker is let finish), so
-    that a slow spell of a shared machine falls on all pages alike and one run's ratios can be trusted."""
+    """Every page in every round, request by request in a shuffled order (the saves last, then the worker is let
+    finish), so that a slow spell of a shared machine falls on all pages alike and one run's ratios can be trusted.
+    With several clients, all of them request the same page at once: each page's latency is its own cost under
+    that load, not the average of the pages around it."""
     import bench_data
 
     clients_by_user: dict[str, list[Client]] = {}
@@ -226,10 +228,18 @@ def time_pages(port: int, specs, rounds: int, per_round: int, warmup: int, concu
         measure(label, action, clients_by_user[username], 1, warmup, expect=(200, 302))
     writes = [spec for spec in specs if not isinstance(spec[2], bench_pages.Get)]
     reads = [spec for spec in specs if isinstance(spec[2], bench_pages.Get)]
+    steps = max(1, per_round // concurrency)
     for round_no in range(rounds):
-        order = list(reads)
-        random.Random(round_no).shuffle(order)
-        for label, username, action, _target in order + writes:
+        # Request by request: each step sends every page once from each client (all clients on the same page at
+        # once), the pages in a new shuffled order each step, so a slow spell falls on every page alike.
+        shuffle = random.Random(round_no).shuffle
+        for _step in range(steps):
+            order = list(reads)
+            shuffle(order)
+            for label, username, action, _target in order:
+                timing = measure(label, action, clients_by_user[username], concurrency, 0, expect=(200, 302))
+                samples[label].extend(timing.samples)
+        for label, username, action, _target in writes:
             timing = measure(label, action, clients_by_user[username], per_round, 0, expect=(200, 302))
             samples[label].extend(timing.samples)
         if writes:
