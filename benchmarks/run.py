@@ -228,7 +228,7 @@ def time_pages(port: int, specs, rounds: int, per_round: int, warmup: int, concu
         measure(label, action, clients_by_user[username], 1, warmup, expect=(200, 302))
     writes = [spec for spec in specs if not isinstance(spec[2], bench_pages.Get)]
     reads = [spec for spec in specs if isinstance(spec[2], bench_pages.Get)]
-    steps = max(1, per_round // concurrency)
+    steps = -(-per_round // concurrency)  # rounded up: at least per_round requests of each page in each round
     for round_no in range(rounds):
         # Request by request: each step sends every page once from each client (all clients on the same page at
         # once), the pages in a new shuffled order each step, so a slow spell falls on every page alike.
